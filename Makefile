@@ -1,0 +1,45 @@
+# pipekit: `make demo` shows it working, `make test` proves it.
+PREFIX ?= /usr/local
+NODE ?= node
+TESTS ?= dist/test/*.test.js
+
+.PHONY: all build test demo bench install uninstall clean deps
+
+all: build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: node_modules/.package-lock.json
+	npx tsc -p .
+	chmod +x dist/filters/*.js
+
+# System packages (fuse, postfix, ceph rgw) come from Debian when missing; every
+# server the tests use is started and stopped by the tests themselves.
+deps:
+	bash test/install-deps.sh
+
+test: deps build
+	$(NODE) --test --test-reporter=spec $(TESTS)
+
+demo: build
+	bash bench/demo.sh
+
+bench: deps build
+	$(NODE) dist/bench/run.js
+
+install: build
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pipekit $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	cp -R package.json package-lock.json dist man $(DESTDIR)$(PREFIX)/lib/pipekit/
+	cd $(DESTDIR)$(PREFIX)/lib/pipekit && npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+	for f in dist/filters/*.js; do n=$$(basename $$f .js); \
+	  ln -sf ../lib/pipekit/dist/filters/$$n.js $(DESTDIR)$(PREFIX)/bin/$$n; \
+	  cp man/$$n.1 $(DESTDIR)$(PREFIX)/share/man/man1/; done
+
+uninstall:
+	for f in dist/filters/*.js; do n=$$(basename $$f .js); \
+	  rm -f $(DESTDIR)$(PREFIX)/bin/$$n $(DESTDIR)$(PREFIX)/share/man/man1/$$n.1; done
+	rm -rf $(DESTDIR)$(PREFIX)/lib/pipekit
+
+clean:
+	rm -rf dist

@@ -1,0 +1,76 @@
+import { Transform, type TransformCallback } from 'node:stream';
+
+/**
+ * Cuts a byte stream into fixed-size Buffers, copying each byte at most once and always
+ * emitting the final partial chunk.
+ *
+ * Written instead of the `stream-chunker` package: measured here, stream-chunker 1.2.8
+ * re-concatenates its whole buffer on every write (204 MB/s at 64 KiB writes, 48 MB/s at
+ * 16 KiB — quadratic in chunk size / write size) and drops the last partial chunk
+ * unless `flush: true` is given. bench/chunker.ts prints the comparison.
+ */
+export class ChunkAccumulator {
+  private buf: Buffer | null = null;
+  private filled = 0;
+  private index = 0;
+
+  /** `sizeOf(i)` is the size of chunk i; constant for chunk sets, growing for multipart. */
+  constructor(private readonly sizeOf: (index: number) => number) {}
+
+  /** Take `data`; yield every chunk it completes. */
+  *push(data: Buffer): Generator<Buffer> {
+    let off = 0;
+    while (off < data.length) {
+      const size = this.sizeOf(this.index);
+      if (this.filled === 0 && data.length - off >= size) {
+        // Whole chunk inside one write: hand out a view, no copy at all.
+        yield this.emit(data.subarray(off, off + size));
+        off += size;
+        continue;
+      }
+      if (!this.buf) this.buf = Buffer.allocUnsafeSlow(size);
+      const n = data.copy(this.buf, this.filled, off, Math.min(data.length, off + size - this.filled));
+      this.filled += n;
+      off += n;
+      if (this.filled === size) {
+        const full = this.buf;
+        this.buf = null;
+        this.filled = 0;
+        yield this.emit(full);
+      }
+    }
+  }
+
+  /** The final partial chunk, or null when the stream ended on a chunk boundary. */
+  flush(): Buffer | null {
+    if (!this.buf || this.filled === 0) return null;
+    const last = this.buf.subarray(0, this.filled);
+    this.buf = null;
+    this.filled = 0;
+    return this.emit(last);
+  }
+
+  private emit(chunk: Buffer): Buffer {
+    this.index++;
+    return chunk;
+  }
+}
+
+/** A Transform from bytes to Buffers of exactly `size` bytes (the last one may be shorter). */
+export function createChunker(size: number): Transform {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, not ${size}`);
+  const acc = new ChunkAccumulator(() => size);
+  return new Transform({
+    readableObjectMode: true,
+    readableHighWaterMark: 1,
+    transform(data: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+      for (const chunk of acc.push(data)) this.push(chunk);
+      cb();
+    },
+    flush(cb: TransformCallback) {
+      const last = acc.flush();
+      if (last) this.push(last);
+      cb();
+    },
+  });
+}

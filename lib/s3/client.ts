@@ -1,0 +1,120 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+/**
+ * The one place that knows S3 server quirks (the rclone "provider quirks" idea):
+ * filters describe what they want, this file makes it work on AWS, s3rver and Ceph RGW.
+ */
+
+export interface S3ClientOptions {
+  /** `http://127.0.0.1:4568`; implies path-style addressing (custom servers rarely have wildcard DNS). */
+  endpoint?: string;
+  region?: string;
+  /** A named profile from ~/.aws/config; otherwise the SDK default chain. */
+  profile?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  forcePathStyle?: boolean;
+  /** PEM file of extra CAs to trust for https endpoints (as AWS_CA_BUNDLE). */
+  caBundle?: string;
+  /** Sockets per host; at least the number of requests run at once. */
+  maxSockets?: number;
+  /** A request with no response bytes for this long is abandoned and retried. */
+  requestTimeoutMs?: number;
+}
+
+export function createS3Client(opts: S3ClientOptions = {}): S3Client {
+  const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const caFile = opts.caBundle ?? process.env.AWS_CA_BUNDLE;
+  const maxSockets = opts.maxSockets ?? 32;
+  const config: S3ClientConfig = {
+    region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    forcePathStyle: opts.forcePathStyle ?? endpoint !== undefined,
+    // With the defaults (WHEN_SUPPORTED) stream bodies go out aws-chunked with a CRC32
+    // trailer: s3rver stores the framing inside the object and RGW answers 411. We
+    // send Content-MD5 and a signed SHA-256 of every body ourselves instead.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // One retry layer only: ours (lib/s3/retry.ts) resends from memory with backoff and
+    // counts every attempt; the SDK's own would multiply it (5 × 3 attempts per fault).
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...(caFile ? { ca: readFileSync(caFile) } : {}) }),
+      connectionTimeout: 10_000,
+      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    }),
+  };
+  if (opts.credentials) config.credentials = opts.credentials;
+  if (opts.profile) config.profile = opts.profile;
+  const client = new S3Client(config);
+  addContentMd5ForDeleteObjects(client);
+  return client;
+}
+
+/**
+ * DeleteObjects requires Content-MD5 on servers that predate flexible checksums; with
+ * WHEN_REQUIRED the SDK sends a CRC32 header instead, so we add the MD5 ourselves (as AWS
+ * documents for third-party S3 servers).
+ */
+function addContentMd5ForDeleteObjects(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      if (context.commandName === 'DeleteObjectsCommand' && request.headers && typeof request.body === 'string') {
+        request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'pipekitContentMd5', priority: 'low' },
+  );
+}
+
+/** `s3://bucket/key/prefix` split into bucket and key (key may be empty). */
+export interface S3Address {
+  bucket: string;
+  key: string;
+}
+
+export function parseS3Url(url: string): S3Address {
+  const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/s.exec(url);
+  if (!m) throw new Error(`not an s3:// address: ${url}`);
+  return { bucket: m[1], key: m[2] ?? '' };
+}
+
+export function formatS3Url(addr: S3Address): string {
+  return `s3://${addr.bucket}/${addr.key}`;
+}
+
+/** The seed's s3store INI file: `[Credentials] aws_access_key_id/aws_secret_access_key`, `[Bucket] id`. */
+export interface S3storeConfig {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  bucket?: string;
+}
+
+export function parseS3storeConfig(text: string): S3storeConfig {
+  const out: S3storeConfig = {};
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const sect = /^\[(.+)\]$/.exec(line);
+    if (sect) {
+      section = sect[1].trim().toLowerCase();
+      continue;
+    }
+    const kv = /^([^:=]+)[:=](.*)$/.exec(line);
+    if (!kv) continue;
+    const key = kv[1].trim().toLowerCase();
+    const value = kv[2].trim();
+    if (section === 'credentials' && key === 'aws_access_key_id') out.accessKeyId = value;
+    if (section === 'credentials' && key === 'aws_secret_access_key') out.secretAccessKey = value;
+    if (section === 'bucket' && key === 'id') out.bucket = value;
+  }
+  return out;
+}

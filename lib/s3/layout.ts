@@ -1,0 +1,94 @@
+/**
+ * The chunk-set layout, as pure functions (no I/O):
+ *
+ *   NAME/GEN/0000000000   chunk 0
+ *   NAME/GEN/MANIFEST     this generation's manifest (marks GEN as committed)
+ *   NAME/MANIFEST         the current generation's manifest: the commit point
+ *
+ * GEN sorts by creation time, so "older than the current generation" is a string compare.
+ */
+
+export const MANIFEST_FORMAT = 1;
+
+export interface ManifestChunk {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: number;
+  name: string;
+  generation: string;
+  chunkSize: number;
+  chunks: ManifestChunk[];
+  size: number;
+  sha256: string;
+  created: string;
+}
+
+const GENERATION = /^\d{8}T\d{9}Z-[0-9a-f]{8}$/;
+
+/** `20261125T163012345Z-1a2b3c4d`: UTC time to the millisecond, then randomness for uniqueness. */
+export function newGeneration(now: Date, random: string): string {
+  const iso = now.toISOString().replace(/[-:.]/g, '');
+  return `${iso.slice(0, 15)}${iso.slice(15, 18)}Z-${random}`;
+}
+
+export function isGeneration(s: string): boolean {
+  return GENERATION.test(s);
+}
+
+export function chunkKey(name: string, generation: string, index: number): string {
+  return `${name}/${generation}/${String(index).padStart(10, '0')}`;
+}
+
+export function manifestKey(name: string): string {
+  return `${name}/MANIFEST`;
+}
+
+export function generationManifestKey(name: string, generation: string): string {
+  return `${name}/${generation}/MANIFEST`;
+}
+
+/** For a key under `NAME/`, the generation it belongs to and whether it is that generation's manifest. */
+export function parseSetKey(name: string, key: string): { generation: string; manifest: boolean } | null {
+  if (!key.startsWith(`${name}/`)) return null;
+  const m = /^([^/]+)\/(\d{10}|MANIFEST)$/.exec(key.slice(name.length + 1));
+  if (!m || !isGeneration(m[1])) return null;
+  return { generation: m[1], manifest: m[2] === 'MANIFEST' };
+}
+
+/** The legacy s3store layout `TAG-0000000000`: exact match, so `bob` never reads `bob-2`'s chunks. */
+export function isLegacyChunkKey(tag: string, key: string): boolean {
+  return key.length === tag.length + 11 && key.startsWith(`${tag}-`) && /^\d{10}$/.test(key.slice(tag.length + 1));
+}
+
+export class ManifestError extends Error {}
+
+/** Parse and validate a MANIFEST; every field the reader relies on is checked. */
+export function parseManifest(text: string): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch {
+    throw new ManifestError('MANIFEST is not valid JSON (truncated or corrupt)');
+  }
+  if (typeof m !== 'object' || m === null) throw new ManifestError('MANIFEST is not a JSON object');
+  if (typeof m.format !== 'number') throw new ManifestError('MANIFEST has no format version');
+  if (m.format > MANIFEST_FORMAT) {
+    throw new ManifestError(`MANIFEST format ${m.format} is newer than this version understands (${MANIFEST_FORMAT}); upgrade pipekit`);
+  }
+  if (!Array.isArray(m.chunks) || typeof m.size !== 'number' || typeof m.generation !== 'string') {
+    throw new ManifestError('MANIFEST is missing chunks, size or generation');
+  }
+  let total = 0;
+  for (const c of m.chunks) {
+    if (typeof c?.key !== 'string' || !Number.isInteger(c.size) || c.size < 0 || !/^[0-9a-f]{64}$/.test(c.sha256)) {
+      throw new ManifestError('MANIFEST has a malformed chunk entry');
+    }
+    total += c.size;
+  }
+  if (total !== m.size) throw new ManifestError(`MANIFEST chunk sizes add up to ${total}, not ${m.size}`);
+  return m;
+}

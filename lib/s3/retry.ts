@@ -1,0 +1,48 @@
+import retry from 'async-retry';
+import { isTransient } from './errors';
+
+/**
+ * The one retry policy for every S3 request: exponential backoff with jitter, only on
+ * transient faults. The SDK's own retry layer is off (client.ts), so `attempts` is the
+ * true number of requests a fault can cost.
+ */
+export interface RetryOptions {
+  attempts?: number;
+  signal?: AbortSignal;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  onRetry?: (err: unknown, attempt: number) => void;
+}
+
+export const DEFAULT_ATTEMPTS = 6;
+
+export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
+  return retry(
+    async (bail, attempt) => {
+      if (opts.signal?.aborted) {
+        bail(opts.signal.reason);
+        return undefined as T;
+      }
+      try {
+        return await fn(attempt);
+      } catch (err) {
+        // async-retry schedules another attempt for anything thrown, even after bail():
+        // bail and return instead, so a permanent error costs exactly one request.
+        if (opts.signal?.aborted || !isTransient(err)) {
+          bail((opts.signal?.aborted ? opts.signal.reason : err) as Error);
+          return undefined as T;
+        }
+        throw err;
+      }
+    },
+    {
+      retries: attempts - 1,
+      factor: 2,
+      minTimeout: opts.minDelayMs ?? 200,
+      maxTimeout: opts.maxDelayMs ?? 5000,
+      randomize: true,
+      onRetry: (err, attempt) => opts.onRetry?.(err, attempt),
+    },
+  );
+}

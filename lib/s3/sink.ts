@@ -1,0 +1,168 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  MANIFEST_FORMAT,
+  chunkKey,
+  generationManifestKey,
+  manifestKey,
+  newGeneration,
+  parseManifest,
+  parseSetKey,
+  type Manifest,
+} from './layout';
+import { listPages } from './lister';
+import { putObjectVerified } from './put';
+import { deleteKeys } from './remover';
+import { withRetry } from './retry';
+import { ChunkedUploadSink, type UploadSinkOptions, type UploadedChunk } from './upload-sink';
+import { S3OperationError } from './errors';
+
+export interface ChunkSetSinkOptions extends UploadSinkOptions {
+  /** The chunk set's name: a key prefix such as `backups/www`. */
+  name: string;
+  /** Committed generations to keep, the new one included (default 1). */
+  keep?: number;
+}
+
+/**
+ * A Writable that stores its input as a new generation of the chunk set `name`:
+ * chunks first, then the generation's manifest, then `NAME/MANIFEST` (the commit
+ * point), then removal of older generations and orphans of interrupted runs.
+ * Until the commit the previous generation stays readable; a failure or destroy()
+ * never touches it.
+ *
+ * @example
+ * await pipeline(fs.createReadStream('db.dump'), new ChunkSetSink({ client, bucket, name: 'db' }));
+ */
+export class ChunkSetSink extends ChunkedUploadSink {
+  readonly name: string;
+  readonly generation: string;
+  private readonly keep: number;
+  /** The committed manifest, once the sink has finished. */
+  manifest?: Manifest;
+  /** Problems after the commit (cleanup of old generations); the upload itself succeeded. */
+  readonly warnings: string[] = [];
+
+  constructor(opts: ChunkSetSinkOptions) {
+    super(opts);
+    this.name = opts.name.replace(/\/+$/, '');
+    if (!this.name) throw new RangeError('a chunk set needs a name');
+    this.keep = Math.max(1, opts.keep ?? 1);
+    this.generation = newGeneration(new Date(), randomBytes(4).toString('hex'));
+  }
+
+  protected chunkUrl(index: number): string {
+    return `s3://${this.bucket}/${chunkKey(this.name, this.generation, index)}`;
+  }
+
+  protected putChunk(index: number, chunk: Buffer, digest: UploadedChunk): Promise<void> {
+    return putObjectVerified(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal);
+  }
+
+  protected async commit(): Promise<void> {
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      name: this.name,
+      generation: this.generation,
+      chunkSize: this.chunkSize,
+      chunks: this.chunks.map((c) => ({ key: chunkKey(this.name, this.generation, c.index), size: c.size, sha256: c.sha256 })),
+      size: this.bytes,
+      sha256: this.wholeSha256,
+      created: new Date().toISOString(),
+    };
+    const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    const digest: UploadedChunk = {
+      index: -1,
+      size: body.length,
+      md5: createHash('md5').update(body).digest('hex'),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
+    for (const key of [generationManifestKey(this.name, this.generation), manifestKey(this.name)]) {
+      try {
+        await withRetry(
+          () => putObjectVerified(this.client, this.bucket, key, body, digest, this.abort.signal, 'application/json'),
+          { attempts: this.attempts, signal: this.abort.signal },
+        );
+      } catch (err) {
+        throw new S3OperationError('cannot write', `s3://${this.bucket}/${key}`, err);
+      }
+    }
+    this.manifest = manifest;
+    try {
+      await removeStaleGenerations(this.client, this.bucket, this.name, this.keep, this.abort.signal);
+    } catch (err) {
+      this.warnings.push(`committed, but could not remove old generations: ${(err as Error).message}`);
+    }
+  }
+
+  protected async discard(): Promise<void> {
+    const keys = this.chunks.filter(Boolean).map((c) => chunkKey(this.name, this.generation, c.index));
+    // A fresh signal: the sink's own is aborted by now, and this is a last short effort.
+    await deleteKeys(this.client, this.bucket, keys, AbortSignal.timeout(5000)).catch(() => undefined);
+  }
+}
+
+/** The generation `NAME/MANIFEST` names now, or undefined when there is none. */
+export async function currentGeneration(
+  client: S3Client,
+  bucket: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<Manifest | undefined> {
+  try {
+    const out = await withRetry(
+      () => client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal }),
+      { signal },
+    );
+    return parseManifest(await out.Body!.transformToString());
+  } catch (err) {
+    if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Delete every generation older than the current one except the `keep` newest
+ * committed ones, and uncommitted (orphaned) ones older than the current. Generations
+ * newer than the current are left alone: another writer may be uploading them. The
+ * current MANIFEST is re-read here, not assumed to be ours, for the same reason.
+ */
+export async function removeStaleGenerations(
+  client: S3Client,
+  bucket: string,
+  name: string,
+  keep: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const current = await currentGeneration(client, bucket, name, signal);
+  if (!current) return 0;
+  const gens = new Map<string, { chunks: string[]; manifest?: string }>();
+  for await (const page of listPages({ client, bucket, prefix: `${name}/`, signal })) {
+    for (const entry of page) {
+      if (!('key' in entry)) continue;
+      const parsed = parseSetKey(name, entry.key);
+      if (!parsed) continue;
+      const g = gens.get(parsed.generation) ?? { chunks: [] };
+      if (parsed.manifest) g.manifest = entry.key;
+      else g.chunks.push(entry.key);
+      gens.set(parsed.generation, g);
+    }
+  }
+  const kept = new Set(
+    [...gens]
+      .filter(([gen, g]) => g.manifest && gen <= current.generation)
+      .map(([gen]) => gen)
+      .sort()
+      .reverse()
+      .slice(0, keep),
+  );
+  kept.add(current.generation);
+  const stale = [...gens].filter(([gen]) => gen < current.generation && !kept.has(gen)).map(([, g]) => g);
+  // Manifests before chunks: an interrupted cleanup leaves an uncommitted orphan (removed
+  // next time), never a manifest that claims chunks which are gone.
+  const chunkKeys = stale.flatMap((g) => g.chunks);
+  const manifestKeys = stale.flatMap((g) => (g.manifest ? [g.manifest] : []));
+  const failures = [...(await deleteKeys(client, bucket, manifestKeys, signal)), ...(await deleteKeys(client, bucket, chunkKeys, signal))];
+  if (failures.length) throw new Error(`${failures.length} keys not deleted (first: ${failures[0].key}: ${failures[0].code})`);
+  return chunkKeys.length + manifestKeys.length;
+}

@@ -1,0 +1,225 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { ManifestError, isLegacyChunkKey, parseManifest, manifestKey, type Manifest } from './layout';
+import { listPages } from './lister';
+import { withRetry } from './retry';
+import { S3OperationError } from './errors';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
+
+/** One piece of the output: a whole object, or a byte range of one. */
+export interface SourcePart {
+  key: string;
+  size: number;
+  /** Expected SHA-256 (chunk sets only). */
+  sha256?: string;
+  /** First byte, for ranged reads of a plain object. */
+  offset?: number;
+  /** The object's ETag, so a ranged read of an object replaced meanwhile fails (If-Match). */
+  etag?: string;
+}
+
+/** What `NAME` turned out to be, and the parts to read in order. */
+export interface SourcePlan {
+  kind: 'chunk-set' | 'object' | 's3store';
+  parts: SourcePart[];
+  size: number;
+  manifest?: Manifest;
+}
+
+export interface ChunkSetSourceOptions {
+  client: S3Client;
+  bucket: string;
+  name: string;
+  /** GETs in flight ahead of the reader; memory is about (jobs + 1) × chunk size. */
+  jobs?: number;
+  /** Range size for plain objects (default 8 MiB). */
+  chunkSize?: number;
+  attempts?: number;
+  signal?: AbortSignal;
+}
+
+/** A stored chunk does not match its manifest: corrupt, truncated, or replaced. */
+export class ChunkVerificationError extends Error {
+  readonly exitCode = 1;
+}
+
+class TruncatedBody extends Error {
+  override readonly name = 'IncompleteBody';
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
+}
+
+/**
+ * Find what `s3://bucket/name` holds: a chunk set (NAME/MANIFEST), else a plain object
+ * (read in ranges), else the legacy s3store layout `NAME-0000000000…`.
+ */
+export async function resolveSource(opts: ChunkSetSourceOptions): Promise<SourcePlan> {
+  const { client, bucket, signal } = opts;
+  const name = opts.name.replace(/\/+$/, '');
+  const url = `s3://${bucket}/${name}`;
+  const retry = { attempts: opts.attempts, signal };
+  try {
+    const out = await withRetry(async () => {
+      const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal });
+      return r.Body!.transformToString();
+    }, retry);
+    const manifest = parseManifest(out);
+    return { kind: 'chunk-set', parts: manifest.chunks.map((c) => ({ ...c })), size: manifest.size, manifest };
+  } catch (err) {
+    if (!isNotFound(err)) {
+      if (err instanceof ManifestError) {
+        throw new ChunkVerificationError(`${url}/MANIFEST: ${err.message}`);
+      }
+      throw new S3OperationError('cannot read', url, err);
+    }
+  }
+  try {
+    const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: name }), { abortSignal: signal }), retry);
+    const size = head.ContentLength ?? 0;
+    const step = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const parts: SourcePart[] = [];
+    for (let offset = 0; offset < size; offset += step) {
+      parts.push({ key: name, offset, size: Math.min(step, size - offset), etag: head.ETag });
+    }
+    return { kind: 'object', parts, size };
+  } catch (err) {
+    if (!isNotFound(err)) throw new S3OperationError('cannot read', url, err);
+  }
+  const parts: SourcePart[] = [];
+  try {
+    for await (const page of listPages({ client, bucket, prefix: `${name}-`, signal })) {
+      for (const e of page) if ('key' in e && isLegacyChunkKey(name, e.key)) parts.push({ key: e.key, size: e.size });
+    }
+  } catch (err) {
+    throw new S3OperationError('cannot list', url, err);
+  }
+  if (!parts.length) throw new ChunkVerificationError(`cannot read ${url}: nothing stored under that name (no chunk set, object or s3store tag)`);
+  return { kind: 's3store', parts, size: parts.reduce((n, p) => n + p.size, 0) };
+}
+
+/**
+ * A Readable of the bytes stored at `s3://bucket/name` (chunk set, plain object or
+ * s3store tag), in order, with up to `jobs` GETs prefetched. Each chunk is checked
+ * against its manifest size and SHA-256 before a byte of it is pushed.
+ */
+export class ChunkSetSource extends Readable {
+  private readonly opts: ChunkSetSourceOptions;
+  private readonly jobs: number;
+  private readonly abort = new AbortController();
+  private plan?: SourcePlan;
+  private readonly pending = new Map<number, Promise<Buffer>>();
+  private nextToFetch = 0;
+  private nextToPush = 0;
+  private pumping = false;
+  /** Bytes pushed so far: on failure, how much of the output is good. */
+  bytes = 0;
+
+  constructor(opts: ChunkSetSourceOptions) {
+    super({ highWaterMark: 64 * 1024 });
+    this.opts = opts;
+    this.jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
+    if (opts.signal) {
+      if (opts.signal.aborted) this.abort.abort(opts.signal.reason);
+      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
+    }
+  }
+
+  /** What is being read; resolved on the first read. */
+  get resolved(): SourcePlan | undefined {
+    return this.plan;
+  }
+
+  override _read(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    this.pump().catch((err: Error) => this.destroy(err));
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.abort.abort(err ?? new Error('destroyed'));
+    cb(err);
+  }
+
+  private async pump(): Promise<void> {
+    this.plan ??= await resolveSource({ ...this.opts, signal: this.abort.signal });
+    const parts = this.plan.parts;
+    for (;;) {
+      this.prefetch();
+      if (this.nextToPush === parts.length) {
+        this.push(null);
+        return;
+      }
+      const index = this.nextToPush;
+      const buf = await this.pending.get(index)!;
+      this.pending.delete(index);
+      this.nextToPush++;
+      this.prefetch();
+      this.bytes += buf.length;
+      if (this.destroyed) return;
+      if (!this.push(buf)) {
+        this.pumping = false;
+        return;
+      }
+    }
+  }
+
+  private prefetch(): void {
+    const parts = this.plan!.parts;
+    while (this.nextToFetch < parts.length && this.pending.size < this.jobs) {
+      const index = this.nextToFetch++;
+      const p = this.fetchPart(parts[index]);
+      p.catch(() => undefined); // awaited in order by pump(); this only silences early rejections
+      this.pending.set(index, p);
+    }
+  }
+
+  private async fetchPart(part: SourcePart): Promise<Buffer> {
+    const url = `s3://${this.opts.bucket}/${part.key}`;
+    let buf: Buffer;
+    try {
+      buf = await withRetry(() => this.getOnce(part), { attempts: this.opts.attempts, signal: this.abort.signal });
+    } catch (err) {
+      if (err instanceof ChunkVerificationError || this.abort.signal.aborted) throw err;
+      const missing = isNotFound(err) ? ' (chunk missing)' : '';
+      throw new S3OperationError('cannot read', url + missing, err);
+    }
+    if (part.sha256) {
+      const sha = createHash('sha256').update(buf).digest('hex');
+      if (sha !== part.sha256) {
+        throw new ChunkVerificationError(`chunk ${url} is corrupt: SHA-256 ${sha.slice(0, 12)}… does not match the manifest`);
+      }
+    }
+    return buf;
+  }
+
+  /** One GET into a Buffer of the expected size: a body cut short is retried, a wrong size is not. */
+  private async getOnce(part: SourcePart): Promise<Buffer> {
+    const { client, bucket } = this.opts;
+    const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }),
+      { abortSignal: this.abort.signal },
+    );
+    const declared = out.ContentLength;
+    if (declared !== undefined && declared !== part.size) {
+      throw new ChunkVerificationError(
+        `chunk s3://${bucket}/${part.key} is ${declared} bytes, expected ${part.size}`,
+      );
+    }
+    const buf = Buffer.allocUnsafeSlow(part.size);
+    let filled = 0;
+    for await (const piece of out.Body as AsyncIterable<Uint8Array>) {
+      if (filled + piece.length > part.size) {
+        throw new ChunkVerificationError(`chunk s3://${bucket}/${part.key} is longer than ${part.size} bytes`);
+      }
+      buf.set(piece, filled);
+      filled += piece.length;
+    }
+    if (filled !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${filled} of ${part.size} bytes`);
+    return buf;
+  }
+}

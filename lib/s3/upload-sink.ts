@@ -1,0 +1,178 @@
+import { Writable } from 'node:stream';
+import { createHash, type Hash } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ChunkAccumulator } from './chunker';
+import { withRetry } from './retry';
+import { S3OperationError } from './errors';
+
+export interface UploadSinkOptions {
+  client: S3Client;
+  bucket: string;
+  /** Uploads in flight at once; memory is about (jobs + 1) × chunk size. */
+  jobs?: number;
+  /** Bytes per chunk (default 8 MiB). */
+  chunkSize?: number;
+  /** Attempts per request, all retry layers counted. */
+  attempts?: number;
+  signal?: AbortSignal;
+  /** Called after each retry, for progress/diagnostics. */
+  onRetry?: (err: unknown, attempt: number) => void;
+}
+
+export const DEFAULT_CHUNK_SIZE = 8 * 2 ** 20;
+export const DEFAULT_JOBS = 4;
+
+/** What a subclass knows about one uploaded chunk, for its commit. */
+export interface UploadedChunk {
+  index: number;
+  size: number;
+  /** Hex digests of the chunk's bytes. */
+  md5: string;
+  sha256: string;
+}
+
+/**
+ * The shared engine of ChunkSetSink and MultipartObjectSink: a byte Writable that cuts
+ * its input into chunks and uploads up to `jobs` of them at once, holding the write
+ * callback while all slots are busy (that is the backpressure that bounds memory).
+ * Each attempt sends the same Buffer again; nothing is re-read from the source.
+ */
+export abstract class ChunkedUploadSink extends Writable {
+  protected readonly client: S3Client;
+  protected readonly bucket: string;
+  protected readonly jobs: number;
+  protected readonly chunkSize: number;
+  protected readonly attempts?: number;
+  /** Aborts every request in flight when the sink is destroyed or the caller's signal fires. */
+  protected readonly abort = new AbortController();
+  private readonly onRetry?: (err: unknown, attempt: number) => void;
+  private readonly accumulator: ChunkAccumulator;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly wholeHash: Hash = createHash('sha256');
+  private nextIndex = 0;
+  private waiting: (() => void) | null = null;
+  private failure: Error | null = null;
+  /** Bytes accepted so far. */
+  bytes = 0;
+  /** Chunks fully uploaded so far. */
+  uploaded = 0;
+  /** Requests retried so far (all chunks). */
+  retries = 0;
+  /** The uploaded chunks, by index. */
+  protected readonly chunks: UploadedChunk[] = [];
+
+  constructor(opts: UploadSinkOptions) {
+    super({ highWaterMark: 64 * 1024 });
+    this.client = opts.client;
+    this.bucket = opts.bucket;
+    this.jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
+    this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.attempts = opts.attempts;
+    this.onRetry = opts.onRetry;
+    this.accumulator = new ChunkAccumulator((i) => this.sizeOfChunk(i));
+    if (opts.signal) {
+      if (opts.signal.aborted) this.abort.abort(opts.signal.reason);
+      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
+    }
+  }
+
+  /** Chunks in flight now. */
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /** SHA-256 of every byte written, hex; valid after finish. */
+  protected wholeSha256 = '';
+
+  /** Size of chunk `index`; constant unless a subclass grows it. */
+  protected sizeOfChunk(_index: number): number {
+    return this.chunkSize;
+  }
+
+  /** Upload one chunk (one attempt); throw to retry when transient. */
+  protected abstract putChunk(index: number, chunk: Buffer, digest: UploadedChunk): Promise<void>;
+
+  /** `s3://bucket/key` of chunk `index`, for error lines. */
+  protected abstract chunkUrl(index: number): string;
+
+  /** Make the upload visible: runs once, after every chunk is stored. */
+  protected abstract commit(): Promise<void>;
+
+  /** Best-effort removal of what this upload stored, after a failure. Never throws. */
+  protected abstract discard(): Promise<void>;
+
+  override _write(data: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.bytes += data.length;
+    this.wholeHash.update(data);
+    for (const chunk of this.accumulator.push(data)) this.startUpload(chunk);
+    this.whenSlotFree(cb);
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    const last = this.accumulator.flush();
+    if (last) this.startUpload(last);
+    this.wholeSha256 = this.wholeHash.digest('hex');
+    this.drain()
+      .then(() => {
+        if (this.failure) throw this.failure;
+        return this.commit();
+      })
+      .then(() => cb(), cb);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.abort.abort(err ?? new Error('destroyed'));
+    Promise.allSettled([...this.inflight])
+      .then(() => (err ? this.discard() : undefined))
+      .then(() => cb(err));
+  }
+
+  private whenSlotFree(cb: (err?: Error | null) => void): void {
+    if (this.inflight.size < this.jobs) {
+      cb();
+      return;
+    }
+    this.waiting = () => this.whenSlotFree(cb);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inflight.size) await Promise.race(this.inflight);
+  }
+
+  private startUpload(chunk: Buffer): void {
+    const index = this.nextIndex++;
+    const digest: UploadedChunk = {
+      index,
+      size: chunk.length,
+      md5: createHash('md5').update(chunk).digest('hex'),
+      sha256: createHash('sha256').update(chunk).digest('hex'),
+    };
+    const job = withRetry(() => this.putChunk(index, chunk, digest), {
+      attempts: this.attempts,
+      signal: this.abort.signal,
+      onRetry: (err, attempt) => {
+        this.retries++;
+        this.onRetry?.(err, attempt);
+      },
+    }).then(
+      () => {
+        this.chunks[index] = digest;
+        this.uploaded++;
+        this.inflight.delete(job);
+        const w = this.waiting;
+        this.waiting = null;
+        w?.();
+      },
+      (err: unknown) => {
+        this.inflight.delete(job);
+        if (!this.failure) {
+          this.failure = this.abort.signal.aborted
+            ? (this.abort.signal.reason as Error)
+            : new S3OperationError('cannot write', this.chunkUrl(index), err);
+        }
+        this.destroy(this.failure);
+      },
+    );
+    this.inflight.add(job);
+  }
+}
