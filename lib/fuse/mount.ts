@@ -1,0 +1,134 @@
+import { createWriteStream, constants, promises as fsp, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import Fuse from 'fuse-native';
+import { RandTree, type TreeOptions } from './randfs';
+import { randfsOperations } from './ops';
+import { DEFAULT_OP_TIMEOUT_MS, injectFaults, safeOperations, type FaultRecord } from './safe';
+
+export interface RandfsOptions extends TreeOptions {
+  /** Append one JSON line per failed operation to this file; or a function receiving each record. */
+  log?: string | ((record: FaultRecord) => void);
+  /** Probability (0..1) that an operation throws on purpose. Default 0. */
+  injectErrors?: number;
+  /** Answer EIO when an operation has not answered after this many ms. Default 5000. */
+  opTimeoutMs?: number;
+  /** Unmount when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Why a mount could not be made; `message` is one line naming the mountpoint. */
+export class MountError extends Error {}
+
+/** A mounted randfs. */
+export interface Randfs {
+  readonly mountpoint: string;
+  readonly tree: RandTree;
+  /** Operations that failed (thrown, rejected, timed out) since mounting. */
+  faults(): number;
+  /** Faults thrown on purpose by `injectErrors`. */
+  injected(): number;
+  /** Unmount and close the log; safe to call more than once. */
+  unmount(): Promise<void>;
+}
+
+/** Whether `mountpoint` (absolute) is listed in /proc/mounts. */
+export async function isMounted(mountpoint: string): Promise<boolean> {
+  const text = await readFile('/proc/mounts', 'utf8');
+  return text.split('\n').some((line) => unescapeMountField(line.split(' ')[1] ?? '') === mountpoint);
+}
+
+/** /proc/mounts escapes space, tab, newline and backslash as octal (`\040`). */
+export function unescapeMountField(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+function unmountLazily(mountpoint: string): Promise<void> {
+  return new Promise((done) => Fuse.unmount(mountpoint, () => done()));
+}
+
+async function checkMountpoint(mountpoint: string): Promise<void> {
+  let st;
+  try {
+    st = await fsp.stat(mountpoint);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A stale mount from a crash: fuse-native's `force` clears it before mounting.
+    if (code === 'ENOTCONN') return;
+    if (code === 'ENOENT') throw new MountError(`cannot mount ${mountpoint}: no such directory`);
+    if (code === 'EACCES') throw new MountError(`cannot mount ${mountpoint}: permission denied`);
+    throw new MountError(`cannot mount ${mountpoint}: ${(err as Error).message}`);
+  }
+  if (!st.isDirectory()) throw new MountError(`cannot mount ${mountpoint}: not a directory`);
+  try {
+    // fusermount lets a user mount only where they may write; root may anywhere.
+    await fsp.access(mountpoint, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new MountError(`cannot mount ${mountpoint}: permission denied`);
+  }
+  if (await isMounted(mountpoint)) throw new MountError(`cannot mount ${mountpoint}: already a mount point`);
+}
+
+async function openLog(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path, { flags: 'a' });
+  await new Promise<void>((ok, fail) => {
+    stream.once('open', () => ok());
+    stream.once('error', (err) => fail(new MountError(`cannot open log ${path}: ${err.message}`)));
+  });
+  return stream;
+}
+
+/**
+ * Mount a randfs tree on `mountpoint` (an existing directory) and resolve once the
+ * kernel is serving it. Every operation goes through {@link safeOperations}; a stale
+ * mount left by a crash is cleared first, and fusermount unmounts it if this process
+ * dies (even by SIGKILL). Rejects with a {@link MountError} leaving no mount behind.
+ *
+ * Never touch the mount with synchronous fs calls from the same process: the kernel
+ * waits for this process's event loop to answer, and a blocked loop deadlocks.
+ */
+export async function createRandfs(mountpoint: string, opts: RandfsOptions = {}): Promise<Randfs> {
+  const mnt = resolve(mountpoint);
+  const tree = new RandTree(opts);
+  await checkMountpoint(mnt);
+  const log = typeof opts.log === 'string' ? await openLog(opts.log) : undefined;
+  let faults = 0;
+  const onFault = (record: FaultRecord) => {
+    faults++;
+    if (log) log.write(`${JSON.stringify(record)}\n`);
+    else if (typeof opts.log === 'function') opts.log(record);
+  };
+  const faulty = injectFaults(randfsOperations(tree), opts.injectErrors ?? 0);
+  const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
+  const fuse = new Fuse(mnt, safeOperations(faulty.ops, { onFault, timeoutMs }), {
+    force: true,
+    autoUnmount: true,
+    // fuse-native has no option for use_ino; its options become one comma-separated
+    // `-o` string, so it rides along here. Without it the kernel numbers inodes in
+    // lookup order and two mounts of one seed would disagree.
+    fsname: 'randfs,use_ino',
+    subtype: 'randfs',
+    // Our wrapper answers first; this is the backstop if the wrapper itself is stuck.
+    timeout: timeoutMs + 5000,
+  });
+  const closeLog = () =>
+    log ? new Promise<void>((done) => log.end(() => done())) : Promise.resolve();
+  try {
+    await new Promise<void>((ok, fail) => fuse.mount((err) => (err ? fail(err) : ok())));
+  } catch (err) {
+    if (await isMounted(mnt)) await unmountLazily(mnt);
+    await closeLog();
+    throw new MountError(`cannot mount ${mnt}: ${(err as Error).message}`, { cause: err });
+  }
+  let unmounting: Promise<void> | undefined;
+  const unmount = () =>
+    (unmounting ??= (async () => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      await new Promise<void>((done, fail) => fuse.unmount((err) => (err ? fail(err) : done())));
+      await closeLog();
+    })());
+  const onAbort = () => void unmount().catch(() => {});
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  return { mountpoint: mnt, tree, faults: () => faults, injected: faulty.injected, unmount };
+}
