@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { pipeline } from 'node:stream/promises';
+import { COMMON_OPTIONS, PROGRESS, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { ChunkSetSink } from '../lib/s3/sink';
+import { MultipartObjectSink } from '../lib/s3/object-sink';
+import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
+import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { describeError } from '../lib/s3/errors';
+import { Progress } from '../lib/progress';
+import { formatS3Url } from '../lib/s3/client';
+import { humanRate, humanSize, parseSize } from '../lib/units';
+
+const spec: FilterSpec = {
+  name: 's3sink',
+  synopsis: ['[OPTION]... s3://BUCKET/NAME', '[OPTION]... -b BUCKET -t TAG'],
+  summary: 'Store standard input in S3 as a chunk set (or one object with --object); the previous copy stays readable until the new one is complete.',
+  options: [
+    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M)' },
+    { name: 'jobs', short: 'j', arg: 'N', help: `chunks uploaded at once (default ${DEFAULT_JOBS}); memory is about (N+1) × SIZE` },
+    { name: 'keep', arg: 'N', help: 'committed generations to keep, the new one included (default 1)' },
+    { name: 'object', help: 'store one plain object by multipart upload instead of a chunk set' },
+    { name: 'bucket', short: 'b', arg: 'BUCKET', help: 'bucket, with -t (s3store style)' },
+    { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set, with -b or --config (s3store style)' },
+    ...S3_OPTIONS,
+    PROGRESS,
+    ...COMMON_OPTIONS,
+  ],
+};
+
+void runFilter(spec, async ({ flags, args, signal, info, warn, progress }) => {
+  const chunkSize = flags['chunk-size'] === undefined ? 8 * 2 ** 20 : parseSize(flags['chunk-size'] as string);
+  if (!(chunkSize >= 5 * 2 ** 20 && chunkSize <= 5 * 2 ** 30)) {
+    throw new UsageError(`--chunk-size must be between 5M and 5G: ${String(flags['chunk-size'])}`);
+  }
+  const jobs = intFlag(flags, 'jobs', DEFAULT_JOBS);
+  const keep = intFlag(flags, 'keep', 1);
+  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  const target = targetFromArgs(args, flags, configBucket);
+  const url = formatS3Url(target);
+  const onRetry = (err: unknown) => info(`retrying after ${describeError(err)}`);
+  const common = { client, bucket: target.bucket, jobs, chunkSize, signal, onRetry };
+  const sink = flags.object
+    ? new MultipartObjectSink({ ...common, key: target.key })
+    : new ChunkSetSink({ ...common, name: target.key, keep });
+  const meter = new Progress('s3sink', progress);
+  const timer = setInterval(() => meter.update(sink.bytes, `${sink.uploaded} chunks, ${sink.inFlight} in flight`), 250);
+  const started = Date.now();
+  try {
+    await pipeline(process.stdin, sink);
+  } finally {
+    clearInterval(timer);
+  }
+  meter.done(sink.bytes, `${sink.uploaded} chunks`);
+  if (sink instanceof ChunkSetSink) sink.warnings.forEach(warn);
+  info(`stored ${humanSize(sink.bytes)}B in ${sink.uploaded} chunks at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`);
+});

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { pipeline } from 'node:stream/promises';
+import { COMMON_OPTIONS, PROGRESS, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { ChunkSetSource } from '../lib/s3/source';
+import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
+import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { Progress } from '../lib/progress';
+import { parseSize } from '../lib/units';
+
+const spec: FilterSpec = {
+  name: 's3source',
+  synopsis: ['[OPTION]... s3://BUCKET/NAME', '[OPTION]... -b BUCKET -t TAG'],
+  summary:
+    'Write a chunk set, a plain object or an s3store tag to standard output, in order, verifying every chunk against its manifest.',
+  options: [
+    { name: 'jobs', short: 'j', arg: 'N', help: `chunks fetched ahead of the output (default ${DEFAULT_JOBS})` },
+    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'range size for plain objects (default 8M)' },
+    { name: 'bucket', short: 'b', arg: 'BUCKET', help: 'bucket, with -t (s3store style)' },
+    { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set or s3store tag, with -b or --config' },
+    ...S3_OPTIONS,
+    PROGRESS,
+    ...COMMON_OPTIONS,
+  ],
+};
+
+void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
+  const jobs = intFlag(flags, 'jobs', DEFAULT_JOBS);
+  const chunkSize = flags['chunk-size'] === undefined ? undefined : parseSize(flags['chunk-size'] as string);
+  if (chunkSize !== undefined && !(chunkSize >= 1)) throw new UsageError(`bad --chunk-size: ${String(flags['chunk-size'])}`);
+  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  const target = targetFromArgs(args, flags, configBucket);
+  const source = new ChunkSetSource({ client, bucket: target.bucket, name: target.key, jobs, chunkSize, signal });
+  const meter = new Progress('s3source', progress);
+  const timer = setInterval(() => meter.update(source.bytes), 250);
+  try {
+    await pipeline(source, process.stdout);
+  } catch (err) {
+    if (source.bytes > 0 && (err as NodeJS.ErrnoException).code !== 'EPIPE') {
+      warn(`output is incomplete: only the first ${source.bytes} bytes were written`);
+    }
+    throw err;
+  } finally {
+    clearInterval(timer);
+  }
+  meter.done(source.bytes);
+});

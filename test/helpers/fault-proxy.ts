@@ -1,0 +1,180 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A real HTTP proxy in front of a real S3 server that injects faults: connection
+ * resets, 500 InternalError, 503 SlowDown, stalls past the client's timeout, bodies cut
+ * short, and rewritten response bodies (for listing faults). Requests it leaves alone
+ * are forwarded byte for byte, Host header included, so signatures still verify.
+ */
+
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'truncate' | 'rewrite';
+
+export interface FaultRule {
+  fault: Fault;
+  /** HTTP method to match (PUT, GET, …); any when absent. */
+  method?: string;
+  /** Matched against the request URL (decoded path and query). */
+  url?: RegExp;
+  /** Only the nth matching request (1-based). */
+  nth?: number;
+  /** The first `times` matching requests (default 1 unless `rate` is given). */
+  times?: number;
+  /** Each matching request with this probability (deterministic from `seed`). */
+  rate?: number;
+  /** For `rewrite`: the new response body from the upstream one. */
+  rewrite?: (body: string) => string;
+}
+
+interface ActiveRule extends FaultRule {
+  matched: number;
+  hit: number;
+}
+
+/** A tiny deterministic PRNG, so a fault-rate run can be repeated exactly. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultProxy {
+  endpoint = '';
+  /** Faults injected so far, by kind. */
+  readonly injected: Record<Fault, number> = { reset: 0, error500: 0, slowdown: 0, stall: 0, truncate: 0, rewrite: 0 };
+  /** Requests seen, by method. */
+  readonly requests: Record<string, number> = {};
+  private rules: ActiveRule[] = [];
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly random: () => number;
+
+  private constructor(
+    private readonly upstreamPort: number,
+    seed: number,
+  ) {
+    this.random = mulberry32(seed);
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  static async start(upstreamEndpoint: string, seed = 1): Promise<FaultProxy> {
+    const proxy = new FaultProxy(Number(new URL(upstreamEndpoint).port), seed);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.endpoint = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    return proxy;
+  }
+
+  add(rule: FaultRule): this {
+    this.rules.push({ ...rule, matched: 0, hit: 0 });
+    return this;
+  }
+
+  clear(): this {
+    this.rules = [];
+    return this;
+  }
+
+  totalInjected(): number {
+    return Object.values(this.injected).reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private pick(req: IncomingMessage): ActiveRule | undefined {
+    const url = decodeURIComponent(req.url ?? '');
+    for (const r of this.rules) {
+      if (r.method && r.method !== req.method) continue;
+      if (r.url && !r.url.test(url)) continue;
+      r.matched++;
+      let fire: boolean;
+      if (r.nth !== undefined) fire = r.matched === r.nth;
+      else if (r.rate !== undefined) fire = this.random() < r.rate && (r.times === undefined || r.hit < r.times);
+      else fire = r.hit < (r.times ?? 1);
+      if (fire) {
+        r.hit++;
+        return r;
+      }
+    }
+    return undefined;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.requests[req.method ?? '?'] = (this.requests[req.method ?? '?'] ?? 0) + 1;
+    const rule = this.pick(req);
+    if (rule) this.injected[rule.fault]++;
+    switch (rule?.fault) {
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'error500':
+        return this.reply(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+      case 'slowdown':
+        return this.reply(req, res, 503, 'SlowDown', 'Please reduce your request rate.');
+      case 'stall':
+        // Read the request, answer nothing: the client's timeout must fire.
+        req.resume();
+        return;
+      default:
+        this.forward(req, res, rule);
+    }
+  }
+
+  private reply(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+    req.resume();
+    req.on('end', () => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+      res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, rule: ActiveRule | undefined): void {
+    const up = request({ host: '127.0.0.1', port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+    up.on('response', (r) => {
+      if (rule?.fault === 'truncate') {
+        const declared = Number(r.headers['content-length'] ?? 0);
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        let sent = 0;
+        const limit = Math.floor(declared / 2);
+        r.on('data', (c: Buffer) => {
+          if (sent >= limit) return;
+          const part = c.subarray(0, limit - sent);
+          sent += part.length;
+          res.write(part);
+          if (sent >= limit) {
+            r.destroy();
+            res.socket?.destroy();
+          }
+        });
+        r.on('end', () => res.socket?.destroy());
+        return;
+      }
+      if (rule?.fault === 'rewrite' && rule.rewrite) {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          const body = Buffer.from(rule.rewrite!(Buffer.concat(chunks).toString('utf8')));
+          res.writeHead(r.statusCode ?? 502, { ...r.headers, 'content-length': body.length });
+          res.end(body);
+        });
+        return;
+      }
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+  }
+}
