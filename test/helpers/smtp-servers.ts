@@ -1,0 +1,204 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+
+/**
+ * Real SMTP servers on loopback that behave well or badly on purpose: smtp-server
+ * instances with handlers that reject, hang or answer ETRN, and raw sockets for what
+ * smtp-server will not do (greet with 421, send garbage, drop after the banner).
+ */
+export type Behaviour =
+  | 'accept' // smtp-server, no STARTTLS
+  | 'starttls' // smtp-server offering STARTTLS with its built-in self-signed certificate
+  | 'reject-rcpt' // 554 5.7.1 Relay access denied
+  | 'reject-mail' // 550 5.7.1 Sender rejected
+  | 'reject-data' // 554 5.6.0 Message refused after the body
+  | 'hang-rcpt' // never answers RCPT TO
+  | 'greet-421' // raw: 421 greeting, then close
+  | 'drop-after-banner' // raw: 220 greeting, closes on the first command
+  | 'garbage' // raw: not SMTP at all
+  | 'silent' // raw: accepts the connection, never greets
+  | 'mute-after-ehlo'; // raw: greets and answers EHLO, then never answers again
+
+/** How an smtp-server answers ETRN (it has no ETRN of its own). */
+export type EtrnBehaviour = { code: number; text: string } | 'hang' | 'drop';
+
+export interface Received {
+  from: string;
+  to: string[];
+  subject: string;
+  secure: boolean;
+}
+
+export interface TestSmtpServer {
+  behaviour: Behaviour;
+  host: string;
+  port: number;
+  received: Received[];
+  /** Commands seen by raw servers, and ETRN arguments seen by smtp-server ones. */
+  commands: string[];
+  close(): Promise<void>;
+}
+
+// smtp-server dispatches on `handler_<VERB>`; patching the prototype gives it ETRN.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SMTPConnection } = require('smtp-server/lib/smtp-connection') as {
+  SMTPConnection: { prototype: Record<string, unknown> };
+};
+type PatchedConnection = {
+  _server: { options: { etrn?: EtrnBehaviour; etrnLog?: string[] } };
+  send(code: number, text: string): void;
+  close(): void;
+};
+SMTPConnection.prototype.handler_ETRN = function (this: PatchedConnection, command: Buffer | string, callback: () => void) {
+  const arg = command.toString().trim().split(/\s+/)[1] ?? '';
+  const { etrn, etrnLog } = this._server.options;
+  etrnLog?.push(arg);
+  if (etrn === 'hang') return; // never answers, never calls back
+  if (etrn === 'drop') {
+    this.close();
+    return callback();
+  }
+  if (!etrn) this.send(502, 'Error: command not implemented');
+  else this.send(etrn.code, etrn.text.replace('%s', arg));
+  callback();
+};
+
+function smtpServerOptions(behaviour: Behaviour, received: Received[]): SMTPServerOptions {
+  const options: SMTPServerOptions = {
+    authOptional: true,
+    disabledCommands: behaviour === 'starttls' ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: behaviour !== 'starttls',
+    logger: false,
+    closeTimeout: 200,
+    onMailFrom(_address, _session, cb) {
+      if (behaviour === 'reject-mail') return cb(Object.assign(new Error('5.7.1 Sender rejected'), { responseCode: 550 }));
+      cb();
+    },
+    onRcptTo(_address, _session, cb) {
+      if (behaviour === 'hang-rcpt') return; // never answers
+      if (behaviour === 'reject-rcpt') return cb(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: /^Subject: (.*)$/m.exec(text)?.[1]?.trim() ?? '',
+          secure: session.secure,
+        });
+        if (behaviour === 'reject-data') return cb(Object.assign(new Error('5.6.0 Message refused'), { responseCode: 554 }));
+        cb(null);
+      });
+    },
+  };
+  return options;
+}
+
+function rawServer(behaviour: Behaviour, commands: string[]): { server: Server; sockets: Set<Socket> } {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let buffered = '';
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).replace(/\r$/, '');
+        buffered = buffered.slice(nl + 1);
+        commands.push(line);
+        if (behaviour === 'drop-after-banner') socket.destroy();
+        if (behaviour === 'mute-after-ehlo' && /^EHLO /i.test(line)) socket.write('250-mute.test\r\n250 PIPELINING\r\n');
+      }
+    });
+    if (behaviour === 'greet-421') socket.end('421 4.3.2 mx.test Service not available, closing transmission channel\r\n');
+    if (behaviour === 'drop-after-banner' || behaviour === 'mute-after-ehlo') socket.write('220 mx.test ESMTP\r\n');
+    if (behaviour === 'garbage') socket.write('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<html>\x00\x07</html>\r\n');
+  });
+  return { server, sockets };
+}
+
+const RAW: Behaviour[] = ['greet-421', 'drop-after-banner', 'garbage', 'silent', 'mute-after-ehlo'];
+
+function listen(s: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    s.once('error', onError);
+    s.listen(port, host, () => {
+      s.removeListener('error', onError);
+      const addr = s.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+/** One test SMTP server on `host` (a 127.0.0.x address) and `port` (0: random). */
+export async function startSmtpServer(
+  behaviour: Behaviour,
+  host = '127.0.0.1',
+  port = 0,
+  etrn?: EtrnBehaviour,
+): Promise<TestSmtpServer> {
+  const received: Received[] = [];
+  const commands: string[] = [];
+  if (RAW.includes(behaviour)) {
+    const { server, sockets } = rawServer(behaviour, commands);
+    const bound = await listen(server, host, port);
+    return {
+      behaviour,
+      host,
+      port: bound,
+      received,
+      commands,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  }
+  const options = smtpServerOptions(behaviour, received) as SMTPServerOptions & { etrn?: EtrnBehaviour; etrnLog?: string[] };
+  options.etrn = etrn;
+  options.etrnLog = commands;
+  const server = new SMTPServer(options);
+  server.on('error', () => {});
+  const bound = await listen(server.server as unknown as Server, host, port);
+  return {
+    behaviour,
+    host,
+    port: bound,
+    received,
+    commands,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Servers on 127.0.0.2, 127.0.0.3, … sharing one random port, so a DNS zone can point
+ * each exchange at its own address and mxprobe can use a single --port.
+ */
+export async function startSmtpServers(
+  specs: { behaviour: Behaviour; etrn?: EtrnBehaviour }[],
+  firstOctet = 2,
+): Promise<{ port: number; servers: TestSmtpServer[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const servers: TestSmtpServer[] = [];
+    try {
+      let port = 0;
+      for (const [i, s] of specs.entries()) {
+        const server = await startSmtpServer(s.behaviour, `127.0.0.${firstOctet + i}`, port, s.etrn);
+        servers.push(server);
+        port = server.port;
+      }
+      return { port, servers };
+    } catch (err) {
+      await Promise.all(servers.map((s) => s.close()));
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+    }
+  }
+}
