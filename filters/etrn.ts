@@ -45,12 +45,15 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     if (signal.aborted) throw signal.reason;
     const server = results[0]?.server;
     if (results[0]?.advertised === false) info(`${server} does not advertise ETRN; tried anyway`);
+    const said = new Set<string>();
     for (const r of results) {
       process.stdout.write(`${line(r, json)}\n`);
-      if (!r.ok) {
-        failed = true;
-        warn(`${r.server}: ${r.domain}: ${r.code ? `${r.code} ` : ''}${r.message}`);
-      }
+      if (r.ok) continue;
+      failed = true;
+      // One diagnostic per distinct failure: a server that fails before ETRN fails every domain alike.
+      const why = `${r.code ? `${r.code} ` : ''}${r.message}`;
+      if (!said.has(why) && !r.message.startsWith('not sent:')) warn(`${r.server}: ${r.domain}: ${why}`);
+      said.add(why);
     }
   };
 

@@ -230,8 +230,11 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
   const results: EtrnResult[] = [];
   const answer = (domain: string, code: number | null, message: string) =>
     results.push({ server, domain, code, message, ok: etrnAccepted(code), advertised });
+  // Domains after one that got an answer were never asked: say so, with the reason.
+  let inEtrn = false;
   const failRest = (message: string, code: number | null = null) => {
-    for (const d of domains.slice(results.length)) answer(d, code, message);
+    const rest = domains.slice(results.length);
+    rest.forEach((d, i) => (!inEtrn || i === 0 ? answer(d, code, message) : answer(d, null, `not sent: ${message}`)));
     return results;
   };
 
@@ -285,11 +288,16 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
     }
     advertised = ehloKeywords(ehlo).has('ETRN');
     if (!advertised) transcript('** ETRN not advertised in EHLO reply; trying anyway');
+    inEtrn = true;
     for (const domain of domains) {
       const reply = await dialogue.command(`ETRN ${domain}`);
       answer(domain, reply.code, replyText(reply));
-      // RFC 5321 4.2: 421 means the server is closing the connection.
-      if (reply.code === 421) return failRest(`not sent: ${replyText(reply)}`, reply.code);
+      if (reply.code === 421) {
+        // RFC 5321 4.2: 421 means the server is closing the connection; the rest were never asked.
+        for (const d of domains.slice(results.length)) answer(d, null, `not sent: ${replyText(reply)}`);
+        dialogue.close();
+        return results;
+      }
     }
     await dialogue.quit();
     return results;

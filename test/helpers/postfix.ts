@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const POSTFIX = '/usr/sbin/postfix';
+
+export interface Postfix {
+  host: string;
+  port: number;
+  dir: string;
+  /** The instance's maillog, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(host: string): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(0, host, resolve));
+  const addr = s.address();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return typeof addr === 'object' && addr ? addr.port : 0;
+}
+
+/** Resolves once `host:port` answers with a 220 greeting; rejects after `ms`. */
+function waitForGreeting(host: string, port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const sock = createConnection({ host, port });
+      let data = '';
+      const retry = () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`postfix did not greet on ${host}:${port} within ${ms}ms`));
+        else setTimeout(attempt, 50);
+      };
+      sock.on('data', (c) => {
+        data += c.toString();
+        if (/^220 .*\r?\n/.test(data)) {
+          sock.end('QUIT\r\n');
+          resolve();
+        } else if (/\n/.test(data)) retry();
+      });
+      sock.on('error', retry);
+      sock.setTimeout(2000, retry);
+    };
+    attempt();
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie has exited; only its parent can reap it
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A private Postfix instance (Debian package) in a temp dir, listening on a random
+ * loopback port, with `fast_flush_domains` = `flushDomains`: ETRN answers
+ * `250 Queuing started` for those and `459 <d>: service unavailable` for others.
+ * Needs root, as any Postfix start does.
+ */
+export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): Promise<Postfix> {
+  if (!existsSync(POSTFIX)) throw new Error(`${POSTFIX} missing: run 'bash test/install-deps.sh' (make test does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'pipekit-postfix-'));
+  chmodSync(dir, 0o755); // Postfix daemons run as the postfix user and must reach the queue
+  const conf = join(dir, 'conf');
+  const data = join(dir, 'data');
+  mkdirSync(conf);
+  mkdirSync(join(dir, 'queue'));
+  mkdirSync(data);
+  const { stdout: uid } = await run('id', ['-u', 'postfix']);
+  chownSync(data, Number(uid.trim()), -1);
+  const log = join(dir, 'maillog');
+  writeFileSync(
+    join(conf, 'main.cf'),
+    [
+      'compatibility_level = 3.6',
+      `queue_directory = ${join(dir, 'queue')}`,
+      `data_directory = ${data}`,
+      'meta_directory = /etc/postfix',
+      'mail_owner = postfix',
+      `inet_interfaces = ${host}`,
+      'inet_protocols = ipv4',
+      'myhostname = postfix.test',
+      'mydestination =',
+      `relay_domains = ${flushDomains.join(' ')}`,
+      `fast_flush_domains = ${flushDomains.join(' ')}`,
+      `maillog_file = ${log}`,
+      `maillog_file_prefixes = ${dir}`,
+      'smtpd_banner = $myhostname ESMTP',
+      '',
+    ].join('\n'),
+  );
+  copyFileSync('/etc/postfix/master.cf', join(conf, 'master.cf'));
+  await run('postconf', ['-c', conf, '-F', '*/*/chroot = n']);
+  await run('postconf', ['-c', conf, '-MX', 'smtp/inet']);
+
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort(host);
+    await run('postconf', ['-c', conf, '-M', `${host}:${port}/inet = ${host}:${port} inet n - n - - smtpd`]);
+    const readLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    const stop = async () => {
+      await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
+      const pidFile = join(dir, 'queue', 'pid', 'master.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
+      const deadline = Date.now() + 10_000;
+      while (pid && processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (pid && processAlive(pid)) await run(POSTFIX, ['-c', conf, 'abort']).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      await run(POSTFIX, ['-c', conf, 'start']);
+      await waitForGreeting(host, port, 15_000);
+      return { host, port, dir, log: readLog, stop };
+    } catch (err) {
+      lastError = new Error(`postfix start failed: ${(err as Error).message}\n${readLog()}`);
+      await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
+      await run('postconf', ['-c', conf, '-MX', `${host}:${port}/inet`]).catch(() => {});
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw lastError;
+}
