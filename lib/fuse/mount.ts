@@ -60,13 +60,14 @@ async function checkMountpoint(mountpoint: string): Promise<void> {
     throw new MountError(`cannot mount ${mountpoint}: ${(err as Error).message}`);
   }
   if (!st.isDirectory()) throw new MountError(`cannot mount ${mountpoint}: not a directory`);
+  // Before the access check: a mounted randfs answers W_OK with EROFS.
+  if (await isMounted(mountpoint)) throw new MountError(`cannot mount ${mountpoint}: already a mount point`);
   try {
     // fusermount lets a user mount only where they may write; root may anywhere.
     await fsp.access(mountpoint, constants.W_OK | constants.X_OK);
   } catch {
     throw new MountError(`cannot mount ${mountpoint}: permission denied`);
   }
-  if (await isMounted(mountpoint)) throw new MountError(`cannot mount ${mountpoint}: already a mount point`);
 }
 
 async function openLog(path: string): Promise<WriteStream> {

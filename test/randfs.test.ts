@@ -1,0 +1,366 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readContent, RandTree } from '../lib/fuse/randfs';
+import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { cleanup, isMounted, serves, startRandfs, tempDir, waitFor, type RandfsProcess } from './helpers/mount';
+
+// Every touch of a mount is a child process; the test process only reads /proc/mounts.
+const sh = (script: string, cwd?: string) => runCommand('sh', ['-c', script], { cwd, timeout: 60_000 });
+const out = (r: RunResult) => r.stdout.toString();
+
+async function mountpoint(name: string): Promise<string> {
+  const dir = join(await tempDir(), name);
+  await mkdir(dir);
+  return dir;
+}
+
+after(cleanup);
+
+describe('randfs mounted: determinism', () => {
+  const shape = ['--fanout', '3', '--files', '2', '--max-depth', '3', '--file-size', '0-20K'];
+  let a: RandfsProcess;
+  let b: RandfsProcess;
+  let c: RandfsProcess;
+
+  before(async () => {
+    [a, b, c] = await Promise.all([
+      startRandfs(await mountpoint('a'), ['--seed', 'same', ...shape]),
+      startRandfs(await mountpoint('b'), ['--seed', 'same', ...shape]),
+      startRandfs(await mountpoint('c'), ['--seed', 'other', ...shape]),
+    ]);
+  });
+  after(async () => {
+    for (const p of [a, b, c]) if (p) assert.equal((await p.stop()).code, 0);
+  });
+
+  // Each command runs inside the mount so outputs name no mountpoint.
+  const commands: Record<string, string> = {
+    ls: 'ls -la --time-style=+%s "$(ls | head -1)"',
+    stat: 'stat -c "%n %i %s %b %Y %h %f" * */*',
+    find: 'find . -maxdepth 3 -printf "%p %y %i %s %T@\\n"',
+    du: 'du --max-depth=2 . && du -s -b .',
+    tar: 'tar cf - . | tar tvf -',
+    sha256sum: 'find . -maxdepth 2 -type f -exec sha256sum {} +',
+  };
+
+  for (const [name, script] of Object.entries(commands)) {
+    it(`${name}: same output for the same seed, different for another`, async () => {
+      const [ra, rb, rc] = await Promise.all([a, b, c].map((p) => sh(script, p.mountpoint)));
+      for (const r of [ra, rb, rc]) assert.equal(r.code, 0, r.stderr);
+      assert.ok(out(ra).length > 0);
+      assert.equal(out(ra), out(rb));
+      assert.notEqual(out(ra), out(rc));
+    });
+  }
+
+  it('find sees the whole shape: 3 + 9 + 27 directories, 2 files in each of 40', async () => {
+    const dirs = await sh('find . -mindepth 1 -type d | wc -l', a.mountpoint);
+    const files = await sh('find . -type f | wc -l', a.mountpoint);
+    assert.equal(out(dirs).trim(), '39');
+    assert.equal(out(files).trim(), '80');
+  });
+
+  it('lists . and .. in every directory', async () => {
+    const root = await runCommand('ls', ['-a', a.mountpoint]);
+    assert.deepEqual(out(root).split('\n').slice(0, 2), ['.', '..']);
+    const sub = await sh('ls -a "$(ls -p | grep / | head -1)"', a.mountpoint);
+    assert.deepEqual(out(sub).split('\n').slice(0, 2), ['.', '..']);
+    const inodes = await sh('d=$(ls -p | grep / | head -1); stat -c %i . "$d/.." "$d" "$d/."', a.mountpoint);
+    const [rootIno, parentIno, dIno, dotIno] = out(inodes).trim().split('\n');
+    assert.equal(rootIno, '1');
+    assert.equal(parentIno, rootIno);
+    assert.equal(dotIno, dIno);
+  });
+
+  it('serves the bytes of the tree model, the same at odd offsets as whole', async () => {
+    const tree = new RandTree({ seed: 'same', fanout: 3, files: 2, maxDepth: 3, fileSize: { min: 0, max: 20 * 1024 } });
+    const file = tree
+      .list('/')!
+      .map((l) => l.entry)
+      .find((e) => e.kind === 'file' && e.size > 9000)!;
+    assert.ok(file, 'a file over 9000 bytes at the root');
+    const path = a.mountpoint + file.path;
+    const whole = (await runCommand('cat', [path])).stdout;
+    assert.equal(whole.length, file.size);
+    assert.deepEqual(whole, readContent('same', file.path, file.size, 0, file.size));
+    for (const [offset, count] of [[1, 1], [7, 4096], [4095, 3], [4097, 5000], [file.size - 3, 10]]) {
+      const r = await runCommand('dd', [`if=${path}`, 'bs=65536', `skip=${offset}`, `count=${count}`, 'iflag=skip_bytes,count_bytes', 'status=none']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout, whole.subarray(offset, offset + count), `offset ${offset}`);
+    }
+    const direct = await runCommand('dd', [`if=${path}`, 'bs=4096', 'skip=1', 'count=1', 'iflag=direct', 'status=none']);
+    if (direct.code === 0) assert.deepEqual(direct.stdout, whole.subarray(4096, 8192));
+  });
+});
+
+describe('randfs mounted: read-only', () => {
+  let fs: RandfsProcess;
+  let log: string;
+  before(async () => {
+    log = join(await tempDir(), 'faults.log');
+    fs = await startRandfs(await mountpoint('ro'), ['--max-depth', '2', '--log', log]);
+  });
+  after(async () => assert.equal((await fs.stop()).code, 0));
+
+  const attempts: Record<string, string> = {
+    write: 'echo x > "$(ls -p | grep -v / | head -1)"',
+    append: 'echo x >> "$(ls -p | grep -v / | head -1)"',
+    create: 'touch newfile',
+    truncate: 'truncate -s 0 "$(ls -p | grep -v / | head -1)"',
+    mkdir: 'mkdir newdir',
+    rmdir: 'rmdir "$(ls -p | grep / | head -1)"',
+    unlink: 'rm -f "$(ls -p | grep -v / | head -1)"',
+    rename: 'mv "$(ls | head -1)" renamed',
+    chmod: 'chmod 777 "$(ls | head -1)"',
+    symlink: 'ln -s x link',
+    utimens: 'touch -d 2001-01-01 "$(ls | head -1)"',
+  };
+  for (const [op, script] of Object.entries(attempts)) {
+    it(`${op} fails with EROFS and the mount keeps serving`, async () => {
+      const r = await sh(script, fs.mountpoint);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /Read-only file system/);
+      assert.ok(await serves(fs.mountpoint));
+      assert.equal((await sh('ls | wc -l', fs.mountpoint)).stdout.toString().trim(), '8');
+    });
+  }
+
+  it('logged nothing: EROFS is an answer, not a fault', async () => {
+    assert.equal(await readFile(log, 'utf8'), '');
+  });
+});
+
+describe('randfs mounted: injected errors', () => {
+  it('keeps serving a find over 11,110 entries at rate 0.5; one log record per fault', async () => {
+    const log = join(await tempDir(), 'faults.log');
+    // 10 + 100 + 1000 + 10000 directories.
+    const fs = await startRandfs(await mountpoint('faulty'), ['--fanout', '10', '--files', '0', '--max-depth', '4', '--inject-errors', '0.5', '--log', log]);
+    // Half of all operations fail, so a find often dies at the root: run it again (as a
+    // crawler would) until the runs together have seen 1000 entries.
+    const seen = new Set<string>();
+    let runs = 0;
+    let eio = 0;
+    while (seen.size < 1000 && runs < 300) {
+      const find = await runCommand('find', [fs.mountpoint], { timeout: 120_000 });
+      runs++;
+      assert.equal(find.code, 1, 'every find meets a fault');
+      if (/Input\/output error/.test(find.stderr)) eio++;
+      for (const line of out(find).split('\n')) if (line) seen.add(line);
+    }
+    assert.ok(seen.size >= 1000, `${runs} finds saw ${seen.size} entries`);
+    assert.equal(eio, runs, 'every find reported EIO');
+    // Still mounted, still answering (each try fails with probability 0.5).
+    assert.ok(await isMounted(fs.mountpoint));
+    await waitFor(() => serves(fs.mountpoint), 10_000, 'a stat to get through');
+    const exit = await fs.stop();
+    assert.equal(exit.code, 0, exit.stderr);
+    const m = /injected (\d+) faults, (\d+) operations failed/.exec(exit.stderr);
+    assert.ok(m, exit.stderr);
+    const records = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(records.length, Number(m[1]));
+    assert.equal(records.length, Number(m[2]));
+    assert.ok(records.length > 100);
+    for (const r of records) {
+      assert.equal(r.injected, true);
+      assert.equal(typeof r.op, 'string');
+      assert.ok(Array.isArray(r.args));
+      assert.match(String(r.stack), /InjectedFault: injected fault in \w+\n\s+at /);
+      assert.ok(r.kind === 'throw' || r.kind === 'reject');
+    }
+    assert.ok(new Set(records.map((r) => r.op)).has('getattr'));
+  });
+
+  it('without faults the same find sees all 11,110 entries', async () => {
+    const fs = await startRandfs(await mountpoint('whole'), ['--fanout', '10', '--files', '0', '--max-depth', '4']);
+    const find = await runCommand('find', [fs.mountpoint, '-mindepth', '1'], { timeout: 120_000 });
+    assert.equal(find.code, 0, find.stderr);
+    assert.equal(out(find).trim().split('\n').length, 11_110);
+    assert.equal((await fs.stop()).code, 0);
+  });
+});
+
+describe('randfs mounted: chaos', () => {
+  it('changes names on every listing; listed names can be stat-ed', async () => {
+    const fs = await startRandfs(await mountpoint('chaos'), ['--chaos', '--fanout', '2', '--files', '2']);
+    const first = await runCommand('ls', ['-f', fs.mountpoint]);
+    const second = await runCommand('ls', ['-f', fs.mountpoint]);
+    assert.notEqual(out(first), out(second));
+    const names = out(second).split('\n').filter((n) => n && n !== '.' && n !== '..');
+    assert.equal(names.length, 4);
+    const st = await runCommand('stat', ['-c', '%F', ...names.map((n) => join(fs.mountpoint, n))]);
+    assert.equal(st.code, 0, st.stderr);
+    assert.equal((await fs.stop()).code, 0);
+  });
+});
+
+describe('randfs mounted: signals and crashes', () => {
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${sig}: unmounts, exits 0, says nothing, leaves no /proc/mounts entry`, async () => {
+      const fs = await startRandfs(await mountpoint(sig.toLowerCase()));
+      const exit = await fs.stop(sig);
+      assert.deepEqual([exit.code, exit.signal, exit.stderr], [0, null, '']);
+      assert.equal(await isMounted(fs.mountpoint), false);
+      const ls = await runCommand('ls', ['-A', fs.mountpoint]);
+      assert.deepEqual([ls.code, out(ls)], [0, '']);
+    });
+  }
+
+  it('after kill -9 a new randfs on the same mountpoint starts and serves', async () => {
+    const dir = await mountpoint('killed');
+    const first = await startRandfs(dir, ['--seed', 'k']);
+    const before = out(await runCommand('ls', [dir]));
+    assert.equal((await first.stop('SIGKILL')).signal, 'SIGKILL');
+    const second = await startRandfs(dir, ['--seed', 'k']);
+    assert.equal(out(await runCommand('ls', [dir])), before);
+    assert.equal((await second.stop()).code, 0);
+    assert.equal(await isMounted(dir), false);
+  });
+
+  it('clears a stale mount (process group killed, fusermount helper too) on the next start', async () => {
+    const dir = await mountpoint('stale');
+    const first = await startRandfs(dir, [], { detached: true });
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.exited;
+    const second = await startRandfs(dir);
+    assert.ok(await serves(dir));
+    assert.equal((await second.stop()).code, 0);
+    assert.equal(await isMounted(dir), false);
+  });
+});
+
+describe('randfs: bad input', () => {
+  async function expectFailure(args: string[], code: number, pattern: RegExp, mnt?: string) {
+    const r = await runFilter('randfs', args, { timeout: 20_000 });
+    const lines = stderrLines(r);
+    assert.equal(r.code, code, r.stderr);
+    assert.match(lines[0], pattern);
+    assert.match(lines[0], /^randfs: /);
+    if (code === 2) assert.deepEqual(lines.slice(1), ["Try 'randfs --help' for more information."]);
+    else assert.equal(lines.length, 1, r.stderr);
+    assert.equal(out(r), '');
+    if (mnt) assert.equal(await isMounted(mnt), false);
+  }
+
+  it('no mountpoint: usage, exit 2', () => expectFailure([], 2, /missing MOUNTPOINT/));
+  it('two mountpoints: usage, exit 2', () => expectFailure(['/tmp', '/tmp'], 2, /extra operand/));
+
+  it('mountpoint missing: exit 1', async () => {
+    const dir = join(await tempDir(), 'absent');
+    await expectFailure([dir], 1, /cannot mount .*absent: no such directory$/, dir);
+  });
+
+  it('mountpoint not a directory: exit 1', async () => {
+    const file = join(await tempDir(), 'file');
+    await writeFile(file, 'x');
+    await expectFailure([file], 1, /cannot mount .*file: not a directory$/, file);
+  });
+
+  it('no permission on the mountpoint: exit 1', async () => {
+    const dir = await mountpoint('locked');
+    let r: RunResult;
+    if (process.getuid!() === 0) {
+      // Root may mount anywhere: ask as nobody, who may not write here.
+      r = await runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, filterPath('randfs'), dir], { timeout: 20_000 });
+    } else {
+      await chmod(dir, 0o555);
+      r = await runFilter('randfs', [dir], { timeout: 20_000 });
+    }
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(stderrLines(r), [`randfs: cannot mount ${dir}: permission denied`]);
+    assert.equal(await isMounted(dir), false);
+  });
+
+  it('already a mount point: exit 1, the first mount keeps serving', async () => {
+    const dir = await mountpoint('busy');
+    const fs = await startRandfs(dir);
+    await expectFailure([dir], 1, /already a mount point$/);
+    assert.ok(await serves(dir));
+    assert.equal((await fs.stop()).code, 0);
+  });
+
+  for (const [args, pattern] of [
+    [['--bogus'], /unknown option --bogus/],
+    [['--fanout', 'many'], /invalid --fanout 'many'/],
+    [['--file-size', '9-1'], /invalid --file-size '9-1'/],
+    [['--inject-errors', '1.5'], /invalid --inject-errors '1.5'/],
+    [['--timeout', 'never'], /invalid --timeout 'never'/],
+  ] as const) {
+    it(`bad option ${args.join(' ')}: exit 2, nothing mounted`, async () => {
+      const dir = await mountpoint('opt');
+      await expectFailure([...args, dir], 2, pattern, dir);
+    });
+  }
+
+  it('option without its value: exit 2, nothing mounted', async () => {
+    const dir = await mountpoint('opt');
+    await expectFailure([dir, '--log'], 2, /option --log needs a value/, dir);
+  });
+
+  it('a log that cannot be opened: exit 1, nothing mounted', async () => {
+    const dir = await mountpoint('nolog');
+    await expectFailure(['--log', join(dir, 'missing', 'x.log'), dir], 1, /cannot open log/, dir);
+  });
+
+  it('--help prints the options and exits 0', async () => {
+    const r = await runFilter('randfs', ['--help']);
+    assert.equal(r.code, 0);
+    assert.match(out(r), /^Usage: randfs \[OPTION\]\.\.\. MOUNTPOINT/);
+  });
+});
+
+describe('randfs man page', () => {
+  const page = join(__dirname, '..', '..', 'man', 'randfs.1');
+
+  it('documents exactly the options --help shows', async () => {
+    const help = out(await runFilter('randfs', ['--help']));
+    const helpOpts = [...help.matchAll(/^ {2}(?:-\w, )? *(--[\w-]+)/gm)].map((m) => m[1]).sort();
+    const roff = await readFile(page, 'utf8');
+    const options = roff.split('.SH OPTIONS')[1].split('.SH ')[0];
+    const manOpts = [...options.matchAll(/^\.TP\n\.B[IR]? .*?(\\-\\-[\w\\-]+)/gm)].map((m) => m[1].replace(/\\-/g, '-')).sort();
+    assert.deepEqual(manOpts, helpOpts);
+  });
+
+  it('runs every EXAMPLES block (randfs on PATH, /mnt/rand a temp dir)', async () => {
+    const roff = await readFile(page, 'utf8');
+    const examples = roff.split('.SH EXAMPLES')[1].split('.SH ')[0];
+    const blocks = [...examples.matchAll(/^\.EX\n([\s\S]*?)^\.EE/gm)].map((m) => m[1].replace(/\\-/g, '-'));
+    assert.equal(blocks.length, 3);
+    const bin = await tempDir('randfs-bin-');
+    await writeFile(join(bin, 'randfs'), `#!/bin/sh\nexec "${process.execPath}" "${filterPath('randfs')}" "$@"\n`);
+    await chmod(join(bin, 'randfs'), 0o755);
+    const outputs: string[] = [];
+    for (const block of blocks) {
+      const dir = await mountpoint('rand');
+      const log = join(await tempDir(), 'randfs.log');
+      const script = block.replaceAll('/mnt/rand', dir).replaceAll('/tmp/randfs.log', log);
+      // Own process group, so a failed example cannot leave its background randfs behind.
+      const child = spawn('sh', ['-c', script], { detached: true, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 60_000);
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      clearTimeout(timer);
+      try {
+        // A background randfs the example failed to stop still holds stdout open.
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // ESRCH: the example stopped everything it started.
+      }
+      await closed;
+      await waitFor(async () => !(await isMounted(dir)), 10_000, `${dir} to be unmounted by the example's kill`);
+      assert.equal(code, 0, `${script}\n${stderr}`);
+      outputs.push(stdout);
+    }
+    const lines = outputs[0].trim().split('\n');
+    assert.equal(lines.length, 10);
+    assert.ok(lines.every((l) => l.startsWith('/')));
+    assert.match(outputs[1], /^[0-9a-f]{64} {2}-\n$/);
+    assert.match(outputs[2], /^\d+\n$/);
+  });
+});
