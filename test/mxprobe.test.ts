@@ -1,0 +1,408 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MxError, MxResolver, probeDomains, probeExchange, resolveMx, type ProbeResult } from '../lib/mail';
+import { deadNameserver, startDnsServer, type DnsServer, type Zone } from './helpers/dns-server';
+import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { startSmtpServers, type Behaviour, type TestSmtpServer } from './helpers/smtp-servers';
+
+// One smtp-server or raw server per behaviour on 127.0.0.2, .3, … sharing one port; each
+// test domain's MX points at the address of the behaviour it is named after.
+const BEHAVIOURS: Behaviour[] = [
+  'accept',
+  'reject-rcpt',
+  'starttls',
+  'reject-mail',
+  'greet-421',
+  'drop-after-banner',
+  'hang-rcpt',
+  'garbage',
+  'silent',
+  'reject-data',
+  'mute-after-ehlo',
+];
+const ip = (b: Behaviour) => `127.0.0.${2 + BEHAVIOURS.indexOf(b)}`;
+const single: Record<string, Behaviour> = {
+  'accept.test': 'accept',
+  'relay.test': 'reject-rcpt',
+  'tls.test': 'starttls',
+  'rejmail.test': 'reject-mail',
+  'greet421.test': 'greet-421',
+  'drop.test': 'drop-after-banner',
+  'hang.test': 'hang-rcpt',
+  'garbage.test': 'garbage',
+  'nogreeting.test': 'silent',
+  'rejdata.test': 'reject-data',
+  'mute.test': 'mute-after-ehlo',
+};
+
+const zone: Zone = {
+  // listed out of order: output must follow preference
+  'multi.test': { mx: [[30, 'mx3.multi.test'], [10, 'mx1.multi.test'], [20, 'mx2.multi.test']] },
+  'mx1.multi.test': { a: [ip('accept')] },
+  'mx2.multi.test': { a: [ip('reject-rcpt')] },
+  'mx3.multi.test': { a: [ip('starttls')] },
+  'implicit.test': { a: [ip('accept')] },
+  'null.test': { mx: [[0, '.']] },
+  'servfail.test': { rcode: 'SERVFAIL' },
+  'refused.test': { rcode: 'REFUSED' },
+  'silent.test': { silent: true },
+  'nomail.test': {},
+  'ghost.test': { mx: [[10, 'mx.ghost.test']] }, // the exchange itself does not exist
+  'closed.test': { mx: [[10, 'mx.closed.test']] },
+  'mx.closed.test': { a: ['127.0.0.254'] }, // nothing listens there
+};
+for (const [domain, behaviour] of Object.entries(single)) {
+  zone[domain] = { mx: [[10, `mx.${domain}`]] };
+  zone[`mx.${domain}`] = { a: [ip(behaviour)] };
+}
+
+let dns: DnsServer;
+let servers: TestSmtpServer[];
+let port: number;
+const server = (b: Behaviour) => servers[BEHAVIOURS.indexOf(b)];
+
+before(async () => {
+  dns = await startDnsServer(zone);
+  ({ port, servers } = await startSmtpServers(BEHAVIOURS.map((behaviour) => ({ behaviour }))));
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await dns.close();
+});
+
+function mxprobe(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeout?: string } = {}): Promise<RunResult> {
+  const base = ['--nameserver', dns.nameserver, '--port', String(port), '--timeout', opts.timeout ?? '2s'];
+  return runFilter('mxprobe', [...base, ...args], { input: opts.input, env: opts.env, timeout: 30_000 });
+}
+const out = (r: RunResult) => r.stdout.toString();
+const tsv = (...fields: (string | number)[]) => `${fields.join('\t')}\n`;
+const noStack = (r: RunResult) => assert.ok(!/^\s+at /m.test(r.stderr), `stack trace on stderr:\n${r.stderr}`);
+
+describe('mxprobe: exchanges and their outcomes', () => {
+  it('every exchange in preference order, one TSV line each; a relay rejection fails the run', async () => {
+    const before = server('accept').received.length;
+    const r = await mxprobe(['multi.test']);
+    assert.equal(
+      out(r),
+      tsv('multi.test', 'mx1.multi.test', 10, 'ok', 250, 'data', 'OK: message queued') +
+        tsv('multi.test', 'mx2.multi.test', 20, 'fail', 554, 'rcpt', '5.7.1 Relay access denied') +
+        tsv('multi.test', 'mx3.multi.test', 30, 'ok', 250, 'data', 'OK: message queued'),
+    );
+    assert.equal(r.code, 1);
+    assert.deepEqual(stderrLines(r), ['mxprobe: multi.test: mx2.multi.test: 554 5.7.1 Relay access denied (rcpt)']);
+    const got = server('accept').received.slice(before);
+    assert.deepEqual(got, [
+      { from: 'mxprobe-FROM@multi.test', to: ['mxprobe-TO@multi.test'], subject: 'Test via mx1.multi.test for multi.test', secure: false },
+    ]);
+    // opportunistic STARTTLS with smtp-server's self-signed certificate
+    assert.equal(server('starttls').received.at(-1)?.secure, true);
+  });
+
+  it('exit 0 and nothing on stderr when every exchange accepts', async () => {
+    const r = await mxprobe(['accept.test', 'implicit.test']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      out(r),
+      tsv('accept.test', 'mx.accept.test', 10, 'ok', 250, 'data', 'OK: message queued') +
+        tsv('implicit.test', 'implicit.test', 0, 'ok', 250, 'data', 'OK: message queued'),
+    );
+  });
+
+  const failures: [string, string, ProbeResult['phase'], string | number, string][] = [
+    ['rejmail.test', 'mx.rejmail.test', 'mail', 550, '5.7.1 Sender rejected'],
+    ['greet421.test', 'mx.greet421.test', 'greeting', 421, '4.3.2 mx.test Service not available, closing transmission channel'],
+    ['drop.test', 'mx.drop.test', 'ehlo', '-', 'connection closed by server'],
+    ['garbage.test', 'mx.garbage.test', 'greeting', '-', 'not an SMTP reply: HTTP/1.1 400 Bad Request'],
+    ['rejdata.test', 'mx.rejdata.test', 'data', 554, '5.6.0 Message refused'],
+    ['closed.test', 'mx.closed.test', 'connect', '-', 'connection refused'],
+    ['ghost.test', 'mx.ghost.test', 'dns', '-', 'NXDOMAIN: no such domain (A lookup)'],
+  ];
+  for (const [domain, exchange, phase, code, message] of failures) {
+    it(`${domain}: fails at ${phase} with ${code} ${message}`, async () => {
+      const r = await mxprobe([domain]);
+      assert.equal(out(r), tsv(domain, exchange, 10, 'fail', code, phase, message));
+      assert.equal(r.code, 1);
+      assert.deepEqual(stderrLines(r), [`mxprobe: ${domain}: ${exchange}: ${code === '-' ? '' : `${code} `}${message} (${phase})`]);
+    });
+  }
+
+  for (const [domain, phase] of [
+    ['hang.test', 'rcpt'],
+    ['nogreeting.test', 'greeting'],
+    ['mute.test', 'mail'],
+  ] as const) {
+    it(`${domain}: a server that stops answering fails at ${phase} after --timeout, not later`, async () => {
+      const t0 = Date.now();
+      const r = await mxprobe([domain], { timeout: '1s' });
+      assert.equal(out(r), tsv(domain, `mx.${domain}`, 10, 'fail', '-', phase, 'no reply within 1s'));
+      assert.equal(r.code, 1);
+      assert.equal(stderrLines(r).length, 1);
+      assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0}ms`);
+    });
+  }
+});
+
+describe('mxprobe: DNS outcomes', () => {
+  const cases: [string, string][] = [
+    ['null.test', tsv('null.test', '.', 0, 'fail', '-', 'dns', 'null MX: the domain accepts no mail (RFC 7505)')],
+    ['nx.test', tsv('nx.test', '-', '-', 'fail', '-', 'dns', 'NXDOMAIN: no such domain (MX lookup)')],
+    ['servfail.test', tsv('servfail.test', '-', '-', 'fail', '-', 'dns', 'SERVFAIL from nameserver (MX lookup)')],
+    ['refused.test', tsv('refused.test', '-', '-', 'fail', '-', 'dns', 'REFUSED from nameserver (MX lookup)')],
+    ['nomail.test', tsv('nomail.test', '-', '-', 'fail', '-', 'dns', 'no MX and no A/AAAA records: the domain accepts no mail')],
+    ['silent.test', tsv('silent.test', '-', '-', 'fail', '-', 'dns', `MX lookup: nameserver ${'NS'}: no answer within 1s`)],
+  ];
+  for (const [domain, expected] of cases) {
+    it(`${domain}: one clear line, exit 1`, async () => {
+      const r = await mxprobe([domain], { timeout: '1s' });
+      assert.equal(out(r), expected.replace('NS', dns.nameserver));
+      assert.equal(r.code, 1);
+      assert.equal(stderrLines(r).length, 1, r.stderr);
+      assert.match(stderrLines(r)[0], new RegExp(`^mxprobe: ${domain}: `));
+    });
+  }
+
+  it('an unreachable nameserver: one line on stderr, exit 1, within the timeout', async () => {
+    const dead = await deadNameserver();
+    const t0 = Date.now();
+    const r = await runFilter('mxprobe', ['--nameserver', dead, '--timeout', '1s', 'example.org'], { timeout: 30_000 });
+    assert.equal(r.code, 1);
+    assert.equal(out(r), tsv('example.org', '-', '-', 'fail', '-', 'dns', `MX lookup: nameserver ${dead}: no answer within 1s`));
+    assert.deepEqual(stderrLines(r), [`mxprobe: example.org: MX lookup: nameserver ${dead}: no answer within 1s (dns)`]);
+    assert.ok(Date.now() - t0 < 8000);
+  });
+
+  it('PIPEKIT_NAMESERVER and PIPEKIT_SMTP_PORT stand in for --nameserver and --port', async () => {
+    const env = { ...process.env, PIPEKIT_NAMESERVER: dns.nameserver, PIPEKIT_SMTP_PORT: String(port) };
+    const r = await runFilter('mxprobe', ['implicit.test'], { env, timeout: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(out(r), tsv('implicit.test', 'implicit.test', 0, 'ok', 250, 'data', 'OK: message queued'));
+  });
+});
+
+describe('mxprobe: options', () => {
+  it('--transcript: the dialogue on stderr with <- and -> prefixes, headers but no body', async () => {
+    const r = await mxprobe(['--transcript', 'relay.test', 'accept.test']);
+    assert.equal(r.code, 1);
+    const lines = stderrLines(r);
+    for (const l of lines) assert.match(l, /^(<- |-> |\*\* |mxprobe: )/);
+    assert.ok(lines.includes('-> MAIL FROM:<mxprobe-FROM@relay.test>'));
+    assert.ok(lines.includes('-> RCPT TO:<mxprobe-TO@relay.test>'));
+    assert.ok(lines.includes('<- 554 5.7.1 Relay access denied'));
+    assert.ok(lines.includes('<- 220 vm ESMTP') || lines.some((l) => /^<- 220 /.test(l)));
+    assert.ok(lines.includes('-> Subject: Test via mx.accept.test for accept.test'));
+    assert.ok(lines.includes('<- 250 OK: message queued'));
+    assert.ok(lines.includes('-> QUIT'));
+    // the body (the subject repeated) is not echoed
+    assert.equal(lines.filter((l) => l.includes('Test via mx.accept.test for accept.test')).length, 1);
+    assert.equal(lines.filter((l) => l.startsWith('mxprobe: ')).length, 1);
+  });
+
+  it('--transcript shows STARTTLS and the second EHLO', async () => {
+    const r = await mxprobe(['--transcript', 'tls.test']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = stderrLines(r);
+    const i = lines.indexOf('-> STARTTLS');
+    assert.ok(i > 0, r.stderr);
+    assert.match(lines[i + 1], /^<- 220 /);
+    assert.equal(lines[i + 2], '** TLS established (certificate not verified)');
+    assert.match(lines[i + 3], /^-> EHLO /);
+  });
+
+  it('--quit-after rcpt: no DATA, no message delivered', async () => {
+    const before = server('accept').received.length;
+    const r = await mxprobe(['--quit-after', 'rcpt', '--transcript', 'accept.test', 'relay.test']);
+    assert.equal(
+      out(r),
+      tsv('accept.test', 'mx.accept.test', 10, 'ok', 250, 'rcpt', 'Accepted') +
+        tsv('relay.test', 'mx.relay.test', 10, 'fail', 554, 'rcpt', '5.7.1 Relay access denied'),
+    );
+    assert.equal(r.code, 1);
+    assert.equal(server('accept').received.length, before);
+    assert.ok(!stderrLines(r).includes('-> DATA'));
+    assert.ok(stderrLines(r).includes('-> RCPT TO:<mxprobe-TO@accept.test>'));
+  });
+
+  it('--from and --to replace the envelope addresses', async () => {
+    const r = await mxprobe(['--from', 'probe@sender.test', '--to', 'postmaster@accept.test', 'accept.test']);
+    assert.equal(r.code, 0, r.stderr);
+    const last = server('accept').received.at(-1)!;
+    assert.equal(last.from, 'probe@sender.test');
+    assert.deepEqual(last.to, ['postmaster@accept.test']);
+  });
+
+  it('--no-tls stays in plaintext; --require-tls fails where STARTTLS is missing', async () => {
+    const plain = await mxprobe(['--no-tls', '--json', 'tls.test']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(JSON.parse(out(plain)).tls, false);
+    assert.equal(server('starttls').received.at(-1)?.secure, false);
+    const required = await mxprobe(['--require-tls', '--json', 'tls.test', 'accept.test']);
+    const [a, b] = out(required).trim().split('\n').map((l) => JSON.parse(l) as ProbeResult);
+    assert.equal(a.status, 'ok');
+    assert.equal(a.tls, true);
+    assert.equal(b.status, 'fail');
+    assert.equal(b.phase, 'tls');
+    assert.equal(required.code, 1);
+  });
+
+  it('--json: one JSON object per exchange with the TSV fields and more', async () => {
+    const r = await mxprobe(['--json', 'multi.test', 'nx.test']);
+    const rows = out(r).trim().split('\n').map((l) => JSON.parse(l) as ProbeResult);
+    assert.deepEqual(
+      rows.map((x) => [x.domain, x.exchange, x.preference, x.status, x.code, x.phase]),
+      [
+        ['multi.test', 'mx1.multi.test', 10, 'ok', 250, 'data'],
+        ['multi.test', 'mx2.multi.test', 20, 'fail', 554, 'rcpt'],
+        ['multi.test', 'mx3.multi.test', 30, 'ok', 250, 'data'],
+        ['nx.test', '-', null, 'fail', null, 'dns'],
+      ],
+    );
+    assert.equal(rows[0].address, ip('accept'));
+    assert.equal(rows[2].tls, true);
+  });
+
+  it('-j 8: same output as -j 1, in input order, faster, transcripts not interleaved', async () => {
+    const domains = ['hang.test', 'multi.test', 'accept.test', 'nogreeting.test', 'relay.test', 'implicit.test', 'null.test'];
+    const serial = await mxprobe(['-j', '1', ...domains], { timeout: '1s' });
+    const t0 = Date.now();
+    const parallel = await mxprobe(['-j', '8', '--transcript', ...domains], { timeout: '1s' });
+    const elapsed = Date.now() - t0;
+    assert.equal(out(parallel), out(serial));
+    assert.equal(parallel.code, 1);
+    assert.ok(elapsed < 5000, `-j 8 took ${elapsed}ms`);
+    // each block opens with '** DOMAIN: probing' and only speaks of that domain
+    let current = '';
+    for (const l of stderrLines(parallel)) {
+      const open = /^\*\* ([^:]+): probing /.exec(l);
+      if (open) current = open[1];
+      const addr = /^-> (?:MAIL FROM|RCPT TO):<[^@]+@(.*)>$/.exec(l);
+      if (addr) assert.equal(addr[1], current, `interleaved transcript:\n${parallel.stderr}`);
+    }
+  });
+
+  it('domains on stdin, one per line; blank lines skipped; -0 for NUL-separated', async () => {
+    const lines = await mxprobe([], { input: 'accept.test\n\nimplicit.test\n' });
+    assert.equal(lines.code, 0, lines.stderr);
+    assert.equal(out(lines).split('\n').length - 1, 2);
+    const nul = await mxprobe(['-0'], { input: 'accept.test\0implicit.test\0' });
+    assert.equal(out(nul), out(lines));
+  });
+
+  it('empty stdin is nothing to do: exit 0, no output', async () => {
+    const r = await mxprobe([], { input: '' });
+    assert.equal(r.code, 0);
+    assert.equal(out(r), '');
+    assert.equal(r.stderr, '');
+  });
+
+  it('a closed stdout ends quietly (| head -1)', async () => {
+    const cmd = `node ${filterPath('mxprobe')} --nameserver ${dns.nameserver} --port ${port} accept.test implicit.test accept.test implicit.test | head -n 1; echo "rc=\${PIPESTATUS[0]}" >&2`;
+    const r = await runCommand('bash', ['-c', cmd], { timeout: 30_000 });
+    assert.equal(out(r), tsv('accept.test', 'mx.accept.test', 10, 'ok', 250, 'data', 'OK: message queued'));
+    assert.match(r.stderr, /^rc=(0|141)\n$/);
+  });
+});
+
+describe('mxprobe: usage errors exit 2 with one clear line', () => {
+  const cases: [string[], RegExp][] = [
+    [['exa mple.org'], /^mxprobe: malformed domain 'exa mple\.org'$/],
+    [['good.test', '-bad-.test'], /^mxprobe: unknown option -bad-\.test$/],
+    [['--', 'a..b'], /^mxprobe: malformed domain 'a\.\.b'$/],
+    [['--port', '0', 'a.test'], /^mxprobe: invalid --port '0' \(1-65535\)$/],
+    [['--port', '70000', 'a.test'], /^mxprobe: invalid --port '70000'/],
+    [['--port', 'smtp', 'a.test'], /^mxprobe: invalid --port 'smtp'/],
+    [['--nameserver', 'no such host', 'a.test'], /^mxprobe: invalid --nameserver 'no such host'/],
+    [['--timeout', 'soon', 'a.test'], /^mxprobe: invalid --timeout 'soon'/],
+    [['--quit-after', 'mail', 'a.test'], /^mxprobe: invalid --quit-after 'mail' \(rcpt or data\)$/],
+    [['--no-tls', '--require-tls', 'a.test'], /^mxprobe: --no-tls and --require-tls contradict each other$/],
+    [['-j', '0', 'a.test'], /^mxprobe: invalid --jobs '0'/],
+    [['--frobnicate', 'a.test'], /^mxprobe: unknown option --frobnicate$/],
+  ];
+  for (const [args, re] of cases) {
+    it(args.join(' '), async () => {
+      const r = await runFilter('mxprobe', args, { timeout: 30_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(out(r), '');
+      assert.match(stderrLines(r)[0], re);
+      assert.match(stderrLines(r)[1] ?? '', /^Try 'mxprobe --help'/);
+      noStack(r);
+    });
+  }
+
+  it('no domains and stdin a terminal: usage error', async () => {
+    // script(1) gives the filter a pseudo-terminal as stdin
+    const r = await runCommand('script', ['-qec', `node ${filterPath('mxprobe')}`, '/dev/null'], { timeout: 30_000 });
+    assert.equal(r.code, 2);
+    assert.match(out(r), /mxprobe: no domains given \(as arguments or on stdin\)/);
+  });
+
+  it('--help lists every option; --version prints the version', async () => {
+    const help = await runFilter('mxprobe', ['--help']);
+    assert.equal(help.code, 0);
+    for (const opt of ['--nameserver', '--port', '--from', '--to', '--quit-after', '--no-tls', '--require-tls', '--jobs', '--timeout', '--json', '--transcript', '--null']) {
+      assert.ok(out(help).includes(opt), opt);
+    }
+    const version = await runFilter('mxprobe', ['--version']);
+    assert.match(out(version), /^mxprobe \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('mail library: resolveMx, probeExchange, probeDomains', () => {
+  const nameservers = () => [{ host: dns.host, port: dns.port }];
+
+  it('resolveMx sorts by preference; implicit MX; typed errors', async () => {
+    assert.deepEqual(await resolveMx('multi.test', { nameservers: nameservers() }), [
+      { exchange: 'mx1.multi.test', preference: 10, implicit: false },
+      { exchange: 'mx2.multi.test', preference: 20, implicit: false },
+      { exchange: 'mx3.multi.test', preference: 30, implicit: false },
+    ]);
+    assert.deepEqual(await resolveMx('implicit.test', { nameservers: nameservers() }), [
+      { exchange: 'implicit.test', preference: 0, implicit: true },
+    ]);
+    for (const [domain, kind] of [
+      ['null.test', 'nullmx'],
+      ['nx.test', 'nxdomain'],
+      ['servfail.test', 'servfail'],
+      ['silent.test', 'timeout'],
+      ['nomail.test', 'nomail'],
+    ]) {
+      await assert.rejects(resolveMx(domain, { nameservers: nameservers(), timeout: 500 }), (e: unknown) => {
+        assert.ok(e instanceof MxError);
+        assert.equal(e.kind, kind);
+        return true;
+      });
+    }
+  });
+
+  it('probeExchange reports, never throws; transcript callback gets the dialogue', async () => {
+    const resolver = new MxResolver({ nameservers: nameservers(), timeout: 2000 });
+    const lines: string[] = [];
+    const r = await probeExchange(
+      { domain: 'relay.test', exchange: 'mx.relay.test', preference: 10 },
+      { resolver, port, timeout: 2000, quitAfter: 'rcpt', transcript: (l) => lines.push(l) },
+    );
+    assert.deepEqual(
+      { status: r.status, code: r.code, phase: r.phase, message: r.message, address: r.address },
+      { status: 'fail', code: 554, phase: 'rcpt', message: '5.7.1 Relay access denied', address: ip('reject-rcpt') },
+    );
+    assert.ok(lines.includes('<- 554 5.7.1 Relay access denied'));
+  });
+
+  it('probeDomains yields in input order and honours an AbortSignal', async () => {
+    const resolver = new MxResolver({ nameservers: nameservers(), timeout: 2000 });
+    const results: ProbeResult[] = [];
+    for await (const r of probeDomains(['implicit.test', 'multi.test'], { resolver, port, timeout: 2000, concurrency: 4 })) results.push(r);
+    assert.deepEqual(
+      results.map((r) => `${r.exchange} ${r.status}`),
+      ['implicit.test ok', 'mx1.multi.test ok', 'mx2.multi.test fail', 'mx3.multi.test ok'],
+    );
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = Date.now();
+    const hung: ProbeResult[] = [];
+    for await (const r of probeDomains(['hang.test'], { resolver, port, timeout: 20_000, signal: ac.signal })) hung.push(r);
+    assert.ok(Date.now() - t0 < 5000);
+    assert.equal(hung[0].status, 'fail');
+    assert.equal(hung[0].message, 'interrupted');
+  });
+});
