@@ -1,6 +1,9 @@
 import { ListBucketsCommand, ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { withRetry } from './retry';
+import { S3OperationError } from './errors';
+import { formatS3Url } from './client';
+import { humanSize } from '../units';
 
 export interface ListedObject {
   key: string;
@@ -37,6 +40,7 @@ export class ListingError extends Error {}
 export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListEntry[]> {
   const seen = new Set<string>();
   let token: string | undefined;
+  let last: string | undefined;
   for (;;) {
     const page = await withRetry(
       () =>
@@ -52,12 +56,27 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
         ),
       { signal: opts.signal },
     );
-    const entries: ListEntry[] = [
+    let entries: ListEntry[] = [
       ...(page.Contents ?? []).map(toListedObject),
       ...(page.CommonPrefixes ?? []).map((p) => ({ prefix: p.Prefix ?? '' })),
     ];
-    // Objects and prefixes arrive as two sorted lists; the user wants one sorted listing.
-    if (page.CommonPrefixes?.length) entries.sort((a, b) => compareKeys(entryName(a), entryName(b)));
+    // Objects and prefixes arrive as two sorted lists (and s3rver sorts neither by
+    // bytes): the reader gets one listing in S3's order.
+    if (!isSorted(entries)) entries.sort((a, b) => compareKeys(entryName(a), entryName(b)));
+    if (last !== undefined) {
+      // s3rver counts only keys toward MaxKeys and resumes after the last key, so the
+      // common prefixes at the end of one page come again at the start of the next.
+      const from = entries.findIndex((e) => !('prefix' in e && compareKeys(e.prefix, last!) <= 0));
+      entries = from < 0 ? [] : entries.slice(from);
+      // A server that resends an earlier page under a fresh token would repeat keys
+      // without repeating a token: key order catches that, and costs nothing.
+      if (entries.length && compareKeys(entryName(entries[0]), last) <= 0) {
+        throw new ListingError(
+          `server went back to ${JSON.stringify(entryName(entries[0]))} after ${JSON.stringify(last)}; listing would repeat keys`,
+        );
+      }
+    }
+    if (entries.length) last = entryName(entries[entries.length - 1]);
     yield entries;
     if (!page.IsTruncated) return;
     const next = page.NextContinuationToken;
@@ -73,6 +92,11 @@ export function entryName(e: ListEntry): string {
   return 'prefix' in e ? e.prefix : e.key;
 }
 
+function isSorted(entries: ListEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (compareKeys(entryName(entries[i - 1]), entryName(entries[i])) > 0) return false;
+  return true;
+}
+
 /** S3 orders keys by their UTF-8 bytes, which is not JavaScript's UTF-16 order. */
 export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -82,13 +106,27 @@ function toListedObject(o: _Object): ListedObject {
   return { key: o.Key ?? '', size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag };
 }
 
-/** An object-mode Readable of ListEntry, page by page with backpressure. */
+/**
+ * An object-mode Readable of ListEntry in key order, fetched page by page: the next
+ * page is requested only when the reader has taken the previous one (backpressure), so
+ * memory stays one page whatever the listing's length. Errors are one line,
+ * `cannot list s3://b/p: NoSuchBucket (404)`; destroy() stops after the page in flight.
+ *
+ * @example
+ * for await (const e of listObjects({ client, bucket: 'b', prefix: 'logs/' })) console.log(e.key);
+ */
 export function listObjects(opts: ListObjectsOptions): Readable {
+  const url = `s3://${opts.bucket}/${opts.prefix ?? ''}`;
   return Readable.from(
     (async function* () {
-      for await (const page of listPages(opts)) yield* page;
+      try {
+        for await (const page of listPages(opts)) yield* page;
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        throw new S3OperationError('cannot list', url, err);
+      }
     })(),
-    { objectMode: true, highWaterMark: opts.pageSize ?? 1000 },
+    { objectMode: true, highWaterMark: Math.min(opts.pageSize ?? 1000, 1000) },
   );
 }
 
@@ -96,4 +134,44 @@ export function listObjects(opts: ListObjectsOptions): Readable {
 export async function listBuckets(client: S3Client, signal?: AbortSignal): Promise<{ name: string; created?: Date }[]> {
   const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal });
   return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
+}
+
+/** How s3ls prints: URL only; `-l` size, time and URL (`-h` human sizes); or JSON lines. */
+export interface FormatOptions {
+  long?: boolean;
+  human?: boolean;
+  json?: boolean;
+}
+
+/** `2026-11-25T16:30:12Z`: ISO 8601 in UTC, to the second (what S3 keeps). */
+export function isoSecond(d: Date | undefined): string {
+  return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+export const LONG_TIME_WIDTH = 20;
+
+/**
+ * One listing line. Keys print as `s3://bucket/key` so the output is itself a list of
+ * arguments for s3rm, s3source or another s3ls; with `-l` the URL is the last column,
+ * after the size and the modification time, so a key with blanks stays whole.
+ */
+export function formatEntry(bucket: string, e: ListEntry, o: FormatOptions = {}): string {
+  const url = formatS3Url({ bucket, key: entryName(e) });
+  if (o.json) {
+    return 'prefix' in e
+      ? JSON.stringify({ url, bucket, prefix: e.prefix })
+      : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag });
+  }
+  if (!o.long) return url;
+  const width = o.human ? 6 : 12;
+  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${url}`;
+  const size = o.human ? humanSize(e.size) : String(e.size);
+  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${url}`;
+}
+
+/** One line for a bucket: `s3://name/`; `-l` creation time first; or JSON. */
+export function formatBucket(b: { name: string; created?: Date }, o: FormatOptions = {}): string {
+  const url = formatS3Url({ bucket: b.name, key: '' });
+  if (o.json) return JSON.stringify({ url, bucket: b.name, created: b.created?.toISOString() });
+  return o.long ? `${isoSecond(b.created).padEnd(LONG_TIME_WIDTH)}  ${url}` : url;
 }

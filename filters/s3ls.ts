@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { pipeline } from 'node:stream/promises';
+import { COMMON_OPTIONS, HELP, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
+import { parseS3Url } from '../lib/s3/client';
+import { S3OperationError } from '../lib/s3/errors';
+import { formatBucket, formatEntry, listBuckets, listObjects, type ListEntry } from '../lib/s3/lister';
+import { chunkSetStream, formatChunkSet, type ListedChunkSet } from '../lib/s3/sets';
+
+const spec: FilterSpec = {
+  name: 's3ls',
+  synopsis: ['[OPTION]...', '[OPTION]... s3://BUCKET[/PREFIX]...'],
+  summary:
+    'List buckets, or the keys under each prefix as s3://BUCKET/KEY lines, in key order (one level unless -r; common prefixes end in /).',
+  options: [
+    { name: 'recursive', short: 'r', help: 'list every key under the prefix, not one level' },
+    { name: 'long', short: 'l', help: 'print size, modification time (UTC) and URL' },
+    { name: 'human-readable', short: 'h', help: 'with -l, print sizes like 1.5K, 20M' },
+    { name: 'null', short: '0', help: 'end each line with NUL, not newline (for xargs -0)' },
+    { name: 'json', help: 'print one JSON object per line' },
+    { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, date, generation)' },
+    { name: 'page-size', arg: 'N', help: 'keys per list request, 1 to 1000 (default 1000)' },
+    ...S3_OPTIONS,
+    ...COMMON_OPTIONS.map((o) => (o === HELP ? { ...HELP, short: undefined } : o)),
+  ],
+};
+
+void runFilter(spec, async ({ flags, args, signal, warn }) => {
+  const pageSize = intFlag(flags, 'page-size', 1000);
+  if (pageSize > 1000) throw new UsageError(`--page-size must be at most 1000: ${pageSize}`);
+  const fmt = { long: flags.long === true, human: flags['human-readable'] === true, json: flags.json === true };
+  const end = flags.null ? '\0' : '\n';
+  const targets = args.map((a) => {
+    try {
+      return parseS3Url(a);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  const { client } = s3FromFlags(flags, warn, 4);
+  if (!targets.length) {
+    if (flags.sets || flags.recursive) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
+    const buckets = await listBuckets(client, signal).catch((err: unknown) => {
+      throw new S3OperationError('cannot list', 'buckets', err);
+    });
+    process.stdout.write(buckets.map((b) => formatBucket(b, fmt) + end).join(''));
+    return;
+  }
+  let bad = 0;
+  for (const { bucket, key: prefix } of targets) {
+    const common = { client, bucket, prefix, pageSize, signal };
+    if (flags.sets) {
+      await pipeline(chunkSetStream(common), async function* (sets: AsyncIterable<ListedChunkSet>) {
+        for await (const s of sets) {
+          if (s.error) {
+            bad++;
+            warn(`cannot read s3://${bucket}/${s.name}/MANIFEST: ${s.error}`);
+          }
+          if (!s.error || fmt.json) yield formatChunkSet(bucket, s, fmt) + end;
+        }
+      }, process.stdout, { end: false });
+      continue;
+    }
+    const delimiter = flags.recursive ? undefined : '/';
+    await pipeline(listObjects({ ...common, delimiter }), async function* (entries: AsyncIterable<ListEntry>) {
+      for await (const e of entries) {
+        const line = formatEntry(bucket, e, fmt);
+        if (!flags.null && !fmt.json && line.includes('\n')) warn(`a key contains a newline; use -0 to list it safely: ${JSON.stringify(line)}`);
+        yield line + end;
+      }
+    }, process.stdout, { end: false });
+  }
+  return bad ? 1 : 0;
+});

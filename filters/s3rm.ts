@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { COMMON_OPTIONS, UsageError, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
+import { listBuckets } from '../lib/s3/lister';
+import { S3OperationError } from '../lib/s3/errors';
+import { removeAll, resolveTargets } from '../lib/s3/remover';
+
+const spec: FilterSpec = {
+  name: 's3rm',
+  synopsis: ['[OPTION]... s3://BUCKET/KEY...', '[OPTION]... -b BUCKET KEY...', '[OPTION]... -r s3://BUCKET/PREFIX...', '[OPTION]... --bucket [-r] s3://BUCKET...', '--all --yes'],
+  summary:
+    'Remove keys (from arguments, or one per line on standard input) with one DeleteObjects request per 1000 keys. As with rm -f, a key that does not exist is not an error.',
+  options: [
+    { name: 'recursive', short: 'r', help: 'remove everything under each prefix; NAME means NAME and NAME/..., so a chunk set goes whole' },
+    { name: 'bucket', help: 'remove the buckets named s3://BUCKET; they must be empty unless -r is given' },
+    { name: 'all', help: 'remove every key of every bucket, then the buckets; needs --yes' },
+    { name: 'yes', help: 'confirm --all' },
+    { name: 'dry-run', short: 'n', help: 'print what would be removed; remove nothing' },
+    { name: 'verbose', short: 'v', help: 'print each key (and bucket) removed' },
+    { name: 'null', short: '0', help: 'read and print NUL-separated lists (for xargs -0, find -print0)' },
+    { name: 'in-bucket', short: 'b', arg: 'BUCKET', help: 'bucket of bare KEYs (s3store style; also from --config)' },
+    { name: 'jobs', short: 'j', arg: 'N', help: 'DeleteObjects requests in flight (default 4)' },
+    ...S3_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+};
+
+void runFilter(spec, async ({ flags, args, signal, warn }) => {
+  const jobs = intFlag(flags, 'jobs', 4);
+  const dryRun = flags['dry-run'] === true;
+  if (flags.all && !flags.yes && !dryRun) throw new UsageError('--all removes every bucket and everything in it; add --yes to confirm');
+  if (flags.all && args.length) throw new UsageError('--all takes no arguments');
+  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  let items: string[];
+  if (flags.all) {
+    items = (await listBuckets(client, signal).catch((err: unknown) => {
+      throw new S3OperationError('cannot list', 'buckets', err);
+    })).map((b) => `s3://${b.name}/`);
+  } else {
+    items = await argsOrStdin(args, flags.null === true, 'keys');
+  }
+  const mode = flags.all ? 'bucket' : flags.bucket ? 'bucket' : flags.recursive ? 'tree' : 'keys';
+  const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? configBucket);
+  const end = flags.null ? '\0' : '\n';
+  const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(url + end) : undefined;
+  const failed = await removeAll(targets, {
+    client,
+    jobs,
+    dryRun,
+    signal,
+    mode,
+    recursive: flags.recursive === true || flags.all === true,
+    onDeleted: print && ((bucket, key) => print(`s3://${bucket}/${key}`)),
+    onBucketRemoved: print && ((bucket) => print(`s3://${bucket}/`)),
+    onFailure: (f) => warn(`cannot delete s3://${f.bucket}/${f.key}: ${f.code}${f.message ? ` (${f.message})` : ''}`),
+    onError: (err) => warn((err as Error).message),
+  });
+  return failed ? 1 : 0;
+});
