@@ -32,19 +32,24 @@ function waitForGreeting(host: string, port: number, ms: number): Promise<void> 
     const attempt = () => {
       const sock = createConnection({ host, port });
       let data = '';
+      let settled = false;
       const retry = () => {
+        if (settled) return;
+        settled = true;
         sock.destroy();
         if (Date.now() > deadline) reject(new Error(`postfix did not greet on ${host}:${port} within ${ms}ms`));
         else setTimeout(attempt, 50);
       };
       sock.on('data', (c) => {
         data += c.toString();
-        if (/^220 .*\r?\n/.test(data)) {
-          sock.end('QUIT\r\n');
+        if (!settled && /^220 .*\r?\n/.test(data)) {
+          settled = true;
+          sock.destroy();
           resolve();
         } else if (/\n/.test(data)) retry();
       });
       sock.on('error', retry);
+      sock.on('close', retry);
       sock.setTimeout(2000, retry);
     };
     attempt();
