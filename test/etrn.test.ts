@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { MxResolver, sendEtrn, sendEtrnToBackups } from '../lib/mail';
 import { startDnsServer, type DnsServer } from './helpers/dns-server';
 import { startPostfix, type Postfix } from './helpers/postfix';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { startSmtpServers, type Behaviour, type EtrnBehaviour, type TestSmtpServer } from './helpers/smtp-servers';
+import { interruptWhen, startSmtpServers, type Behaviour, type EtrnBehaviour, type TestSmtpServer } from './helpers/smtp-servers';
 
 // A real Postfix answers ETRN for its fast_flush_domains; smtp-server instances (which
 // have no ETRN and do not advertise it) play the other RFC 1985 answers and the faults.
@@ -182,6 +183,14 @@ describe('etrn against smtp-server answers and faults', () => {
     const quiet = await fake('251', '-q');
     assert.equal(quiet.stderr, '');
     assert.equal(quiet.code, 0);
+  });
+
+  it('SIGINT while the server hangs: exit 130, one line, nothing on stdout', async () => {
+    const child = spawn(process.execPath, [filterPath('etrn'), '--transcript', '--port', String(fakePort), addr('hang'), 'a.org']);
+    const r = await interruptWhen(child, '-> ETRN a.org');
+    assert.equal(r.code, 130);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /\netrn: interrupted\n$/);
   });
 
   it('connection refused: one line, exit 1', async () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { MxError, MxResolver, probeDomains, probeExchange, resolveMx, type ProbeResult } from '../lib/mail';
 import { deadNameserver, startDnsServer, type DnsServer, type Zone } from './helpers/dns-server';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { interruptWhen } from './helpers/smtp-servers';
 import { startSmtpServers, type Behaviour, type TestSmtpServer } from './helpers/smtp-servers';
 
 // One smtp-server or raw server per behaviour on 127.0.0.2, .3, … sharing one port; each
@@ -278,6 +280,16 @@ describe('mxprobe: options', () => {
       const addr = /^-> (?:MAIL FROM|RCPT TO):<[^@]+@(.*)>$/.exec(l);
       if (addr) assert.equal(addr[1], current, `interleaved transcript:\n${parallel.stderr}`);
     }
+  });
+
+  it('SIGINT while an exchange hangs: exit 130, one line, nothing on stdout', async () => {
+    const args = ['--nameserver', dns.nameserver, '--port', String(port), '--timeout', '20s', '--transcript', 'hang.test'];
+    const child = spawn(process.execPath, [filterPath('mxprobe'), ...args]);
+    const r = await interruptWhen(child, '-> RCPT TO:');
+    assert.equal(r.code, 130);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trimEnd().split('\n').at(-1), 'mxprobe: interrupted');
+    assert.ok(!/^\s+at /m.test(r.stderr));
   });
 
   it('domains on stdin, one per line; blank lines skipped; -0 for NUL-separated', async () => {

@@ -162,7 +162,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
     },
   };
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-  const bunyan = Object.fromEntries(
+  const bunyan: Record<string, (...args: unknown[]) => void> = Object.fromEntries(
     levels.map((level) => [
       level,
       (...args: unknown[]) => {
@@ -184,7 +184,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
     greetingTimeout: opts.timeout,
     socketTimeout: opts.timeout,
     socketCloseTimeout: Math.min(opts.timeout, 1000),
-    logger: bunyan as never,
+    logger: bunyan,
     transactionLog: true,
     customAuth: { 'X-MXPROBE-ENVELOPE': (ctx) => envelopeOnly(ctx) },
   });

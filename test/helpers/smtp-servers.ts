@@ -1,3 +1,4 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
@@ -201,4 +202,32 @@ export async function startSmtpServers(
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
     }
   }
+}
+
+/**
+ * Send SIGINT to a running filter once its stderr shows `marker` (a transcript line),
+ * then collect its exit. SIGKILL after `ms` so a stuck child fails the test instead of
+ * hanging the run.
+ */
+export async function interruptWhen(
+  child: ChildProcessWithoutNullStreams,
+  marker: string,
+  ms = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const killer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const seen = new Promise<void>((resolve) => {
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (stderr.includes(marker)) resolve();
+    });
+  });
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  await Promise.race([seen, closed]);
+  child.kill('SIGINT');
+  const code = await closed;
+  clearTimeout(killer);
+  return { code, stdout, stderr };
 }
