@@ -52,6 +52,8 @@ const zone: Zone = {
   'ghost.test': { mx: [[10, 'mx.ghost.test']] }, // the exchange itself does not exist
   'closed.test': { mx: [[10, 'mx.closed.test']] },
   'mx.closed.test': { a: ['127.0.0.254'] }, // nothing listens there
+  'twoaddr.test': { mx: [[10, 'mx.twoaddr.test']] },
+  'mx.twoaddr.test': { a: ['127.0.0.254', '127.0.0.2'] }, // the first refuses, the second is 'accept'
 };
 for (const [domain, behaviour] of Object.entries(single)) {
   zone[domain] = { mx: [[10, `mx.${domain}`]] };
@@ -143,6 +145,17 @@ describe('mxprobe: exchanges and their outcomes', () => {
       assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0}ms`);
     });
   }
+});
+
+describe('mxprobe: addresses', () => {
+  it('an exchange with several addresses: the next is tried while connecting fails', async () => {
+    const r = await mxprobe(['--json', '--transcript', 'twoaddr.test']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(out(r)) as ProbeResult;
+    assert.equal(result.status, 'ok');
+    assert.equal(result.address, '127.0.0.2');
+    assert.ok(stderrLines(r).includes(`** twoaddr.test: probing mx.twoaddr.test [127.0.0.254]:${port}`));
+  });
 });
 
 describe('mxprobe: DNS outcomes', () => {
