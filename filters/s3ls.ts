@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { COMMON_OPTIONS, HELP, UsageError, runFilter, type FilterSpec } from '../lib/cli';
 import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
 import { parseS3Url } from '../lib/s3/client';
@@ -46,29 +46,38 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     process.stdout.write(buckets.map((b) => formatBucket(b, fmt) + end).join(''));
     return;
   }
+  // Written line by line, waiting for drain: a pipeline would destroy stdout on a
+  // listing error and lose the lines already listed.
+  const out = async (line: string) => {
+    if (!process.stdout.write(line + end)) await once(process.stdout, 'drain');
+  };
   let bad = 0;
-  for (const { bucket, key: prefix } of targets) {
-    const common = { client, bucket, prefix, pageSize, signal };
-    if (flags.sets) {
-      await pipeline(chunkSetStream(common), async function* (sets: AsyncIterable<ListedChunkSet>) {
-        for await (const s of sets) {
+  const listAll = async () => {
+    for (const { bucket, key: prefix } of targets) {
+      const common = { client, bucket, prefix, pageSize, signal };
+      if (flags.sets) {
+        for await (const set of chunkSetStream(common)) {
+          const s = set as ListedChunkSet;
           if (s.error) {
             bad++;
             warn(`cannot read s3://${bucket}/${s.name}/MANIFEST: ${s.error}`);
           }
-          if (!s.error || fmt.json) yield formatChunkSet(bucket, s, fmt) + end;
+          if (!s.error || fmt.json) await out(formatChunkSet(bucket, s, fmt));
         }
-      }, process.stdout, { end: false });
-      continue;
-    }
-    const delimiter = flags.recursive ? undefined : '/';
-    await pipeline(listObjects({ ...common, delimiter }), async function* (entries: AsyncIterable<ListEntry>) {
-      for await (const e of entries) {
-        const line = formatEntry(bucket, e, fmt);
-        if (!flags.null && !fmt.json && line.includes('\n')) warn(`a key contains a newline; use -0 to list it safely: ${JSON.stringify(line)}`);
-        yield line + end;
+        continue;
       }
-    }, process.stdout, { end: false });
+      for await (const e of listObjects({ ...common, delimiter: flags.recursive ? undefined : '/' })) {
+        const line = formatEntry(bucket, e as ListEntry, fmt);
+        if (!flags.null && !fmt.json && line.includes('\n')) warn(`a key contains a newline; use -0 to list it safely: ${JSON.stringify(line)}`);
+        await out(line);
+      }
+    }
+  };
+  try {
+    await listAll();
+  } finally {
+    // runFilter exits at once, and stdout to a pipe is asynchronous: flush it first.
+    await new Promise((resolve) => process.stdout.write('', resolve));
   }
   return bad ? 1 : 0;
 });

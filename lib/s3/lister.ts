@@ -108,26 +108,62 @@ function toListedObject(o: _Object): ListedObject {
 
 /**
  * An object-mode Readable of ListEntry in key order, fetched page by page: the next
- * page is requested only when the reader has taken the previous one (backpressure), so
- * memory stays one page whatever the listing's length. Errors are one line,
- * `cannot list s3://b/p: NoSuchBucket (404)`; destroy() stops after the page in flight.
+ * page is requested only when the reader has taken every entry of the last one, so
+ * memory stays one page whatever the listing's length, and a failure (one line:
+ * `cannot list s3://b/p: NoSuchBucket (404)`) arrives after every entry before it.
+ * destroy() aborts the request in flight.
  *
  * @example
  * for await (const e of listObjects({ client, bucket: 'b', prefix: 'logs/' })) console.log(e.key);
  */
+export class ObjectListing extends Readable {
+  private readonly abort = new AbortController();
+  private readonly pages: AsyncGenerator<ListEntry[]>;
+  private readonly url: string;
+  private fetching = false;
+
+  constructor(opts: ListObjectsOptions) {
+    // highWaterMark 1: _read is called again only once the buffer is empty.
+    super({ objectMode: true, highWaterMark: 1 });
+    this.url = `s3://${opts.bucket}/${opts.prefix ?? ''}`;
+    this.pages = listPages({ ...opts, signal: this.abort.signal });
+    if (opts.signal) {
+      if (opts.signal.aborted) this.destroy(opts.signal.reason as Error);
+      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
+    }
+  }
+
+  override _read(): void {
+    if (this.fetching) return;
+    this.fetching = true;
+    this.pages.next().then(
+      (page) => {
+        this.fetching = false;
+        if (this.destroyed) return;
+        if (page.done) {
+          this.push(null);
+          return;
+        }
+        for (const e of page.value) this.push(e);
+        // An empty page pushes nothing, so nothing would call _read again.
+        if (!page.value.length) this._read();
+      },
+      (err: unknown) => {
+        this.fetching = false;
+        this.destroy(this.abort.signal.aborted ? (this.abort.signal.reason as Error) : new S3OperationError('cannot list', this.url, err));
+      },
+    );
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.abort.abort(err ?? new Error('listing destroyed'));
+    cb(err);
+  }
+}
+
+/** `new ObjectListing(opts)`: the listing as an object-mode Readable of ListEntry. */
 export function listObjects(opts: ListObjectsOptions): Readable {
-  const url = `s3://${opts.bucket}/${opts.prefix ?? ''}`;
-  return Readable.from(
-    (async function* () {
-      try {
-        for await (const page of listPages(opts)) yield* page;
-      } catch (err) {
-        if (opts.signal?.aborted) throw opts.signal.reason;
-        throw new S3OperationError('cannot list', url, err);
-      }
-    })(),
-    { objectMode: true, highWaterMark: Math.min(opts.pageSize ?? 1000, 1000) },
-  );
+  return new ObjectListing(opts);
 }
 
 /** Every bucket the credentials can see. */

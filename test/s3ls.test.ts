@@ -1,0 +1,369 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
+import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { FaultProxy } from './helpers/fault-proxy';
+import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';
+import { ChunkSetSink } from '../lib/s3/sink';
+import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
+
+/** The servers this file runs against; every assertion below holds on each of them. */
+const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+
+/** Store `keys` (body: the key itself unless given), 32 PUTs at a time. */
+async function putKeys(client: S3Client, bucket: string, keys: string[], body?: (k: string) => string | Buffer): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++];
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body ? body(key) : key }));
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+const byBytes = (a: string, b: string) => compareKeys(a, b);
+const lines = (out: Buffer, sep = '\n') => out.toString('utf8').split(sep).filter((l) => l !== '');
+
+// Zero-padded keys in one "directory": s3rver walks its store in file-name order, which
+// is S3's byte order only for keys like these (see the report on s3rver's paging).
+const MANY = Array.from({ length: 2537 }, (_, i) => `many/k-${String(i).padStart(5, '0')}`);
+
+for (const server of SERVERS) {
+  describe(`s3ls on ${server.kind}`, () => {
+    let s: S3TestServer;
+    let client: S3Client;
+    let bucket: string;
+    let env: NodeJS.ProcessEnv;
+
+    before(async () => {
+      s = await server.start();
+      client = testClient(s);
+      bucket = await freshBucket(client, 'ls');
+      env = s3Env(s);
+      await putKeys(client, bucket, MANY);
+    });
+    after(() => s.stop());
+
+    const ls = (args: string[], e = env) => runFilter('s3ls', args, { env: e, timeout: 60_000 });
+
+    it('lists 2,537 keys exactly once, in order, at odd page sizes', async () => {
+      const want = MANY.map((k) => `s3://${bucket}/${k}`);
+      for (const size of ['97', '1000', '333']) {
+        const r = await ls(['-r', '--page-size', size, `s3://${bucket}/many/`]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        assert.deepEqual(lines(r.stdout), want, `page size ${size}`);
+      }
+    });
+
+    it('the library lister gives every key once at page sizes 1, 7, 13 and 1000', async () => {
+      const prefix = 'many/k-000';
+      const want = MANY.filter((k) => k.startsWith(prefix));
+      assert.equal(want.length, 100);
+      for (const pageSize of [1, 7, 13, 1000]) {
+        const got: string[] = [];
+        for await (const e of listObjects({ client, bucket, prefix, pageSize })) got.push((e as ListedObject).key);
+        assert.deepEqual(got, want, `page size ${pageSize}`);
+      }
+    });
+
+    it('fetches the next page only when the reader has taken the last one (backpressure)', async () => {
+      const proxy = await FaultProxy.start(s.endpoint, 1);
+      try {
+        const pc = testClient(s, proxy.endpoint);
+        const pageSize = 50;
+        const listRequests = () => proxy.requests.GET ?? 0;
+        let i = 0;
+        for await (const e of listObjects({ client: pc, bucket, prefix: 'many/', pageSize })) {
+          assert.ok('key' in e);
+          // Never more than the page being read, one buffered and one in flight.
+          assert.ok(listRequests() <= Math.floor(i / pageSize) + 3, `item ${i}: ${listRequests()} requests`);
+          i++;
+        }
+        assert.equal(i, MANY.length);
+        assert.equal(listRequests(), Math.ceil(MANY.length / pageSize));
+        pc.destroy();
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('destroying the listing stops it: no further requests', async () => {
+      const proxy = await FaultProxy.start(s.endpoint, 1);
+      try {
+        const pc = testClient(s, proxy.endpoint);
+        const stream = listObjects({ client: pc, bucket, prefix: 'many/', pageSize: 10 });
+        let taken = 0;
+        for await (const _ of stream) if (++taken === 25) break; // break destroys the stream
+        assert.ok(stream.destroyed);
+        const seen = proxy.requests.GET ?? 0;
+        assert.ok(seen <= 5, `${seen} requests for 25 keys`);
+        pc.destroy();
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    describe('formats', () => {
+      // No key two levels below a common prefix: s3rver drops such prefixes (see report).
+      const odd = ['lvl/a+b', 'lvl/a/1', 'lvl/a/2', 'lvl/b', 'lvl/c/d', 'lvl/sp ace', 'lvl/ünï', 'lvl/ü/x', 'lvl/zz'];
+      before(() => putKeys(client, bucket, odd, (k) => 'x'.repeat(k === 'lvl/zz' ? 1536 : 3)));
+
+      it('one level by default: keys and common prefixes (ending in /) in byte order', async () => {
+        const r = await ls([`s3://${bucket}/lvl/`]);
+        assert.equal(r.code, 0, r.stderr);
+        const want = ['a+b', 'a/', 'b', 'c/', 'sp ace', 'zz', 'ü/', 'ünï'].map((k) => `s3://${bucket}/lvl/${k}`);
+        assert.deepEqual(lines(r.stdout), want);
+        const rr = await ls(['-r', `s3://${bucket}/lvl/`]);
+        assert.deepEqual(lines(rr.stdout), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
+      });
+
+      it('a prefix is matched literally, as S3 does: lvl/a lists lvl/a+b and lvl/a/', async () => {
+        const r = await ls([`s3://${bucket}/lvl/a`]);
+        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/lvl/a+b`, `s3://${bucket}/lvl/a/`]);
+      });
+
+      it('-l prints size, UTC time and URL; -h human sizes; --json one object per line; -0 NUL', async () => {
+        const r = await ls(['-l', `s3://${bucket}/lvl/`]);
+        const out = lines(r.stdout);
+        assert.match(out[0], /^ {11}3  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  s3:\/\/[^ ]+\/lvl\/a\+b$/);
+        assert.match(out[1], /^ {9}PRE  - {20} s3:\/\/[^ ]+\/lvl\/a\/$/);
+        assert.match(out[4], /^ +3  \S+  s3:\/\/[^ ]+\/lvl\/sp ace$/);
+        assert.match(out[5], /^ +1536  \S+  s3:\/\/[^ ]+\/lvl\/zz$/);
+        const h = lines((await ls(['-l', '-h', `s3://${bucket}/lvl/zz`])).stdout);
+        assert.match(h[0], /^ {2}1\.5K  \S+Z  s3:\/\/[^ ]+\/lvl\/zz$/);
+        const j = lines((await ls(['--json', '-r', `s3://${bucket}/lvl/`])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+        assert.equal(j.length, odd.length);
+        assert.deepEqual(
+          { ...j[0], lastModified: undefined, etag: undefined },
+          { url: `s3://${bucket}/lvl/a+b`, bucket, key: 'lvl/a+b', size: 3, lastModified: undefined, etag: undefined },
+        );
+        assert.ok(!Number.isNaN(Date.parse(j[0].lastModified as string)));
+        const z = await ls(['-r', '-0', `s3://${bucket}/lvl/`]);
+        assert.ok(z.stdout.toString().endsWith('\0'));
+        assert.deepEqual(lines(z.stdout, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
+      });
+
+      it('a key with a newline: printed whole with -0; without -0 a warning says to use -0', async () => {
+        await putKeys(client, bucket, ['nl/one\ntwo']);
+        const z = await ls(['-r', '-0', `s3://${bucket}/nl/`]);
+        assert.equal(z.code, 0);
+        assert.equal(z.stdout.toString(), `s3://${bucket}/nl/one\ntwo\0`);
+        const r = await ls(['-r', `s3://${bucket}/nl/`]);
+        assert.equal(r.code, 0);
+        assert.match(r.stderr, /^s3ls: a key contains a newline; use -0/);
+      });
+
+      it('no argument lists buckets as s3://NAME/ (-l with creation time)', async () => {
+        const r = await ls([]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(lines(r.stdout).includes(`s3://${bucket}/`));
+        const l = lines((await ls(['-l'])).stdout);
+        assert.ok(l.some((x) => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z  s3://${bucket}/$`).test(x)), l.join('\n'));
+      });
+
+      it('the output of s3ls is input for s3ls: buckets | xargs s3ls', async () => {
+        const r = await runCommand('bash', ['-c', `set -o pipefail; "$NODE" "$LS" | grep -F "s3://${bucket}/" | xargs "$NODE" "$LS" -r | grep -c /lvl/`], {
+          env: { ...env, NODE: process.execPath, LS: filterPath('s3ls') },
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.toString().trim(), String(odd.length));
+      });
+    });
+
+    describe('errors', () => {
+      it('a missing bucket: one line, exit 1', async () => {
+        const r = await ls([`s3://no-such-bucket-${Date.now()}/x`]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /^s3ls: cannot list s3:\/\/no-such-bucket-\d+\/x: NoSuchBucket \(404\)\n$/);
+        assert.equal(r.stdout.length, 0);
+      });
+
+      it('usage errors exit 2: unknown option, bad page size, not an s3:// address', async () => {
+        for (const args of [['--bogus'], ['--page-size', '0', `s3://${bucket}/`], ['--page-size', '1001', `s3://${bucket}/`], ['/tmp'], ['--sets']]) {
+          const r = await ls(args);
+          assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+          assert.match(stderrLines(r)[0], /^s3ls: /);
+        }
+      });
+
+      it('-h means human sizes, --help prints the help; --version', async () => {
+        const h = await ls(['--help']);
+        assert.equal(h.code, 0);
+        assert.match(h.stdout.toString(), /^Usage: s3ls /);
+        assert.match(h.stdout.toString(), /-h, --human-readable/);
+        const v = await ls(['--version']);
+        assert.match(v.stdout.toString(), /^s3ls \d+\.\d+\.\d+\n$/);
+      });
+
+      it('a closed stdout ends the listing quietly', async () => {
+        const r = await runCommand('bash', ['-c', 'set -o pipefail; "$NODE" "$LS" -r --page-size 100 "$URL" | head -n 3'], {
+          env: { ...env, NODE: process.execPath, LS: filterPath('s3ls'), URL: `s3://${bucket}/many/` },
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        assert.equal(lines(r.stdout).length, 3);
+      });
+    });
+
+    describe('through a proxy that breaks the page chain', () => {
+      let proxy: FaultProxy;
+      let penv: NodeJS.ProcessEnv;
+      before(async () => {
+        proxy = await FaultProxy.start(s.endpoint, 7);
+        penv = s3Env(s, proxy.endpoint);
+      });
+      after(() => proxy.close());
+      const LIST = /list-type=2/;
+      const TOKEN = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/;
+
+      it('a truncated page without a token: one clear line, exit 1, no silent end', async () => {
+        proxy.clear().add({ fault: 'rewrite', method: 'GET', url: LIST, nth: 2, rewrite: (b) => b.replace(TOKEN, '') });
+        const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
+        assert.equal(r.code, 1);
+        assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: listing truncated but the server sent no continuation token`]);
+        assert.deepEqual(lines(r.stdout), MANY.slice(0, 200).map((k) => `s3://${bucket}/${k}`), 'the pages before the fault, then nothing');
+        assert.equal(proxy.injected.rewrite >= 1, true);
+      });
+
+      it('a repeated token: one clear line, exit 1, no endless loop', async () => {
+        let first: string | undefined;
+        proxy.clear().add({
+          fault: 'rewrite',
+          method: 'GET',
+          url: LIST,
+          times: 1000,
+          rewrite: (b) => {
+            const t = TOKEN.exec(b)?.[1];
+            if (first === undefined) first = t;
+            return t ? b.replace(TOKEN, `<NextContinuationToken>${first}</NextContinuationToken>`) : b;
+          },
+        });
+        const before = proxy.requests.GET ?? 0;
+        const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
+        assert.equal(r.code, 1);
+        assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server repeated a continuation token; listing would loop`]);
+        assert.equal((proxy.requests.GET ?? 0) - before, 2, 'stopped at the first repeat');
+        assert.equal(lines(r.stdout).length, 200);
+      });
+
+      it('an earlier page resent under a fresh token: one clear line, exit 1, no key twice', async () => {
+        let firstBody: string | undefined;
+        let n = 0;
+        proxy.clear().add({
+          fault: 'rewrite',
+          method: 'GET',
+          url: LIST,
+          times: 1000,
+          rewrite: (b) => {
+            n++;
+            firstBody ??= b;
+            return n === 3 ? firstBody.replace(TOKEN, '<NextContinuationToken>fresh-token</NextContinuationToken>') : b;
+          },
+        });
+        const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
+        assert.equal(r.code, 1);
+        assert.match(stderrLines(r)[0], /^s3ls: cannot list s3:\/\/\S+: server went back to "many\/k-00000" after "many\/k-00199"; listing would repeat keys$/);
+        const out = lines(r.stdout);
+        assert.equal(new Set(out).size, out.length);
+      });
+
+      it('transient faults on list requests are retried: every key once', async () => {
+        proxy.clear().add({ fault: 'error500', method: 'GET', url: LIST, nth: 2 }).add({ fault: 'reset', method: 'GET', url: LIST, nth: 5 }).add({ fault: 'slowdown', method: 'GET', url: LIST, nth: 9 });
+        const r = await ls(['-r', '--page-size', '250', `s3://${bucket}/many/`], penv);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(lines(r.stdout), MANY.map((k) => `s3://${bucket}/${k}`));
+        proxy.clear();
+      });
+    });
+
+    describe('--sets', () => {
+      async function storeSet(name: string, data: Buffer, keep = 1): Promise<void> {
+        await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: 1000, keep }));
+      }
+      before(async () => {
+        await storeSet('sets/www', Buffer.alloc(2500, 1), 2);
+        await storeSet('sets/www', Buffer.alloc(3001, 2), 2);
+        await storeSet('sets/db dump', Buffer.alloc(10, 3));
+        await putKeys(client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
+        await storeSet('broken/good', Buffer.alloc(5, 4));
+        await putKeys(client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
+      });
+
+      it('lists each chunk set once (not its generations) with -l size, date and generation', async () => {
+        const r = await ls(['--sets', `s3://${bucket}/sets/`]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db dump`, `s3://${bucket}/sets/www`]);
+        const l = lines((await ls(['--sets', '-l', `s3://${bucket}/sets/`])).stdout);
+        assert.match(l[0], /^ {10}10  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db dump$/);
+        assert.match(l[1], /^ +3001  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
+        const j = lines((await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).stdout).map((x) => JSON.parse(x) as Record<string, unknown>);
+        assert.equal(j.length, 1);
+        assert.equal(j[0].name, 'sets/www');
+        assert.equal(j[0].size, 3001);
+        assert.equal(j[0].chunks, 4);
+      });
+
+      it('an unreadable MANIFEST: the other sets are listed, one line names it, exit 1', async () => {
+        const r = await ls(['--sets', `s3://${bucket}/broken/`]);
+        assert.equal(r.code, 1);
+        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/broken/good`]);
+        assert.deepEqual(stderrLines(r), [`s3ls: cannot read s3://${bucket}/broken/bad/MANIFEST: MANIFEST is not valid JSON (truncated or corrupt)`]);
+      });
+
+      it('the library yields the same sets; set names are told from generation manifests', async () => {
+        const names: string[] = [];
+        for await (const set of listChunkSets({ client, bucket, prefix: 'sets/', pageSize: 3, jobs: 2 })) names.push(set.name);
+        assert.deepEqual(names, ['sets/db dump', 'sets/www']);
+        assert.equal(setNameOfManifestKey('a/b/MANIFEST'), 'a/b');
+        assert.equal(setNameOfManifestKey('a/20261125T163012345Z-1a2b3c4d/MANIFEST'), null);
+        assert.equal(setNameOfManifestKey('MANIFEST'), null);
+        assert.equal(setNameOfManifestKey('a/MANIFEST.txt'), null);
+      });
+    });
+
+    it('listPages keeps its contract for s3sink/s3source: pages of entries', async () => {
+      let pages = 0;
+      let entries: ListEntry[] = [];
+      for await (const page of listPages({ client, bucket, prefix: 'many/', pageSize: 1000 })) {
+        pages++;
+        entries = entries.concat(page);
+      }
+      assert.equal(pages, 3);
+      assert.equal(entries.length, MANY.length);
+    });
+  });
+}
+
+describe('s3ls man page', () => {
+  const page = join(__dirname, '..', '..', 'man', 's3ls.1');
+  it('is lint-clean with groff -ww -z -man', () => {
+    const r = spawnSync('groff', ['-ww', '-z', '-man', page], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+  it('documents exactly the options --help shows', async () => {
+    const help = (await runFilter('s3ls', ['--help'])).stdout.toString();
+    assert.deepEqual(manOptions(readFileSync(page, 'utf8')), helpOptions(help));
+  });
+});
+
+/** The long option names listed under OPTIONS in a man page (`.B \-\-name`). */
+function manOptions(roff: string): string[] {
+  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('OPTIONS')) ?? '';
+  return [...section.matchAll(/^\.TP\n(.*)$/gm)]
+    .map((m) => /\\-\\-([a-z0-9]+(?:\\-[a-z0-9]+)*)/.exec(m[1])?.[1].replace(/\\-/g, '-') ?? m[1])
+    .sort();
+}
+
+/** The long option names in --help output. */
+function helpOptions(help: string): string[] {
+  return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
+}
