@@ -133,44 +133,41 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
   };
   const currentPhase = () => awaiting[0] ?? lastPhase;
 
-  const logger = {
-    log(level: string, data: Record<string, unknown> | undefined, ...args: unknown[]) {
-      const tnx = data?.tnx;
-      const text = typeof args[0] === 'string' ? format(args[0], args.slice(1)) : '';
-      if (tnx === 'server' && level === 'debug') {
-        replied();
-        for (const l of text.split(/\r?\n/)) say(`<- ${printable(l, 512)}`);
-      } else if (tnx === 'client' && level === 'debug') {
-        // Commands sent through the customAuth channel are logged as `/* secret */`; that
-        // channel writes its own transcript lines (see envelopeOnly).
-        if (text === '/* secret */') return;
-        note(commandPhase(text) ?? currentPhase());
-        say(`-> ${text}`);
-      } else if (tnx === 'network' && data?.remoteAddress) {
-        awaiting.splice(0, awaiting.length, 'greeting');
-        say(`** connected to ${formatHostPort(String(data.remoteAddress), Number(data.remotePort))}`);
-      } else if (tnx === 'smtp' && /upgraded with STARTTLS/.test(text)) {
-        tls = true;
-        say('** TLS established (certificate not verified)');
-      } else if (tnx === 'message' && level === 'info') {
-        const [head, body = ''] = message.split('\r\n\r\n');
-        for (const h of head.split('\r\n')) say(`-> ${h}`);
-        say(`-> [message body not shown, ${Buffer.byteLength(body)} bytes]`);
-        say('-> .');
-        note('data');
-      }
-    },
+  // SMTPConnection reports the dialogue only through a bunyan-style logger (transactionLog):
+  // records tagged tnx 'server' / 'client' are the lines; the rest tell what happened.
+  const onRecord = (level: string, data: Record<string, unknown> | undefined, text: string) => {
+    const tnx = data?.tnx;
+    if (tnx === 'server' && level === 'debug') {
+      replied();
+      for (const l of text.split(/\r?\n/)) say(`<- ${printable(l, 512)}`);
+    } else if (tnx === 'client' && level === 'debug') {
+      // Commands sent through the customAuth channel are logged as `/* secret */`; that
+      // channel writes its own transcript lines (see envelopeOnly).
+      if (text === '/* secret */') return;
+      note(commandPhase(text) ?? currentPhase());
+      say(`-> ${text}`);
+    } else if (tnx === 'network' && data?.remoteAddress) {
+      awaiting.splice(0, awaiting.length, 'greeting');
+      say(`** connected to ${formatHostPort(String(data.remoteAddress), Number(data.remotePort))}`);
+    } else if (tnx === 'smtp' && /upgraded with STARTTLS/.test(text)) {
+      tls = true;
+      say('** TLS established (certificate not verified)');
+    } else if (tnx === 'message' && level === 'info') {
+      // The message went out: show its headers, never its body.
+      const [head, body = ''] = message.split('\r\n\r\n');
+      for (const h of head.split('\r\n')) say(`-> ${h}`);
+      say(`-> [message body not shown, ${Buffer.byteLength(body)} bytes]`);
+      say('-> .');
+      note('data');
+    }
   };
-  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-  const bunyan: Record<string, (...args: unknown[]) => void> = Object.fromEntries(
-    levels.map((level) => [
-      level,
-      (...args: unknown[]) => {
-        const data = typeof args[0] === 'object' && args[0] !== null ? (args.shift() as Record<string, unknown>) : undefined;
-        logger.log(level, data, ...args);
-      },
-    ]),
-  );
+  const logger: Record<string, (...args: unknown[]) => void> = {};
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) {
+    logger[level] = (...args: unknown[]) => {
+      const data = typeof args[0] === 'object' && args[0] !== null ? (args.shift() as Record<string, unknown>) : undefined;
+      onRecord(level, data, typeof args[0] === 'string' ? format(args[0], args.slice(1)) : '');
+    };
+  }
 
   const conn = new SMTPConnection({
     host: address,
@@ -184,7 +181,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
     greetingTimeout: opts.timeout,
     socketTimeout: opts.timeout,
     socketCloseTimeout: Math.min(opts.timeout, 1000),
-    logger: bunyan,
+    logger,
     transactionLog: true,
     customAuth: { 'X-MXPROBE-ENVELOPE': (ctx) => envelopeOnly(ctx) },
   });
