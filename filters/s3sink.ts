@@ -27,7 +27,7 @@ const spec: FilterSpec = {
   ],
 };
 
-void runFilter(spec, async ({ flags, args, signal, info, warn, progress }) => {
+void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }) => {
   const chunkSize = flags['chunk-size'] === undefined ? 8 * 2 ** 20 : parseSize(flags['chunk-size'] as string);
   if (!(chunkSize >= 5 * 2 ** 20 && chunkSize <= 5 * 2 ** 30)) {
     throw new UsageError(`--chunk-size must be between 5M and 5G: ${String(flags['chunk-size'])}`);
@@ -37,7 +37,7 @@ void runFilter(spec, async ({ flags, args, signal, info, warn, progress }) => {
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(args, flags, configBucket);
   const url = formatS3Url(target);
-  const onRetry = (err: unknown) => info(`retrying after ${describeError(err)}`);
+  const onRetry = (err: unknown) => debug && warn(`retrying after ${describeError(err)}`);
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, onRetry };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })

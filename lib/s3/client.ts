@@ -22,7 +22,7 @@ export interface S3ClientOptions {
   caBundle?: string;
   /** Sockets per host; at least the number of requests run at once. */
   maxSockets?: number;
-  /** A request with no response bytes for this long is abandoned and retried. */
+  /** A request whose connection moves no byte for this long is abandoned and retried. */
   requestTimeoutMs?: number;
 }
 
@@ -46,7 +46,9 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...(caFile ? { ca: readFileSync(caFile) } : {}) }),
       connectionTimeout: 10_000,
-      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+      // Idle time, not total time: a 5 GiB chunk on a slow link may take minutes, but a
+      // connection that moves no byte for this long is dead and worth another attempt.
+      socketTimeout: opts.requestTimeoutMs ?? 30_000,
     }),
   };
   if (opts.credentials) config.credentials = opts.credentials;

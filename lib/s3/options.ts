@@ -10,7 +10,7 @@ export const S3_OPTIONS: OptionSpec[] = [
   { name: 'region', arg: 'REGION', help: 'region (default: AWS_REGION, or us-east-1)' },
   { name: 'profile', arg: 'NAME', help: 'credentials profile from ~/.aws/config' },
   { name: 'config', arg: 'FILE', help: "s3store INI file: [Credentials] aws_access_key_id, aws_secret_access_key; [Bucket] id" },
-  { name: 'timeout', arg: 'DURATION', help: 'give up on a request (and retry it) after this long without a response, e.g. 10s (default 30s)' },
+  { name: 'timeout', arg: 'DURATION', help: 'abandon and retry a request after this long with no byte sent or received, e.g. 10s (default 30s)' },
   { name: 'ca-bundle', arg: 'FILE', help: 'PEM file of CAs to trust for https endpoints (default: AWS_CA_BUNDLE)' },
 ];
 

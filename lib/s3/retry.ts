@@ -39,8 +39,8 @@ export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOpt
     {
       retries: attempts - 1,
       factor: 2,
-      minTimeout: opts.minDelayMs ?? 200,
-      maxTimeout: opts.maxDelayMs ?? 5000,
+      minTimeout: opts.minDelayMs ?? 100,
+      maxTimeout: opts.maxDelayMs ?? 3000,
       randomize: true,
       onRetry: (err, attempt) => opts.onRetry?.(err, attempt),
     },

@@ -96,9 +96,18 @@ export class ChunkSetSink extends ChunkedUploadSink {
   }
 
   protected async discard(): Promise<void> {
-    const keys = this.chunks.filter(Boolean).map((c) => chunkKey(this.name, this.generation, c.index));
+    // Listed, not taken from this.chunks: a PUT aborted by us may still have landed.
     // A fresh signal: the sink's own is aborted by now, and this is a last short effort.
-    await deleteKeys(this.client, this.bucket, keys, AbortSignal.timeout(5000)).catch(() => undefined);
+    const signal = AbortSignal.timeout(5000);
+    try {
+      const keys: string[] = [];
+      for await (const page of listPages({ client: this.client, bucket: this.bucket, prefix: `${this.name}/${this.generation}/`, signal })) {
+        for (const e of page) if ('key' in e) keys.push(e.key);
+      }
+      await deleteKeys(this.client, this.bucket, keys, signal);
+    } catch {
+      // Orphans left here are removed by the next successful upload.
+    }
   }
 }
 

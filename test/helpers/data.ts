@@ -1,0 +1,54 @@
+import { Readable } from 'node:stream';
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Random bytes that are the same for the same seed (tests must be repeatable). */
+export function seededBytes(size: number, seed = 1): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let block = createHash('sha256').update(String(seed)).digest();
+  for (let off = 0; off < size; off += block.length) {
+    block.copy(out, off, 0, Math.min(block.length, size - off));
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+/** `data` as a Readable of pieces with awkward sizes (1 byte, primes, larger than a chunk…). */
+export function oddPieces(data: Buffer, sizes = [1, 7, 4093, 65537, 3, 1 << 20, 12345]): Readable {
+  let off = 0;
+  let i = 0;
+  return new Readable({
+    read() {
+      if (off >= data.length) {
+        this.push(null);
+        return;
+      }
+      const n = sizes[i++ % sizes.length];
+      this.push(data.subarray(off, off + n));
+      off += n;
+    },
+  });
+}
+
+/**
+ * A Readable of `total` bytes made of one random block repeated: a big stream without
+ * holding it in memory.
+ */
+export function repeatingStream(total: number, blockSize = 1 << 20): Readable {
+  const block = randomBytes(blockSize);
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= total) {
+        this.push(null);
+        return;
+      }
+      const n = Math.min(blockSize, total - sent);
+      sent += n;
+      this.push(n === blockSize ? block : block.subarray(0, n));
+    },
+  });
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
