@@ -33,10 +33,11 @@ void runFilter(spec, async (ctx) => {
   if (!opts.log) {
     opts.log = (r) => ctx.warn(`${r.op} ${String(r.args[0] ?? '')}: ${r.error}`);
   }
-  const fs = await createRandfs(ctx.args[0], opts).catch((err: unknown) => {
+  // With the signal, a SIGTERM that lands while mounting unmounts as soon as it is up.
+  const fs = await createRandfs(ctx.args[0], { ...opts, signal: ctx.signal }).catch((err: unknown) => {
     throw err instanceof MountError ? new FilterError(err.message) : err;
   });
-  await new Promise((done) => ctx.signal.addEventListener('abort', done, { once: true }));
+  if (!ctx.signal.aborted) await new Promise((done) => ctx.signal.addEventListener('abort', done, { once: true }));
   await fs.unmount();
   if (fs.injected()) ctx.info(`injected ${fs.injected()} faults, ${fs.faults()} operations failed`);
   // A signal is how randfs is asked to stop, not a failure; runFilter would exit 130/143.

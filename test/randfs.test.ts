@@ -219,11 +219,19 @@ describe('randfs mounted: signals and crashes', () => {
     assert.equal(await isMounted(dir), false);
   });
 
-  it('clears a stale mount (process group killed, fusermount helper too) on the next start', async () => {
+  it('clears a stale mount (randfs and its fusermount helper both killed) on the next start', async () => {
     const dir = await mountpoint('stale');
-    const first = await startRandfs(dir, [], { detached: true });
-    process.kill(-first.child.pid!, 'SIGKILL');
-    await first.exited;
+    const first = await startRandfs(dir);
+    // fusermount's auto_unmount helper would clean up after kill -9; kill it first to
+    // leave the mount a crash without the helper leaves.
+    const helper = await runCommand('pgrep', ['-f', `^fusermount .*auto_unmount.* -- ${dir}$`]);
+    assert.equal(helper.code, 0, 'the auto_unmount helper runs');
+    for (const pid of out(helper).trim().split('\n')) process.kill(Number(pid), 'SIGKILL');
+    assert.equal((await first.stop('SIGKILL')).signal, 'SIGKILL');
+    assert.ok(await isMounted(dir));
+    // `ls`, not `stat`: the kernel may still answer stat from its attribute cache.
+    const stale = await runCommand('ls', [dir]);
+    assert.match(stale.stderr, /Transport endpoint is not connected/);
     const second = await startRandfs(dir);
     assert.ok(await serves(dir));
     assert.equal((await second.stop()).code, 0);

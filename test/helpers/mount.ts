@@ -40,9 +40,13 @@ export async function isMounted(dir: string): Promise<boolean> {
   return (await mountPoints()).includes(dir);
 }
 
-/** Whether a child `stat` sees randfs's root (inode 1) at `dir`: mounted and answering. */
+/**
+ * Whether a live randfs answers at `dir`: a child sees its root (inode 1) and can list
+ * it. The listing matters: the kernel answers `stat` from its attribute cache for up to
+ * a second after the daemon died, but opening a directory always asks the daemon.
+ */
 export async function serves(dir: string): Promise<boolean> {
-  const r = await runCommand('stat', ['-c', '%i', dir], { timeout: 10_000 });
+  const r = await runCommand('sh', ['-c', 'stat -c %i "$1" && ls -fa "$1" > /dev/null', 'sh', dir], { timeout: 10_000 });
   return r.code === 0 && r.stdout.toString().trim() === '1';
 }
 
@@ -110,7 +114,14 @@ export async function startRandfs(mountpoint: string, args: string[] = [], opts:
   const proc = spawnRandfs(mountpoint, args, opts);
   let exit: Exit | undefined;
   void proc.exited.then((e) => (exit = e));
-  await waitFor(async () => exit !== undefined || ((await isMounted(mountpoint)) && (await serves(mountpoint))), 15_000, `randfs to serve ${mountpoint}`).catch(
+  // Twice in a row: right after a stale mount is replaced the kernel can answer one
+  // probe from the old mount's caches and the next from the underlying directory.
+  let streak = 0;
+  const ready = async () => {
+    streak = (await isMounted(mountpoint)) && (await serves(mountpoint)) ? streak + 1 : 0;
+    return streak >= 2;
+  };
+  await waitFor(async () => exit !== undefined || (await ready()), 15_000, `randfs to serve ${mountpoint}`).catch(
     async (err: Error) => {
       await proc.stop('SIGKILL');
       throw err;
