@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDnsServer, type DnsServer } from './helpers/dns-server';
 import { startPostfix, type Postfix } from './helpers/postfix';
-import { filterPath, runCommand } from './helpers/run';
+import { filterPath, runCommand, runFilter } from './helpers/run';
 import { startSmtpServers, type TestSmtpServer } from './helpers/smtp-servers';
 
 // Every EXAMPLES block of man/mxprobe.1 and man/etrn.1 runs as written, in bash, with
@@ -68,6 +68,22 @@ function shell(script: string, port: number) {
   };
   return runCommand('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: work, env, timeout: 60_000 });
 }
+
+describe('man pages document every option --help lists', () => {
+  for (const name of ['mxprobe', 'etrn']) {
+    it(`${name}(1) OPTIONS has every option of ${name} --help`, async () => {
+      const help = (await runFilter(name, ['--help'])).stdout.toString();
+      const options = [...help.matchAll(/^\s+(?:-(\w), )?\s*--([\w-]+)/gm)];
+      assert.ok(options.length >= 10);
+      const page = readFileSync(join(MAN, `${name}.1`), 'utf8');
+      const section = page.slice(page.indexOf('.SH OPTIONS'), page.indexOf('.SH EXIT STATUS'));
+      for (const [, short, long] of options) {
+        assert.ok(section.includes(`\\-\\-${long.replace(/-/g, '\\-')}`), `--${long} missing from ${name}(1)`);
+        if (short) assert.ok(section.includes(`\\-${short}`), `-${short} missing from ${name}(1)`);
+      }
+    });
+  }
+});
 
 describe('man page examples run as written', () => {
   it('mxprobe(1) has examples, including a shell loop', () => {
