@@ -239,6 +239,47 @@ describe('randfs mounted: signals and crashes', () => {
   });
 });
 
+describe('randfs as a library', () => {
+  it('createRandfs mounts, serves the same tree as the filter, and unmounts on abort; the process then exits by itself', async () => {
+    const dir = await mountpoint('lib');
+    const viaFilter = await startRandfs(await mountpoint('filter'), ['--seed', 'lib', '--fanout', '2', '--files', '1', '--max-depth', '2']);
+    const script = `
+      const { createRandfs } = require(${JSON.stringify(join(__dirname, '..', 'lib', 'fuse'))});
+      const ac = new AbortController();
+      process.on('SIGTERM', () => ac.abort());
+      createRandfs(process.argv[1], { seed: 'lib', fanout: 2, files: 1, maxDepth: 2, signal: ac.signal }).then(
+        (fs) => {
+          console.log('ready');
+          ac.signal.addEventListener('abort', () => fs.unmount().then(() => console.log('unmounted')));
+        },
+        (err) => { console.error(err.message); process.exitCode = 1; },
+      );`;
+    // The FUSE process (this child) never touches its own mount; the test only spawns readers.
+    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 15_000, 'createRandfs to mount');
+      assert.equal(stdout, 'ready\n', stderr);
+      const find = 'find . -printf "%p %i %s %T@\\n"';
+      assert.equal(out(await sh(find, dir)), out(await sh(find, viaFilter.mountpoint)));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      assert.equal(code, 0, 'exits on its own once unmounted (no handle left open)');
+      assert.equal(stdout, 'ready\nunmounted\n');
+      assert.equal(await isMounted(dir), false);
+    } finally {
+      child.kill('SIGKILL');
+      assert.equal((await viaFilter.stop()).code, 0);
+    }
+  });
+});
+
 describe('randfs: bad input', () => {
   async function expectFailure(args: string[], code: number, pattern: RegExp, mnt?: string) {
     const r = await runFilter('randfs', args, { timeout: 20_000 });

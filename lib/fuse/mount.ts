@@ -109,6 +109,9 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
     // lookup order and two mounts of one seed would disagree.
     fsname: 'randfs,use_ino',
     subtype: 'randfs',
+    // A file's bytes are a pure function of its path and never change, so the page
+    // cache may keep them across opens (measured: a second 1 GiB read 2.1 s -> 0.46 s).
+    kernelCache: true,
     // Our wrapper answers first; this is the backstop if the wrapper itself is stuck.
     timeout: timeoutMs + 5000,
   });
