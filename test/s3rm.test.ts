@@ -1,0 +1,336 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { FaultProxy } from './helpers/fault-proxy';
+import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
+import { deleteObjects, resolveTargets } from '../lib/s3/remover';
+import { ChunkSetSink } from '../lib/s3/sink';
+
+/** The servers this file runs against; every assertion below holds on each of them. */
+const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+
+async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++];
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+async function keysUnder(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
+  return keys.sort();
+}
+
+const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
+
+// Every kind of key xargs and shells get wrong. s3rver pages these correctly only within
+// one page (it walks its store in file-name order), so there are fewer than 1000.
+const AWKWARD = [
+  'tmp/plain',
+  'tmp/with space',
+  'tmp/two  spaces', // no trailing blank: s3rver trims keys in DeleteObjects (see report)
+  'tmp/ leading',
+  'tmp/a+b',
+  'tmp/1+1=2',
+  'tmp/ünïcødé ✓',
+  'tmp/日本語',
+  "tmp/it's",
+  'tmp/say "hi"',
+  'tmp/back\\slash',
+  'tmp/50%25',
+  'tmp/amp&lt;',
+  'tmp/tab\there',
+  'tmp/sub/deeper key',
+  'tmp/sub/x+y',
+];
+const NEWLINE_KEY = 'tmp/new\nline';
+// Near-misses of every prefix the tests remove: they must survive.
+const BYSTANDERS = ['tmp', 'tmpx', 'tmp2/with space', 'other/tmp/a+b', 'TMP/plain'];
+
+for (const server of SERVERS) {
+  describe(`s3rm on ${server.kind}`, () => {
+    let s: S3TestServer;
+    let client: S3Client;
+    let env: NodeJS.ProcessEnv;
+    let bin: string;
+
+    before(async () => {
+      s = await server.start();
+      client = testClient(s);
+      // The filters as commands on PATH, the way xargs finds them after `make install`.
+      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
+      for (const name of ['s3ls', 's3rm']) {
+        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
+      }
+      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+    });
+    after(async () => {
+      rmSync(bin, { recursive: true, force: true });
+      await s.stop();
+    });
+
+    const sh = (script: string, e = env) => runCommand('bash', ['-c', `set -o pipefail; ${script}`], { env: e, timeout: 120_000 });
+    const rm = (args: string[], input?: string, e = env) => runFilter('s3rm', args, { env: e, input, timeout: 60_000 });
+
+    it('s3ls -r s3://b/old/ | xargs -n 1000 s3rm: 1,234 keys gone, nothing else touched', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      const old = Array.from({ length: 1234 }, (_, i) => `old/k-${String(i).padStart(5, '0')}`);
+      await putKeys(client, bucket, [...old, 'old', 'older/k', 'x/old/k']);
+      const r = await sh(`s3ls -r s3://${bucket}/old/ | xargs -n 1000 s3rm`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.deepEqual(await keysUnder(client, bucket), ['old', 'older/k', 'x/old/k']);
+    });
+
+    it('s3ls -r -0 | xargs -0 s3rm: spaces, newlines, quotes, unicode and + all go, bystanders stay', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
+      const r = await sh(`s3ls -r -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS].sort());
+    });
+
+    it('s3ls -0 s3://b/tmp/ | xargs -0 s3rm (the man page example): the keys directly under tmp/ go', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
+      const r = await sh(`s3ls -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS, 'tmp/sub/deeper key', 'tmp/sub/x+y'].sort());
+    });
+
+    it("xargs -d '\\n' handles every key without a newline; plain xargs refuses a key with blanks rather than remove a wrong one", async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, [...AWKWARD, ...BYSTANDERS]);
+      const plain = await sh(`s3ls -r s3://${bucket}/tmp/ | xargs s3rm`);
+      assert.notEqual(plain.code, 0, 'plain xargs must not succeed on these keys');
+      assert.deepEqual(await keysUnder(client, bucket), [...AWKWARD, ...BYSTANDERS].sort(), 'nothing was removed');
+      const r = await sh(`s3ls -r s3://${bucket}/tmp/ | xargs -d '\\n' s3rm`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS].sort());
+    });
+
+    it('keys on stdin (s3ls -r | s3rm): 1,100 keys in 2 DeleteObjects requests', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      const keys = Array.from({ length: 1100 }, (_, i) => `in/k-${String(i).padStart(5, '0')}`);
+      await putKeys(client, bucket, [...keys, 'in']);
+      const proxy = await FaultProxy.start(s.endpoint, 3);
+      // Count successful DeleteObjects (an identity rewrite sees every response): s3rver
+      // answers InternalError to concurrent DeleteObjects, and those are retried.
+      let answered = 0;
+      proxy.add({ fault: 'rewrite', method: 'POST', url: /\?delete/, times: 1e9, rewrite: (b) => (b.includes('<DeleteResult') && answered++, b) });
+      try {
+        const penv = s3Env(s, proxy.endpoint, { PATH: env.PATH });
+        const r = await sh(`s3ls -r s3://${bucket}/in/ | s3rm`, penv);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(answered, 2, `one DeleteObjects per 1000 keys; ${r.stderr}`);
+      } finally {
+        await proxy.close();
+      }
+      assert.deepEqual(await keysUnder(client, bucket), ['in']);
+    });
+
+    it('-b BUCKET with bare keys, as s3store did; a bare key without -b is a usage error', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, ['a', 'b c', 'd']);
+      const r = await rm(['-b', bucket, 'a', 'b c']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await keysUnder(client, bucket), ['d']);
+      const bad = await rm(['d']);
+      assert.equal(bad.code, 2);
+      assert.match(stderrLines(bad)[0], /^s3rm: not an s3:\/\/ address: "d" \(give s3:\/\/BUCKET\/KEY, or -b BUCKET for bare keys\)$/);
+      assert.deepEqual(await keysUnder(client, bucket), ['d']);
+    });
+
+    it('a missing key is not an error (rm -f): exit 0, silent; -v still names it', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      const r = await rm([`s3://${bucket}/no/such/key`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal(r.stdout.length, 0);
+      const v = await rm(['-v', `s3://${bucket}/no/such/key`]);
+      assert.deepEqual(lines(v), [`s3://${bucket}/no/such/key`]);
+    });
+
+    it('a missing bucket: one line, exit 1', async () => {
+      const r = await rm([`s3://no-such-bucket-${Date.now()}/k`]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^s3rm: cannot delete s3:\/\/no-such-bucket-\d+\/k: NoSuchBucket \(404\)\n$/);
+      const t = await rm(['-r', `s3://no-such-bucket-${Date.now()}/p/`]);
+      assert.equal(t.code, 1);
+      assert.match(t.stderr, /^s3rm: cannot list s3:\/\/no-such-bucket-\d+\/p\/: NoSuchBucket \(404\)\n$/);
+    });
+
+    it('--bucket: a non-empty bucket without -r is one line, exit 1, untouched; with -r it goes', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, ['k1', 'd/k2']);
+      const r = await rm(['--bucket', `s3://${bucket}`]);
+      assert.equal(r.code, 1);
+      assert.deepEqual(stderrLines(r), [`s3rm: cannot remove bucket s3://${bucket}/: BucketNotEmpty (409)`]);
+      assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1']);
+      const n = await rm(['--bucket', '-r', '-n', `s3://${bucket}/`]);
+      assert.deepEqual(lines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`]);
+      assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1'], 'dry run removed nothing');
+      const ok = await rm(['--bucket', '-r', `s3://${bucket}/`]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.ok(!(await listBuckets(client)).some((b) => b.name === bucket));
+      const empty = await freshBucket(client, 'rm');
+      assert.equal((await rm(['--bucket', `s3://${empty}`])).code, 0);
+      assert.ok(!(await listBuckets(client)).some((b) => b.name === empty));
+    });
+
+    it('-n prints what would go (keys, -r trees) and removes nothing', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, ['p/a', 'p/b c', 'p/sub/d', 'p', 'px']);
+      const k = await rm(['-n', `s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
+      assert.equal(k.code, 0);
+      assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
+      const t = await rm(['-n', '-r', '-0', `s3://${bucket}/p`]);
+      assert.deepEqual(lines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `s3://${bucket}/${x}`));
+      assert.deepEqual(await keysUnder(client, bucket), ['p', 'p/a', 'p/b c', 'p/sub/d', 'px']);
+    });
+
+    it('-r NAME removes a chunk set whole (every generation, MANIFEST first), and nothing beside it', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      const store = (data: Buffer) =>
+        pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name: 'sets/www', chunkSize: 100, keep: 2 }));
+      await store(Buffer.alloc(250, 1));
+      await store(Buffer.alloc(350, 2));
+      await putKeys(client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);
+      const before = await keysUnder(client, bucket, 'sets/www/');
+      assert.equal(before.length, 3 + 4 + 2 * 1 + 1, 'two generations of chunks, their manifests and the MANIFEST');
+      const r = await rm(['-r', '-v', `s3://${bucket}/sets/www`]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = lines(r);
+      assert.equal(out[0], `s3://${bucket}/sets/www/MANIFEST`, 'the commit point goes first');
+      assert.deepEqual([...out].sort(), before.map((k) => `s3://${bucket}/${k}`).sort());
+      assert.deepEqual(await keysUnder(client, bucket), ['sets/ww', 'sets/www2/x', 'sets/wwwx']);
+    });
+
+    it('--all without --yes refuses (exit 2) and removes nothing', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, ['k']);
+      const r = await rm(['--all']);
+      assert.equal(r.code, 2);
+      assert.match(stderrLines(r)[0], /^s3rm: --all removes every bucket and everything in it; add --yes to confirm$/);
+      assert.deepEqual(await keysUnder(client, bucket), ['k']);
+    });
+
+    it('usage: no key in a URL, a key given to --bucket, unknown option: exit 2; empty stdin: exit 0', async () => {
+      for (const args of [['s3://bucket/'], ['--bucket', 's3://bucket/key'], ['--bogus', 's3://b/k'], ['-j', '0', 's3://b/k']]) {
+        const r = await rm(args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(stderrLines(r)[0], /^s3rm: /);
+      }
+      const e = await rm([], '');
+      assert.equal(e.code, 0, e.stderr);
+      assert.equal(e.stderr, '');
+    });
+
+    describe('through a fault-injecting proxy', () => {
+      let proxy: FaultProxy;
+      let penv: NodeJS.ProcessEnv;
+      before(async () => {
+        proxy = await FaultProxy.start(s.endpoint, 11);
+        penv = s3Env(s, proxy.endpoint);
+      });
+      after(() => proxy.close());
+      const DELETE = /\?delete/;
+
+      it('a key the server refuses: one line naming it, exit 1, the rest of the batch and the next batches still go', async () => {
+        const bucket = await freshBucket(client, 'rm');
+        const keys = Array.from({ length: 1010 }, (_, i) => `f/k-${String(i).padStart(4, '0')}`);
+        await putKeys(client, bucket, keys);
+        const refused = `<Error><Key>f/k-0007</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`;
+        proxy.clear().add({ fault: 'rewrite', method: 'POST', url: DELETE, nth: 1, rewrite: (b) => b.replace('</DeleteResult>', `${refused}</DeleteResult>`) });
+        const r = await rm(['-v', '-j', '1'], keys.map((k) => `s3://${bucket}/${k}`).join('\n'), penv);
+        assert.equal(r.code, 1);
+        assert.deepEqual(stderrLines(r), [`s3rm: cannot delete s3://${bucket}/f/k-0007: AccessDenied (Access Denied)`]);
+        assert.equal(lines(r).length, 1009, 'every other key is reported removed');
+        assert.ok(!lines(r).includes(`s3://${bucket}/f/k-0007`));
+        assert.equal(proxy.requests.POST >= 2, true);
+        assert.deepEqual(await keysUnder(client, bucket), [], 'the server did delete them (the refusal was injected)');
+      });
+
+      it('transient faults on DeleteObjects are retried', async () => {
+        const bucket = await freshBucket(client, 'rm');
+        await putKeys(client, bucket, ['a', 'b', 'c']);
+        proxy.clear().add({ fault: 'error500', method: 'POST', url: DELETE, nth: 1 }).add({ fault: 'reset', method: 'POST', url: DELETE, nth: 1 });
+        const r = await rm([`s3://${bucket}/a`, `s3://${bucket}/b`], undefined, penv);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(await keysUnder(client, bucket), ['c']);
+        assert.equal(proxy.injected.error500 + proxy.injected.reset >= 2, true);
+        proxy.clear();
+      });
+    });
+
+    it('library: pipeline(listObjects, deleteObjects) batches 1000 keys a request and honours backpressure', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      const keys = Array.from({ length: 1100 }, (_, i) => `lib/k-${String(i).padStart(5, '0')}`);
+      await putKeys(client, bucket, keys);
+      const sink = deleteObjects({ client, bucket, jobs: 1 });
+      let maxBuffered = 0;
+      const source = listObjects({ client, bucket, prefix: 'lib/', pageSize: 333 });
+      source.on('data', () => (maxBuffered = Math.max(maxBuffered, sink.writableLength)));
+      await pipeline(source, sink);
+      assert.equal(sink.requests, 2);
+      assert.equal(sink.deleted, 1100);
+      assert.equal(sink.failed, 0);
+      assert.ok(maxBuffered <= 1000 + 333, `writable buffered ${maxBuffered} keys`);
+      assert.deepEqual(await keysUnder(client, bucket, 'lib/'), []);
+      assert.throws(() => resolveTargets(['s3://b/k', 'oops'], 'keys'), /not an s3:\/\/ address: "oops"/);
+      assert.deepEqual(resolveTargets(['k', 's3://c/d'], 'keys', 'b'), [{ bucket: 'b', key: 'k' }, { bucket: 'c', key: 'd' }]);
+    });
+
+    // Last: it removes every bucket on this server.
+    it('--all -n lists everything; --all --yes empties and removes every bucket (clear_environment)', async () => {
+      const b1 = await freshBucket(client, 'all');
+      const b2 = await freshBucket(client, 'all');
+      await putKeys(client, b1, ['x', 'y/z']);
+      await putKeys(client, b2, ['w w']);
+      const n = await rm(['--all', '-n']);
+      assert.equal(n.code, 0, n.stderr);
+      for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w w`, `s3://${b2}/`]) assert.ok(lines(n).includes(url), url);
+      assert.deepEqual(await keysUnder(client, b1), ['x', 'y/z']);
+      const r = await rm(['--all', '--yes']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await listBuckets(client), []);
+    });
+  });
+}
+
+describe('s3rm man page', () => {
+  const page = join(__dirname, '..', '..', 'man', 's3rm.1');
+  it('is lint-clean with groff -ww -z -man', () => {
+    const r = spawnSync('groff', ['-ww', '-z', '-man', page], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+  it('documents exactly the options --help shows', async () => {
+    const help = (await runFilter('s3rm', ['--help'])).stdout.toString();
+    assert.deepEqual(manOptions(readFileSync(page, 'utf8')), helpOptions(help));
+  });
+});
+
+function manOptions(roff: string): string[] {
+  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('OPTIONS')) ?? '';
+  return [...section.matchAll(/^\.TP\n(.*)$/gm)]
+    .map((m) => /\\-\\-([a-z0-9]+(?:\\-[a-z0-9]+)*)/.exec(m[1])?.[1].replace(/\\-/g, '-') ?? m[1])
+    .sort();
+}
+
+function helpOptions(help: string): string[] {
+  return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
+}
