@@ -35,7 +35,7 @@ void runFilter(spec, async (ctx) => {
   }
   // With the signal, a SIGTERM that lands while mounting unmounts as soon as it is up.
   const fs = await createRandfs(ctx.args[0], { ...opts, signal: ctx.signal }).catch((err: unknown) => {
-    throw err instanceof MountError ? new FilterError(err.message) : err;
+    throw err instanceof MountError ? new FilterError(err.message, 1, { cause: err.cause }) : err;
   });
   if (!ctx.signal.aborted) await new Promise((done) => ctx.signal.addEventListener('abort', done, { once: true }));
   await fs.unmount();

@@ -1,7 +1,7 @@
 import { createWriteStream, constants, promises as fsp, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import Fuse from 'fuse-native';
+import type Fuse from 'fuse-native';
 import { RandTree, type TreeOptions } from './randfs';
 import { randfsOperations } from './ops';
 import { DEFAULT_OP_TIMEOUT_MS, injectFaults, safeOperations, type FaultRecord } from './safe';
@@ -43,8 +43,22 @@ export function unescapeMountField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-function unmountLazily(mountpoint: string): Promise<void> {
-  return new Promise((done) => Fuse.unmount(mountpoint, () => done()));
+/**
+ * fuse-native loads its native binding (and libfuse.so.2) when required: load it only
+ * when mounting, so `require('pipekit')` works on machines without FUSE.
+ */
+function loadFuse(mountpoint: string): typeof Fuse {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('fuse-native') as typeof Fuse;
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0];
+    throw new MountError(`cannot mount ${mountpoint}: FUSE unavailable (install libfuse2 and fusermount): ${why}`, { cause: err });
+  }
+}
+
+function unmountLazily(FuseClass: typeof Fuse, mountpoint: string): Promise<void> {
+  return new Promise((done) => FuseClass.unmount(mountpoint, () => done()));
 }
 
 async function checkMountpoint(mountpoint: string): Promise<void> {
@@ -92,7 +106,10 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
   const mnt = resolve(mountpoint);
   const tree = new RandTree(opts);
   await checkMountpoint(mnt);
+  const FuseClass = loadFuse(mnt);
   const log = typeof opts.log === 'string' ? await openLog(opts.log) : undefined;
+  // A log that fails later (disk full) loses records but must not take the mount down.
+  log?.on('error', () => {});
   let faults = 0;
   const onFault = (record: FaultRecord) => {
     faults++;
@@ -101,7 +118,7 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
   };
   const faulty = injectFaults(randfsOperations(tree), opts.injectErrors ?? 0);
   const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
-  const fuse = new Fuse(mnt, safeOperations(faulty.ops, { onFault, timeoutMs }), {
+  const fuse = new FuseClass(mnt, safeOperations(faulty.ops, { onFault, timeoutMs }), {
     force: true,
     autoUnmount: true,
     // fuse-native has no option for use_ino; its options become one comma-separated
@@ -120,7 +137,7 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
   try {
     await new Promise<void>((ok, fail) => fuse.mount((err) => (err ? fail(err) : ok())));
   } catch (err) {
-    if (await isMounted(mnt)) await unmountLazily(mnt);
+    if (await isMounted(mnt)) await unmountLazily(FuseClass, mnt);
     await closeLog();
     throw new MountError(`cannot mount ${mnt}: ${(err as Error).message}`, { cause: err });
   }
