@@ -280,6 +280,56 @@ describe('randfs as a library', () => {
   });
 });
 
+describe('safe wrapper under a real mount', () => {
+  it('a throwing handler and a silent one both reach the caller as EIO, quickly, and the mount lives on', async () => {
+    const dir = await mountpoint('safe');
+    const lib = JSON.stringify(join(__dirname, '..', 'lib', 'fuse'));
+    const script = `
+      const Fuse = require('fuse-native');
+      const { safeOperations } = require(${lib} + '/safe');
+      const { randfsOperations } = require(${lib} + '/ops');
+      const { RandTree } = require(${lib} + '/randfs');
+      const base = randfsOperations(new RandTree({ seed: 'safe' }));
+      const ops = safeOperations({
+        ...base,
+        getattr(path, cb) {
+          if (path === '/hang') return; // never answers
+          if (path === '/throw') throw new Error('boom in getattr');
+          return base.getattr(path, cb);
+        },
+      }, { timeoutMs: 300, onFault: (r) => console.log(JSON.stringify(r)) });
+      const fuse = new Fuse(process.argv[1], ops, { autoUnmount: true, force: true, timeout: false });
+      fuse.mount((err) => { if (err) throw err; console.log('ready'); });
+      process.on('SIGTERM', () => fuse.unmount(() => process.exit(0)));`;
+    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(__dirname, '..', '..') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 15_000, 'the mount');
+      assert.match(stdout, /ready/, stderr);
+      const t0 = Date.now();
+      const hang = await runCommand('stat', [join(dir, 'hang')], { timeout: 20_000 });
+      const waited = Date.now() - t0;
+      assert.match(hang.stderr, /Input\/output error/);
+      assert.ok(waited >= 250 && waited < 5000, `answered after ${waited} ms, not the kernel's long wait`);
+      const thrown = await runCommand('stat', [join(dir, 'throw')]);
+      assert.match(thrown.stderr, /Input\/output error/);
+      assert.ok(await serves(dir));
+      const records = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(records.map((r) => [r.op, r.kind, (r.args as string[])[0]]), [['getattr', 'timeout', '/hang'], ['getattr', 'throw', '/throw']]);
+      assert.match(String(records[1].stack), /Error: boom in getattr\n\s+at /);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.equal(await isMounted(dir), false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('randfs: bad input', () => {
   async function expectFailure(args: string[], code: number, pattern: RegExp, mnt?: string) {
     const r = await runFilter('randfs', args, { timeout: 20_000 });
