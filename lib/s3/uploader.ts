@@ -57,7 +57,7 @@ export function kindOf(st: Stats): string | null {
 }
 
 /** Items of a newline- or NUL-separated list, as they arrive (a `find` may still be running). */
-export async function* splitList(input: AsyncIterable<Buffer | string>, nul: boolean): AsyncGenerator<string> {
+export async function* splitList(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, nul: boolean): AsyncGenerator<string> {
   const sep = nul ? 0 : 0x0a;
   let rest = Buffer.alloc(0);
   for await (const c of input) {
