@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -366,4 +367,56 @@ function manOptions(roff: string): string[] {
 /** The long option names in --help output. */
 function helpOptions(help: string): string[] {
   return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
+}
+
+/** The command lines of a man page's EXAMPLES (between .nf and .fi), as a shell gets them. */
+function manExamples(roff: string): string[] {
+  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('EXAMPLES')) ?? '';
+  return [...section.matchAll(/^\.nf\n([\s\S]*?)^\.fi$/gm)]
+    .flatMap((m) => m[1].split('\n').filter(Boolean))
+    .map((l) => l.replace(/\\-/g, '-').replace(/\\\(aq/g, "'").replace(/\\e/g, '\\'));
+}
+
+for (const server of SERVERS) {
+  describe(`s3ls man page examples on ${server.kind}`, () => {
+    let s: S3TestServer;
+    let client: S3Client;
+    let bucket: string;
+    let env: NodeJS.ProcessEnv;
+    let bin: string;
+    before(async () => {
+      s = await server.start();
+      client = testClient(s);
+      bucket = await freshBucket(client, 'ex');
+      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
+      for (const name of ['s3ls', 's3rm']) {
+        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
+      }
+      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+      await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
+      await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
+    });
+    after(async () => {
+      rmSync(bin, { recursive: true, force: true });
+      await s.stop();
+    });
+
+    it('every example runs, with s3://b/ and s3://backup/ standing for a test bucket', async () => {
+      const examples = manExamples(readFileSync(join(__dirname, '..', '..', 'man', 's3ls.1'), 'utf8'));
+      assert.equal(examples.length, 6);
+      const out: Record<string, string> = {};
+      for (const line of examples) {
+        const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`);
+        const r = await runCommand('bash', ['-c', cmd], { env, timeout: 60_000 });
+        assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+        assert.equal(r.stderr, '', cmd);
+        out[line] = r.stdout.toString();
+      }
+      assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
+      assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  s3://${bucket}/big$`));
+      assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
+      const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
+      assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
+    });
+  });
 }

@@ -285,3 +285,55 @@ function manOptions(roff: string): string[] {
 function helpOptions(help: string): string[] {
   return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
 }
+
+/** The command lines of a man page's EXAMPLES (between .nf and .fi), as a shell gets them. */
+function manExamples(roff: string): string[] {
+  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('EXAMPLES')) ?? '';
+  return [...section.matchAll(/^\.nf\n([\s\S]*?)^\.fi$/gm)]
+    .flatMap((m) => m[1].split('\n').filter(Boolean))
+    .map((l) => l.replace(/\\-/g, '-').replace(/\\\(aq/g, "'").replace(/\\e/g, '\\'));
+}
+
+for (const server of SERVERS) {
+  describe(`s3put man page examples on ${server.kind}`, () => {
+    let s: S3TestServer;
+    let client: S3Client;
+    let work: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      s = await server.start();
+      client = testClient(s);
+      work = mkdtempSync(join(tmpdir(), 'pipekit-s3put-ex-'));
+      mkdirSync(join(work, 'bin'));
+      for (const name of ['s3ls', 's3put']) {
+        writeFileSync(join(work, 'bin', name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
+      }
+      mkdirSync(join(work, 'dir/sub'), { recursive: true });
+      writeFileSync(join(work, 'dir/one'), 'one');
+      writeFileSync(join(work, 'dir/sub/two words'), 'two');
+      env = s3Env(s, s.endpoint, { PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}` });
+    });
+    after(async () => {
+      rmSync(work, { recursive: true, force: true });
+      await s.stop();
+    });
+
+    it('every example runs, with s3://b/ standing for a test bucket', async () => {
+      const bucket = await freshBucket(client, 'ex');
+      const examples = manExamples(readFileSync(join(__dirname, '..', '..', 'man', 's3put.1'), 'utf8'));
+      assert.equal(examples.length, 3);
+      const out: string[] = [];
+      for (const line of examples) {
+        const cmd = line.replace(/s3:\/\/b\//g, `s3://${bucket}/`);
+        const r = await runCommand('bash', ['-c', `${cmd} 2>&1 >/dev/null | grep -v 'uploaded$' >&2; exit \${PIPESTATUS[0]}`], { env, cwd: work, timeout: 60_000 });
+        assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+        assert.equal(r.stderr, '', cmd);
+        out.push(r.stdout.toString());
+      }
+      const keys = [...(await objectsUnder(client, bucket, '')).keys()].sort();
+      assert.equal(keys.length, 4);
+      assert.deepEqual(keys.slice(2), ['home/dir/one', 'home/dir/sub/two words']);
+      assert.match(keys[0], /^backup\/\d{8}-\d{6}\/dir\/one$/);
+    });
+  });
+}

@@ -334,3 +334,52 @@ function manOptions(roff: string): string[] {
 function helpOptions(help: string): string[] {
   return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
 }
+
+/** The command lines of a man page's EXAMPLES (between .nf and .fi), as a shell gets them. */
+function manExamples(roff: string): string[] {
+  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('EXAMPLES')) ?? '';
+  return [...section.matchAll(/^\.nf\n([\s\S]*?)^\.fi$/gm)]
+    .flatMap((m) => m[1].split('\n').filter(Boolean))
+    .map((l) => l.replace(/\\-/g, '-').replace(/\\\(aq/g, "'").replace(/\\e/g, '\\'));
+}
+
+for (const server of SERVERS) {
+  describe(`s3rm man page examples on ${server.kind}`, () => {
+    let s: S3TestServer;
+    let client: S3Client;
+    let env: NodeJS.ProcessEnv;
+    let bin: string;
+    before(async () => {
+      s = await server.start();
+      client = testClient(s);
+      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
+      for (const name of ['s3ls', 's3rm']) {
+        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
+      }
+      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+    });
+    after(async () => {
+      rmSync(bin, { recursive: true, force: true });
+      await s.stop();
+    });
+
+    it('every example runs, with s3://b/, s3://backup/ and s3://scratch standing for test buckets', async () => {
+      const bucket = await freshBucket(client, 'ex');
+      const scratch = await freshBucket(client, 'scratch');
+      await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', 'tmp/new\nline', 'tmp/keep/z', 'www2']);
+      await putKeys(client, scratch, ['s1', 's/2']);
+      await pipeline(Readable.from([Buffer.alloc(300, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 100 }));
+      const examples = manExamples(readFileSync(join(__dirname, '..', '..', 'man', 's3rm.1'), 'utf8'));
+      assert.equal(examples.length, 6);
+      for (const line of examples) {
+        const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`).replace(/s3:\/\/scratch\b/g, `s3://${scratch}`);
+        if (line.includes('old/')) await putKeys(client, bucket, ['old/a', 'old/b/c']);
+        const r = await runCommand('bash', ['-c', cmd], { env, timeout: 60_000 });
+        assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+        assert.equal(r.stderr, '', cmd);
+      }
+      assert.deepEqual(await keysUnder(client, bucket), ['tmp/keep/z', 'www2']);
+      assert.ok(!(await listBuckets(client)).some((b) => b.name === scratch));
+    });
+  });
+}
