@@ -13,6 +13,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 build: node_modules/.package-lock.json
 	npx tsc -p .
 	chmod +x dist/filters/*.js
+	mkdir -p dist/bin
+	for f in dist/filters/*.js; do ln -sf ../filters/$$(basename $$f) dist/bin/$$(basename $$f .js); done
 
 # System packages (fuse, postfix, ceph rgw) come from Debian when missing; every
 # server the tests use is started and stopped by the tests themselves.
@@ -23,7 +25,7 @@ test: deps build
 	$(NODE) --test --test-reporter=spec $(TESTS)
 
 demo: build
-	bash bench/demo.sh
+	bash test/demo.sh
 
 bench: deps build
 	$(NODE) dist/bench/run.js

@@ -1,10 +1,17 @@
 // Runs s3rver on a random loopback port in its own process (it needs
 // `node --openssl-legacy-provider`: its list continuation tokens use DES), printing
-// the port on stdout once it listens. Exits when stdin closes, so it never outlives the test.
+// the port on stdout once it listens. Exits when stdin closes, so it never outlives
+// whoever started it. Usage: s3rver-main.js DIR [BUCKET...]
 import S3rver from 's3rver';
 
-const directory = process.argv[2];
-const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+const [directory, ...buckets] = process.argv.slice(2);
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: 0,
+  directory,
+  silent: true,
+  configureBuckets: buckets.map((name) => ({ name })),
+});
 server.run().then(
   (addr) => {
     process.stdout.write(`${addr.port}\n`);
