@@ -5,7 +5,7 @@ import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
 import { parseS3Url } from '../lib/s3/client';
 import { S3OperationError } from '../lib/s3/errors';
 import { formatBucket, formatEntry, listBuckets, listObjects, type ListEntry } from '../lib/s3/lister';
-import { chunkSetStream, formatChunkSet, type ListedChunkSet } from '../lib/s3/sets';
+import { formatChunkSet, listChunkSets } from '../lib/s3/sets';
 
 const spec: FilterSpec = {
   name: 's3ls',
@@ -37,27 +37,25 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
       throw new UsageError((err as Error).message);
     }
   });
+  if (!targets.length && (flags.sets || flags.recursive)) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
   const { client } = s3FromFlags(flags, warn, 4);
-  if (!targets.length) {
-    if (flags.sets || flags.recursive) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
-    const buckets = await listBuckets(client, signal).catch((err: unknown) => {
-      throw new S3OperationError('cannot list', 'buckets', err);
-    });
-    process.stdout.write(buckets.map((b) => formatBucket(b, fmt) + end).join(''));
-    return;
-  }
-  // Written line by line, waiting for drain: a pipeline would destroy stdout on a
-  // listing error and lose the lines already listed.
+  // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
+  // error and lose the lines listed before it.
   const out = async (line: string) => {
     if (!process.stdout.write(line + end)) await once(process.stdout, 'drain');
   };
   let bad = 0;
   const listAll = async () => {
+    if (!targets.length) {
+      const buckets = await listBuckets(client, signal).catch((err: unknown) => {
+        throw new S3OperationError('cannot list', 'buckets', err);
+      });
+      for (const b of buckets) await out(formatBucket(b, fmt));
+    }
     for (const { bucket, key: prefix } of targets) {
       const common = { client, bucket, prefix, pageSize, signal };
       if (flags.sets) {
-        for await (const set of chunkSetStream(common)) {
-          const s = set as ListedChunkSet;
+        for await (const s of listChunkSets(common)) {
           if (s.error) {
             bad++;
             warn(`cannot read s3://${bucket}/${s.name}/MANIFEST: ${s.error}`);

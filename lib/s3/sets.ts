@@ -1,5 +1,4 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Readable } from 'node:stream';
 import { isGeneration, parseManifest } from './layout';
 import { listObjects, type ListEntry } from './lister';
 import { withRetry } from './retry';
@@ -76,10 +75,6 @@ async function readSet(opts: ListChunkSetsOptions, name: string, key: string): P
   }
 }
 
-/** listChunkSets as an object-mode Readable. */
-export function chunkSetStream(opts: ListChunkSetsOptions): Readable {
-  return Readable.from(listChunkSets(opts), { objectMode: true, highWaterMark: 16 });
-}
 
 /** One output line for a set: its URL; `-l`: size, created, generation, URL; or JSON. */
 export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptions = {}): string {
