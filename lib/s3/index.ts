@@ -1,0 +1,24 @@
+/** S3 streams and functions: chunk sets, plain objects, listings, batch deletion. */
+export { createS3Client, parseS3Url, formatS3Url, parseS3storeConfig } from './client';
+export type { S3ClientOptions, S3Address, S3storeConfig } from './client';
+export { createChunker, ChunkAccumulator } from './chunker';
+export { ChunkSetSink, removeStaleGenerations, currentGeneration } from './sink';
+export type { ChunkSetSinkOptions } from './sink';
+export { MultipartObjectSink } from './object-sink';
+export type { MultipartObjectSinkOptions } from './object-sink';
+export { ChunkSetSource, ChunkVerificationError, resolveSource } from './source';
+export type { ChunkSetSourceOptions, SourcePart, SourcePlan } from './source';
+export { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
+export type { UploadSinkOptions } from './upload-sink';
+export { MANIFEST_FORMAT, parseManifest, ManifestError } from './layout';
+export type { Manifest, ManifestChunk } from './layout';
+export { listObjects, listPages, listBuckets, ListingError, compareKeys } from './lister';
+export type { ListEntry, ListedObject, ListedPrefix, ListObjectsOptions } from './lister';
+export { deleteObjects, deleteKeys, deleteBatch, DELETE_BATCH } from './remover';
+export type { DeleteFailure, DeleteObjectsOptions } from './remover';
+export { uploadFiles } from './uploader';
+export type { UploadFilesOptions, UploadTotals } from './uploader';
+export { listChunkSets } from './sets';
+export type { ListedChunkSet } from './sets';
+export { withRetry, DEFAULT_ATTEMPTS } from './retry';
+export { isTransient, describeError } from './errors';
