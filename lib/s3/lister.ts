@@ -35,7 +35,9 @@ export class ListingError extends Error {}
 /**
  * Pages of ListObjectsV2 as async iteration, one request at a time, in key order.
  * Unlike the SDK paginator it checks the page chain: a truncated page without a token is
- * an error (not a silent end), and a token seen before is an error (not an endless loop).
+ * an error (not a silent end), a token seen before is an error (not an endless loop),
+ * and so is a page that starts at or before the last key already yielded (a server
+ * going back would repeat keys under fresh tokens).
  */
 export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListEntry[]> {
   const seen = new Set<string>();
