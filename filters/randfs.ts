@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { DEBUG, EXIT_OK, FilterError, HELP, QUIET, UsageError, VERSION, runFilter, type FilterSpec } from '../lib/cli';
+import { DEBUG, FilterError, HELP, QUIET, UsageError, VERSION, runFilter, type FilterSpec } from '../lib/cli';
 import { createRandfs, MountError, randfsOptionsFromFlags } from '../lib/fuse';
 
 const spec: FilterSpec = {
@@ -24,6 +24,8 @@ const spec: FilterSpec = {
     HELP,
     VERSION,
   ],
+  // SIGINT/SIGTERM are how randfs is asked to unmount: exit 0, not 130/143.
+  signalEndsRun: true,
 };
 
 void runFilter(spec, async (ctx) => {
@@ -40,6 +42,4 @@ void runFilter(spec, async (ctx) => {
   if (!ctx.signal.aborted) await new Promise((done) => ctx.signal.addEventListener('abort', done, { once: true }));
   await fs.unmount();
   if (fs.injected()) ctx.info(`injected ${fs.injected()} faults, ${fs.faults()} operations failed`);
-  // A signal is how randfs is asked to stop, not a failure; runFilter would exit 130/143.
-  process.exit(EXIT_OK);
 });

@@ -27,6 +27,11 @@ export interface FilterSpec {
   synopsis: string[];
   summary: string;
   options: OptionSpec[];
+  /**
+   * SIGINT/SIGTERM are this filter's normal way to stop (a mount, a server): main()'s
+   * result is the exit status, not 130/143.
+   */
+  signalEndsRun?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -205,18 +210,17 @@ export async function runFilter(spec: FilterSpec, main: FilterMain, argv = proce
     code = (await main(ctx)) ?? EXIT_OK;
   } catch (err) {
     if (isEpipe(err)) process.exit(EXIT_OK);
-    if (signalExit) {
+    if (signalExit && !spec.signalEndsRun) {
       process.stderr.write(`${name}: interrupted\n`);
       process.exit(signalExit);
     }
-    process.stderr.write(`${name}: ${errorLine(err)}\n`);
-    if (err instanceof UsageError) {
-      process.stderr.write(`Try '${name} --help' for more information.\n`);
-    }
+    // One line, always: a usage error carries its pointer to --help on the same line.
+    const hint = err instanceof UsageError ? `; see ${name} --help` : '';
+    process.stderr.write(`${name}: ${errorLine(err)}${hint}\n`);
     if (debug) process.stderr.write(`${debugDetail(err)}\n`);
     code = (err as { exitCode?: number }).exitCode ?? EXIT_FAILURE;
   }
-  process.exit(signalExit || code);
+  process.exit(signalExit && !spec.signalEndsRun ? signalExit : code);
 }
 
 /** Detail printed under --debug: stack and cause chain, never request headers. */

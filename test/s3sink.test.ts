@@ -202,15 +202,15 @@ for (const server of S3_SERVERS) {
 
     it('gives one line and a documented exit code for bad input', async () => {
       const cases: { args: string[]; code: number; line: RegExp; env?: NodeJS.ProcessEnv; filter?: string }[] = [
-        { args: ['--bogus', `s3://${bucket}/x`], code: 2, line: /^s3sink: unknown option --bogus$/ },
-        { args: ['--chunk-size', '1K', `s3://${bucket}/x`], code: 2, line: /^s3sink: --chunk-size must be between 5M and 5G: 1K$/ },
-        { args: ['-j', '0', `s3://${bucket}/x`], code: 2, line: /^s3sink: --jobs must be an integer ≥ 1: 0$/ },
-        { args: ['http://x/y'], code: 2, line: /^s3sink: not an s3:\/\/ address: http:\/\/x\/y$/ },
+        { args: ['--bogus', `s3://${bucket}/x`], code: 2, line: /^s3sink: unknown option --bogus; see/ },
+        { args: ['--chunk-size', '1K', `s3://${bucket}/x`], code: 2, line: /^s3sink: --chunk-size must be between 5M and 5G: 1K; see/ },
+        { args: ['-j', '0', `s3://${bucket}/x`], code: 2, line: /^s3sink: --jobs must be an integer ≥ 1: 0; see/ },
+        { args: ['http://x/y'], code: 2, line: /^s3sink: not an s3:\/\/ address: http:\/\/x\/y; see/ },
         { args: [`s3://${bucket}`], code: 2, line: /^s3sink: missing NAME after the bucket/ },
-        { args: [], code: 2, line: /^s3sink: missing s3:\/\/BUCKET\/NAME$/ },
+        { args: [], code: 2, line: /^s3sink: missing s3:\/\/BUCKET\/NAME; see/ },
         { args: ['s3://no-such-bucket-here/x'], code: 1, line: /^s3sink: cannot write s3:\/\/no-such-bucket-here\/x\/.*: NoSuchBucket \(404\)$/ },
         { args: ['--endpoint', 'http://127.0.0.1:1', `s3://${bucket}/x`], code: 1, line: /^s3sink: cannot write .*: connection refused$/ },
-        { args: ['--endpoint', 'ftp://x', `s3://${bucket}/x`], code: 2, line: /^s3sink: --endpoint must be an http:\/\/ or https:\/\/ URL: ftp:\/\/x$/ },
+        { args: ['--endpoint', 'ftp://x', `s3://${bucket}/x`], code: 2, line: /^s3sink: --endpoint must be an http:\/\/ or https:\/\/ URL: ftp:\/\/x; see/ },
         { args: [`s3://${bucket}/x`], code: 1, line: /^s3sink: cannot write .*: InvalidAccessKeyId \(403\)$/, env: { ...env, AWS_ACCESS_KEY_ID: 'WRONGKEY' } },
         { filter: 's3source', args: ['s3://no-such-bucket-here/x'], code: 1, line: /^s3source: cannot read s3:\/\/no-such-bucket-here\/x: NoSuchBucket \(404\)$/ },
         { filter: 's3source', args: [`s3://${bucket}/nothing-here`], code: 1, line: /^s3source: cannot read .*nothing-here: nothing stored under that name/ },
@@ -221,7 +221,8 @@ for (const server of S3_SERVERS) {
         assert.equal(r.code, c.code, `${c.args.join(' ')}: ${r.stderr}`);
         const lines = stderrLines(r);
         assert.match(lines[0], c.line, c.args.join(' '));
-        assert.equal(lines.length, c.code === 2 ? 2 : 1, `${c.args.join(' ')}: ${r.stderr}`);
+        assert.equal(lines.length, 1, `${c.args.join(' ')}: ${r.stderr}`);
+        if (c.code === 2) assert.match(lines[0], new RegExp(`; see ${c.filter ?? 's3sink'} --help$`));
         assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       }
     });
