@@ -150,6 +150,8 @@ for (const server of SERVERS) {
         const z = await ls(['-r', '-0', `s3://${bucket}/lvl/`]);
         assert.ok(z.stdout.toString().endsWith('\0'));
         assert.deepEqual(lines(z.stdout, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
+        const bundled = await ls(['-r0', `s3://${bucket}/lvl/`]);
+        assert.ok(bundled.stdout.equals(z.stdout), '-r0 is -r -0');
       });
 
       it('a key with a newline: printed whole with -0; without -0 a warning says to use -0', async () => {
