@@ -254,7 +254,7 @@ for (const server of SERVERS) {
         const keys = Array.from({ length: 1010 }, (_, i) => `f/k-${String(i).padStart(4, '0')}`);
         await putKeys(client, bucket, keys);
         const refused = `<Error><Key>f/k-0007</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`;
-        proxy.clear().add({ fault: 'rewrite', method: 'POST', url: DELETE, nth: 1, rewrite: (b) => b.replace('</DeleteResult>', `${refused}</DeleteResult>`) });
+        proxy.clear().add({ fault: 'rewrite', method: 'POST', url: DELETE, nth: 1, rewrite: (b) => b.replace(/<\/DeleteResult>|<DeleteResult([^>]*)\/>/, (_m, attrs?: string) => `${attrs === undefined ? '' : `<DeleteResult${attrs}>`}${refused}</DeleteResult>`) });
         const r = await rm(['-v', '-j', '1'], keys.map((k) => `s3://${bucket}/${k}`).join('\n'), penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3rm: cannot delete s3://${bucket}/f/k-0007: AccessDenied (Access Denied)`]);
