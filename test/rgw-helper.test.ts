@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter } from './helpers/run';
@@ -31,6 +34,17 @@ async function assertAllGone(s: RgwServer, pids: ReturnType<RgwServer['pids']>):
   assert.equal(await cephProcessesOf(s), '', 'no ceph process of this instance is left');
   for (const [name, pid] of Object.entries(pids)) assert.ok(!alive(pid), `${name} (pid ${pid}) has exited`);
   assert.ok(!existsSync(s.dir), `temp dir ${s.dir} is removed`);
+}
+
+/** The temp dirs a start-up error names are gone, and no process runs from them. */
+async function assertFailedCleanly(message: string): Promise<void> {
+  const dirs = [...message.matchAll(/(\/\S+\/pipekit-rgw-[A-Za-z0-9]+)/g)].map((m) => m[1]);
+  assert.ok(dirs.length > 0, 'the error names the temp dir');
+  for (const dir of dirs) {
+    assert.ok(!existsSync(dir), `${dir} removed`);
+    const r = await runCommand('pgrep', ['-a', '-f', dir], { timeout: 10_000 });
+    assert.equal(r.stdout.toString().trim(), '', 'no process of the failed instance left');
+  }
 }
 
 describe('Ceph RGW test helper', () => {
@@ -134,21 +148,60 @@ describe('Ceph RGW test helper', () => {
     await assertAllGone(other, pids);
   });
 
+  it('a port already taken fails at once, naming it, and leaves nothing behind', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    const t0 = Date.now();
+    let message = '';
+    try {
+      await assert.rejects(
+        startRgw({ ports: { mon: taken, rgw: s.ports.rgw + 1, osdMin: s.ports.osdMax + 2, osdMax: s.ports.osdMax + 17 } }),
+        (err: Error) => {
+          message = err.message;
+          assert.match(err.message, /mon \(ceph-mon\) exited during bring-up/);
+          assert.match(err.message, new RegExp(`unable to bind to v2:127\\.0\\.0\\.1:${taken}/0: \\(98\\) Address already in use`));
+          return true;
+        },
+      );
+    } finally {
+      holder.close();
+    }
+    assert.ok(Date.now() - t0 < 10_000, `failed in ${Date.now() - t0} ms, not after bind retries`);
+    await assertFailedCleanly(message);
+  });
+
+  it('daemons die with the test process even when it is SIGKILLed (no exit hook runs)', async () => {
+    const script = `require(${JSON.stringify(join(__dirname, 'helpers', 'rgw.js'))}).startRgw()
+      .then((s) => console.log(JSON.stringify(s.pids())), (e) => { console.error(e.message); process.exit(1); });
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pids = await new Promise<Record<string, number>>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(JSON.parse(out));
+      });
+      child.once('exit', (code) => reject(new Error(`child exited ${code} before RGW was up`)));
+    });
+    for (const pid of Object.values(pids)) assert.ok(alive(pid));
+    child.kill('SIGKILL');
+    const end = Date.now() + 10_000;
+    while (Object.values(pids).some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    for (const [name, pid] of Object.entries(pids)) assert.ok(!alive(pid), `${name} (pid ${pid}) died with its parent`);
+    // its temp dir is left behind; the next startRgw() sweeps it (owner pid gone)
+  });
+
   it('a failed bring-up fails loudly with the logs and leaves nothing behind', async () => {
     const t0 = Date.now();
-    let dirs: string[] = [];
+    let message = '';
     await assert.rejects(startRgw({ timeoutMs: 400 }), (err: Error) => {
       assert.match(err.message, /Ceph RGW did not start \(.+\) after \d+ ms: timed out after 400 ms/);
       assert.match(err.message, /----- mon\.a\.log \(last \d+ of \d+ lines\) -----/, 'mon log tail included');
-      dirs = [...err.message.matchAll(/(\/\S+\/pipekit-rgw-[A-Za-z0-9]+)/g)].map((m) => m[1]);
+      message = err.message;
       return true;
     });
     assert.ok(Date.now() - t0 < 10_000, 'fails within the bound, not after a hang');
-    assert.ok(dirs.length > 0);
-    for (const dir of dirs) {
-      assert.ok(!existsSync(dir), `${dir} removed`);
-      const r = await runCommand('pgrep', ['-a', '-f', dir], { timeout: 10_000 });
-      assert.equal(r.stdout.toString().trim(), '', 'no daemon of the failed instance left');
-    }
+    await assertFailedCleanly(message);
   });
 });

@@ -30,6 +30,8 @@ export interface RgwOptions {
   memstoreBytes?: number;
   /** Keep the temp dir (logs, config) after stop() or a failed start; also PIPEKIT_KEEP_RGW=1. */
   keepDir?: boolean;
+  /** Fixed ports instead of free ones chosen at random (no retry if one is taken). */
+  ports?: RgwServer['ports'];
 }
 
 export interface RgwServer extends S3TestServer {
@@ -81,6 +83,18 @@ const OSD_PORTS = 16; // an OSD binds 4 with msgr1 off; room for a neighbour rac
 export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? Number(process.env.PIPEKIT_RGW_TIMEOUT ?? 90_000);
+  try {
+    return await startOnce(opts, started, timeoutMs);
+  } catch (err) {
+    // A port we checked was free was taken before the daemon bound it: choose again, once.
+    if (opts.ports || !(err instanceof BindError) || Date.now() - started > timeoutMs / 2) throw err;
+    return startOnce(opts, Date.now(), timeoutMs);
+  }
+}
+
+class BindError extends Error {}
+
+async function startOnce(opts: RgwOptions, started: number, timeoutMs: number): Promise<RgwServer> {
   const deadline = started + timeoutMs;
   const keepDir = opts.keepDir ?? process.env.PIPEKIT_KEEP_RGW === '1';
   installExitHook();
@@ -96,6 +110,8 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
 
   const daemons = new Map<DaemonName, ChildProcess>();
   let stopping = false;
+  let ready = false;
+  const abandon = new AbortController(); // ends the polling loops of a failed start
   let died: ((err: Error) => void) | undefined;
   const diedPromise = new Promise<never>((_, reject) => (died = reject));
   diedPromise.catch(() => {});
@@ -110,7 +126,15 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
     child.once('error', (err) => died!(new Error(`${name}: cannot run ${cmd}: ${err.message}`)));
     child.once('exit', (code, signal) => {
       live.delete(child);
-      if (!stopping) died!(new Error(`${name} (${cmd}) exited during bring-up: ${signal ?? `status ${code}`}`));
+      if (stopping) return;
+      const how = signal ?? `status ${code}`;
+      died!(new Error(`${name} (${cmd}) exited during bring-up: ${how}`));
+      if (ready) {
+        // tests will fail with connection errors: say why, with the logs, while they exist
+        void tailLogs(dir, 20).then((tails) =>
+          process.stderr.write(`rgw helper: ${name} (${cmd}, pid ${child.pid}) exited unexpectedly: ${how}\n${tails}\n`),
+        );
+      }
     });
   };
 
@@ -171,7 +195,7 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
   let ports: RgwServer['ports'];
   let client: S3Client | undefined;
   try {
-    ports = await withDeadline(choosePorts());
+    ports = opts.ports ? { ...opts.ports } : await withDeadline(choosePorts());
     const endpoint = `http://127.0.0.1:${ports.rgw}`;
     const fsid = randomUUID();
     await writeFile(conf, cephConf({ dir, fsid, ports, memstoreBytes: opts.memstoreBytes ?? 512 * 2 ** 20 }));
@@ -204,7 +228,7 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
     await launch('rgw', 'radosgw', ['-f', '-c', conf, '-n', 'client.rgw']);
 
     next(`waiting for radosgw to accept connections on 127.0.0.1:${ports.rgw}`);
-    await withDeadline(pollUntil(() => tcpAnswers(ports.rgw), 50));
+    await withDeadline(pollUntil(() => tcpAnswers(ports.rgw), 50, abandon.signal));
     next('waiting for radosgw to create a bucket (the first one creates the data pools)');
     client = new S3Client({
       endpoint,
@@ -228,7 +252,7 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
           lastError = `${e.name} (${e.$metadata?.httpStatusCode ?? 'no status'})`;
           return false;
         }
-      }, 200).catch((err: Error) => {
+      }, 200, abandon.signal).catch((err: Error) => {
         throw new Error(`${err.message}${lastError ? `; last CreateBucket error: ${lastError}` : ''}`);
       }),
     );
@@ -236,6 +260,7 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
     await withDeadline(client.send(new DeleteBucketCommand({ Bucket: probe })));
     client.destroy();
     next('ready');
+    ready = true;
 
     let stopped: Promise<void> | undefined;
     const server: RgwServer = {
@@ -262,6 +287,7 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
     };
     return server;
   } catch (err) {
+    abandon.abort();
     client?.destroy();
     const tails = await logs(40).catch(() => '(no logs)');
     await stopDaemons();
@@ -270,7 +296,8 @@ export async function startRgw(opts: RgwOptions = {}): Promise<RgwServer> {
       dirsToRemove.delete(dir);
     }
     const where = keepDir ? `logs kept in ${dir}` : `set PIPEKIT_KEEP_RGW=1 to keep ${dir}`;
-    throw new Error(
+    const Failure = /Address already in use|unable to bind/.test(tails) ? BindError : Error;
+    throw new Failure(
       `Ceph RGW did not start (${step}) after ${Date.now() - started} ms: ${(err as Error).message}\n` +
         `(${where})\n${tails}`,
     );
@@ -291,6 +318,8 @@ ms bind msgr2 = true
 ms bind ipv6 = false
 ms bind port min = ${ports.osdMin}
 ms bind port max = ${ports.osdMax}
+# one attempt on a taken port (default: 3, 5 s apart; 0 means never even try); startRgw chooses again
+ms bind retry count = 1
 auth cluster required = none
 auth service required = none
 auth client required = none
@@ -350,8 +379,10 @@ async function terminate(child: ChildProcess | undefined, graceMs = 5000): Promi
   live.delete(child);
 }
 
-async function pollUntil(check: () => Promise<boolean>, intervalMs: number): Promise<void> {
-  while (!(await check())) await sleep(intervalMs);
+/** Poll until `check` says yes; stops (rejects) when `signal` aborts, so no loop outlives a failed start. */
+async function pollUntil(check: () => Promise<boolean>, intervalMs: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && !(await check())) await sleep(intervalMs, undefined, { signal });
+  signal.throwIfAborted();
 }
 
 function tcpAnswers(port: number): Promise<boolean> {
