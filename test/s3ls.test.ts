@@ -8,14 +8,15 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
-import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
+import { S3_SERVERS } from './helpers/s3servers';
 import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
 
-/** The servers this file runs against; every assertion below holds on each of them. */
-const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+/** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
+const SERVERS = S3_SERVERS;
 
 /** Store `keys` (body: the key itself unless given), 32 PUTs at a time. */
 async function putKeys(client: S3Client, bucket: string, keys: string[], body?: (k: string) => string | Buffer): Promise<void> {

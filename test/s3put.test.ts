@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
+import { S3_SERVERS } from './helpers/s3servers';
 import { listPages, type ListedObject } from '../lib/s3/lister';
 import { keyPathOf, keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
 
-/** The servers this file runs against; every assertion below holds on each of them. */
-const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+/** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
+const SERVERS = S3_SERVERS;
 
 const MiB = 2 ** 20;
 

@@ -8,14 +8,15 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
+import { S3_SERVERS } from './helpers/s3servers';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
 import { deleteObjects, resolveTargets } from '../lib/s3/remover';
 import { ChunkSetSink } from '../lib/s3/sink';
 
-/** The servers this file runs against; every assertion below holds on each of them. */
-const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+/** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
+const SERVERS = S3_SERVERS;
 
 async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
   let next = 0;
