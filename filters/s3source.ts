@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, PROGRESS, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, PROGRESS, UsageError, copyTo, runFilter, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource } from '../lib/s3/source';
 import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
 import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
@@ -33,12 +32,11 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
   const meter = new Progress('s3source', progress);
   const timer = setInterval(() => meter.update(source.bytes), 250);
   try {
-    await pipeline(source, process.stdout);
+    await copyTo(source, process.stdout);
   } catch (err) {
-    if (source.bytes > 0 && (err as NodeJS.ErrnoException).code !== 'EPIPE') {
-      warn(`output is incomplete: only the first ${source.bytes} bytes were written`);
-    }
-    throw err;
+    const { bytes, cause } = err as CopyError;
+    if (bytes > 0) warn(`output is incomplete: only the first ${bytes} bytes were written`);
+    throw cause;
   } finally {
     clearInterval(timer);
   }

@@ -234,6 +234,35 @@ function debugDetail(err: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
+/** Bytes a stream copy handed to the output before it ended or failed. */
+export class CopyError extends Error {
+  constructor(
+    readonly bytes: number,
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
+/**
+ * Copy a byte Readable to a Writable (stdout), honouring backpressure, and return the
+ * bytes written. Unlike pipeline() it knows exactly how much reached the output when the
+ * source fails: the count excludes what was still buffered between the two streams.
+ */
+export async function copyTo(source: AsyncIterable<Buffer>, out: NodeJS.WritableStream): Promise<number> {
+  let bytes = 0;
+  try {
+    for await (const chunk of source) {
+      const more = out.write(chunk);
+      bytes += chunk.length;
+      if (!more) await new Promise((resolve) => out.once('drain', resolve));
+    }
+  } catch (err) {
+    throw new CopyError(bytes, err);
+  }
+  return bytes;
+}
+
 /** Read a list (keys, domains, paths) from stdin: lines, or NUL-separated with -0. */
 export async function readList(input: NodeJS.ReadableStream, nul: boolean): Promise<string[]> {
   const chunks: Buffer[] = [];

