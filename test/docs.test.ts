@@ -1,0 +1,187 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { runCommand, runFilter } from './helpers/run';
+import { s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { startDnsServer, type DnsServer } from './helpers/dns-server';
+import { startPostfix, type Postfix } from './helpers/postfix';
+import { startSmtpServers, type TestSmtpServer } from './helpers/smtp-servers';
+import { seededBytes } from './helpers/data';
+import { BIN, ROOT, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks } from './helpers/docs';
+
+const REQUIRED = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'ENVIRONMENT', 'EXAMPLES', 'SEE ALSO'];
+const FILTERS = filterNames();
+
+describe('every filter is documented the same way', () => {
+  it('package.json lists the eight filters, each with a man page', () => {
+    assert.deepEqual(FILTERS, ['etrn', 'mxprobe', 'randfs', 's3ls', 's3put', 's3rm', 's3sink', 's3source']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man: string[] };
+    assert.deepEqual([...pkg.man].sort(), FILTERS.map((n) => `man/${n}.1`));
+  });
+
+  for (const name of FILTERS) {
+    describe(name, () => {
+      it(`${name}(1) has ${REQUIRED.join(', ')} in that order`, () => {
+        const sections = manSections(manPage(name)).filter((s) => REQUIRED.includes(s));
+        assert.deepEqual(sections, REQUIRED);
+      });
+
+      it(`${name}(1) lints clean (groff -ww -z -man) and renders with man -l`, async () => {
+        const page = join(ROOT, 'man', `${name}.1`);
+        const lint = await runCommand('groff', ['-ww', '-z', '-man', page]);
+        assert.equal(lint.code, 0, lint.stderr);
+        assert.equal(lint.stderr, '');
+        const shown = await runCommand('man', ['-l', page], { env: { ...process.env, MANPAGER: 'cat', MANWIDTH: '80' } });
+        assert.equal(shown.code, 0, shown.stderr);
+        assert.match(shown.stdout.toString(), new RegExp(`^${name.toUpperCase()}\\(1\\)`));
+      });
+
+      it(`${name} --help lists exactly the options of ${name}(1)`, async () => {
+        const help = await runFilter(name, ['--help']);
+        assert.equal(help.code, 0);
+        assert.equal(help.stderr, '');
+        const options = helpOptions(help.stdout.toString());
+        assert.ok(options.includes('help') && options.includes('version'));
+        assert.deepEqual(manOptions(manPage(name)), options);
+      });
+
+      it(`${name} --help synopsis matches the man page SYNOPSIS`, async () => {
+        const help = (await runFilter(name, ['--help'])).stdout.toString();
+        assert.match(help, new RegExp(`^Usage: ${name} `));
+        assert.ok(manPage(name).includes(`.B ${name}`), 'SYNOPSIS names the filter');
+      });
+
+      it(`${name} --version prints its name and the package version`, async () => {
+        const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+        const r = await runFilter(name, ['--version']);
+        assert.equal(r.code, 0);
+        assert.equal(r.stdout.toString(), `${name} ${pkg.version}\n`);
+      });
+
+      it(`${name} rejects an unknown option with exit 2 and one line`, async () => {
+        const r = await runFilter(name, ['--no-such-option'], { input: '' });
+        assert.equal(r.code, 2);
+        assert.equal(r.stderr, `${name}: unknown option --no-such-option; see ${name} --help\n`);
+      });
+    });
+  }
+});
+
+/**
+ * The README's examples, and those of s3sink(1) and s3source(1), run as written in bash
+ * against local servers: s3rver for s3://backup, a dns2 server and SMTP servers for the
+ * example.* domains (PIPEKIT_NAMESERVER, PIPEKIT_SMTP_PORT), Postfix for ETRN, FUSE for
+ * randfs, and an `ssh` that runs the remote command here.
+ */
+describe('documentation examples run as written', () => {
+  let s3: S3TestServer;
+  let dns: DnsServer;
+  let postfix: Postfix;
+  let smtp: TestSmtpServer[];
+  let smtpPort: number;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    s3 = await startS3rver();
+    const client = testClient(s3);
+    for (const bucket of ['backup']) await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const key of ['old/a', 'old/b/c', 'tmp/x', 'tmp/y z']) {
+      await client.send(new PutObjectCommand({ Bucket: 'backup', Key: key, Body: key }));
+    }
+    postfix = await startPostfix(['example.org', 'example.com']);
+    ({ port: smtpPort, servers: smtp } = await startSmtpServers([{ behaviour: 'accept' }, { behaviour: 'accept' }, { behaviour: 'accept' }], 1));
+    dns = await startDnsServer({
+      'example.org': { mx: [[10, 'mx1.example.org'], [20, 'mx2.example.net']] },
+      'example.com': { mx: [[10, 'mx1.example.org'], [20, 'mx2.example.net']] },
+      'example.net': { a: ['127.0.0.3'] },
+      'mx1.example.org': { a: ['127.0.0.2'] },
+      'mx2.example.net': { a: ['127.0.0.1'] },
+    });
+
+    work = mkdtempSync(join(tmpdir(), 'pipekit-docs-'));
+    for (let i = 0; i < 6; i++) {
+      mkdirSync(join(work, 'www', `d${i % 2}`), { recursive: true });
+      writeFileSync(join(work, 'www', `d${i % 2}`, `page ${i}.html`), seededBytes(1000 * i + 1, i));
+    }
+    mkdirSync(join(work, 'home', 'ann'), { recursive: true });
+    writeFileSync(join(work, 'home', 'ann', 'notes.txt'), 'notes\n');
+    writeFileSync(join(work, 'domains'), 'example.org\nexample.net\n');
+    writeFileSync(join(work, 'db.dump'), seededBytes(3 * 2 ** 20 + 5, 99));
+    const ini = join(work, 's3store.ini');
+    writeFileSync(ini, `[Credentials]\naws_access_key_id: ${s3.accessKeyId}\naws_secret_access_key: ${s3.secretAccessKey}\n[Bucket]\nid: backup\n`);
+    chmodSync(ini, 0o600);
+    // `require('pipekit')` from the example resolves to this repository.
+    mkdirSync(join(work, 'node_modules'));
+    symlinkSync(ROOT, join(work, 'node_modules', 'pipekit'));
+    const shims = join(work, '.shims');
+    mkdirSync(shims);
+    writeFileSync(join(shims, 'ssh'), '#!/bin/sh\n# ssh HOST COMMAND: run COMMAND here\nshift\nexec sh -c "$*"\n', { mode: 0o755 });
+    env = s3Env(s3, s3.endpoint, {
+      PATH: `${BIN}:${shims}:${process.env.PATH ?? ''}`,
+      PIPEKIT_NAMESERVER: dns.nameserver,
+    });
+  });
+
+  after(async () => {
+    await runCommand('fusermount', ['-u', '-z', '/tmp/rand']);
+    await Promise.all((smtp ?? []).map((x) => x.close()));
+    await dns?.close();
+    await postfix?.stop();
+    await s3?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  function shell(script: string) {
+    // The SMTP port stands in for 25: Postfix for ETRN examples, smtp-server for the rest.
+    const port = /\betrn\b/.test(script) ? postfix.port : smtpPort;
+    return runCommand('bash', ['-e', '-c', `${script}\nwait`], {
+      cwd: work,
+      env: { ...env, PIPEKIT_SMTP_PORT: String(port) },
+      timeout: 90_000,
+    });
+  }
+
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = markdownBlocks(readme);
+
+  it('the README has a shell example for every filter', () => {
+    const shellCode = blocks.filter((b) => b.lang === 'sh').map((b) => b.code).join('\n');
+    for (const name of FILTERS) assert.match(shellCode, new RegExp(`\\b${name}\\b`), `README has no example of ${name}`);
+  });
+
+  for (const block of blocks.filter((b) => b.lang === 'sh' && !b.code.includes('make demo'))) {
+    it(`README: ${block.code.split('\n')[0]}`, async () => {
+      const r = await shell(block.code);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    });
+  }
+
+  it('README: make demo (its script, test/demo.sh, on a small directory)', async () => {
+    const r = await runCommand('bash', ['test/demo.sh'], { cwd: ROOT, env: { ...process.env, DEMO_DIR: 'lib' }, timeout: 120_000 });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout.toString(), /identical: the round trip is byte-for-byte/);
+  });
+
+  it('README: the library example stores and restores db.dump', async () => {
+    const js = blocks.find((b) => b.lang === 'js');
+    assert.ok(js, 'README has a js example');
+    writeFileSync(join(work, 'example.js'), js.code);
+    const r = await runCommand(process.execPath, ['example.js'], { cwd: work, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.equals(readFileSync(join(work, 'db.dump'))), 'restored bytes differ');
+  });
+
+  for (const name of ['s3sink', 's3source']) {
+    for (const example of manExamples(manPage(name))) {
+      it(`${name}(1): ${example.split('\n').at(-1)}`, async () => {
+        // s3source's examples read what s3sink's wrote.
+        const r = await shell(`tar czf - www | s3sink -q s3://backup/www\ntar czf - www | s3sink -q --config s3store.ini -t bob\n${example}`);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      });
+    }
+  }
+});
