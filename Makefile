@@ -28,6 +28,7 @@ demo: build
 	bash test/demo.sh
 
 bench: deps build
+	bash bench/install-deps.sh
 	$(NODE) dist/bench/run.js
 
 install: build

@@ -197,7 +197,8 @@ describe('Ceph RGW test helper', () => {
     let message = '';
     await assert.rejects(startRgw({ timeoutMs: 400 }), (err: Error) => {
       assert.match(err.message, /Ceph RGW did not start \(.+\) after \d+ ms: timed out after 400 ms/);
-      assert.match(err.message, /----- mon\.a\.log \(last \d+ of \d+ lines\) -----/, 'mon log tail included');
+      // Which step the deadline hits depends on the machine's load; whatever ran, its log is shown.
+      assert.match(err.message, /\n----- \S+ \(last \d+ of \d+ lines\) -----\n/, 'a log tail included');
       message = err.message;
       return true;
     });

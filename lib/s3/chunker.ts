@@ -14,8 +14,14 @@ export class ChunkAccumulator {
   private filled = 0;
   private index = 0;
 
-  /** `sizeOf(i)` is the size of chunk i; constant for chunk sets, growing for multipart. */
-  constructor(private readonly sizeOf: (index: number) => number) {}
+  /**
+   * `sizeOf(i)` is the size of chunk i (constant for chunk sets, growing for multipart);
+   * `alloc` makes the buffer a chunk is gathered in.
+   */
+  constructor(
+    private readonly sizeOf: (index: number) => number,
+    private readonly alloc: (size: number) => Buffer = Buffer.allocUnsafeSlow,
+  ) {}
 
   /** Take `data`; yield every chunk it completes. */
   *push(data: Buffer): Generator<Buffer> {
@@ -28,7 +34,7 @@ export class ChunkAccumulator {
         off += size;
         continue;
       }
-      if (!this.buf) this.buf = Buffer.allocUnsafeSlow(size);
+      if (!this.buf) this.buf = this.alloc(size);
       const n = data.copy(this.buf, this.filled, off, Math.min(data.length, off + size - this.filled));
       this.filled += n;
       off += n;

@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+
+/** Hex digests of one chunk: MD5 for Content-MD5 and the ETag check, SHA-256 for the manifest and the signature. */
+export interface ChunkDigest {
+  md5: string;
+  sha256: string;
+}
+
+// Inline, so the pool works from any install layout without a second entry file.
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+parentPort.on('message', ({ id, buffer, offset, length }) => {
+  const view = Buffer.from(buffer, offset, length);
+  parentPort.postMessage({
+    id,
+    md5: createHash('md5').update(view).digest('hex'),
+    sha256: createHash('sha256').update(view).digest('hex'),
+  });
+});
+`;
+
+/** Below this, posting to a worker costs more than hashing here. */
+const INLINE_BELOW = 1 << 20;
+
+export function digestInline(chunk: Buffer): ChunkDigest {
+  return {
+    md5: createHash('md5').update(chunk).digest('hex'),
+    sha256: createHash('sha256').update(chunk).digest('hex'),
+  };
+}
+
+/**
+ * MD5 and SHA-256 of chunks on worker threads. Measured here: MD5 ~490 MB/s and SHA-256
+ * ~1.1 GB/s on one core, so hashing each chunk twice on the main thread (which also
+ * reads stdin, hashes the whole stream and drives HTTP) capped uploads near 250 MB/s.
+ * Chunks living in a SharedArrayBuffer are hashed in place, never copied; others are
+ * hashed inline. Workers hold the process open only while they have work.
+ */
+export class HashPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { resolve: (d: ChunkDigest) => void; reject: (e: Error) => void; worker: Worker }>();
+  private readonly load = new Map<Worker, number>();
+  private nextId = 0;
+
+  constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
+
+  digest(chunk: Buffer): Promise<ChunkDigest> {
+    if (chunk.length < INLINE_BELOW || !(chunk.buffer instanceof SharedArrayBuffer)) {
+      return Promise.resolve(digestInline(chunk));
+    }
+    const worker = this.leastBusy();
+    const id = this.nextId++;
+    this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+    worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      worker.postMessage({ id, buffer: chunk.buffer, offset: chunk.byteOffset, length: chunk.length });
+    });
+  }
+
+  /** Stop the workers; pending digests fail. */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private leastBusy(): Worker {
+    if (this.workers.length < this.size && [...this.load.values()].every((n) => n > 0)) this.spawn();
+    return this.workers.reduce((a, b) => ((this.load.get(a) ?? 0) <= (this.load.get(b) ?? 0) ? a : b));
+  }
+
+  private spawn(): void {
+    const worker = new Worker(WORKER, { eval: true });
+    this.load.set(worker, 0);
+    worker.on('message', ({ id, md5, sha256 }: { id: number } & ChunkDigest) => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      this.settled(worker);
+      p.resolve({ md5, sha256 });
+    });
+    worker.on('error', (err) => this.fail(worker, err));
+    worker.on('exit', () => this.fail(worker, new Error('hash worker stopped')));
+    this.workers.push(worker);
+  }
+
+  private settled(worker: Worker): void {
+    const n = (this.load.get(worker) ?? 1) - 1;
+    this.load.set(worker, n);
+    if (n === 0) worker.unref();
+  }
+
+  private fail(worker: Worker, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      p.reject(err);
+    }
+    this.load.delete(worker);
+    const i = this.workers.indexOf(worker);
+    if (i >= 0) this.workers.splice(i, 1);
+  }
+}
+
+/** A zeroed Buffer other threads can read without a copy. */
+export function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
+}
