@@ -25,12 +25,6 @@ const spec: FilterSpec = {
   ],
 };
 
-// minimist reads `-r0` as -r with the value 0 (silently neither flag): split bundles of
-// boolean short options until lib/cli.ts does.
-const bools = new Set(spec.options.filter((o) => o.short && !o.arg).map((o) => o.short));
-const bundlesSplit = (argv: string[]) =>
-  argv.flatMap((a, i) => (/^-[^-]{2,}$/.test(a) && !argv.slice(0, i).includes('--') && [...a.slice(1)].every((c) => bools.has(c)) ? [...a.slice(1)].map((c) => `-${c}`) : [a]));
-
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const pageSize = intFlag(flags, 'page-size', 1000);
   if (pageSize > 1000) throw new UsageError(`--page-size must be at most 1000: ${pageSize}`);
@@ -77,11 +71,6 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
       }
     }
   };
-  try {
-    await listAll();
-  } finally {
-    // runFilter exits at once, and stdout to a pipe is asynchronous: flush it first.
-    await new Promise((resolve) => process.stdout.write('', resolve));
-  }
+  await listAll();
   return bad ? 1 : 0;
-}, bundlesSplit(process.argv.slice(2)));
+});

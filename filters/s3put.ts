@@ -28,12 +28,6 @@ function sizeFlag(value: unknown, fallback: number, min: number, name: string): 
   return n;
 }
 
-// minimist reads `-r0` as -r with the value 0 (silently neither flag): split bundles of
-// boolean short options until lib/cli.ts does.
-const bools = new Set(spec.options.filter((o) => o.short && !o.arg).map((o) => o.short));
-const bundlesSplit = (argv: string[]) =>
-  argv.flatMap((a, i) => (/^-[^-]{2,}$/.test(a) && !argv.slice(0, i).includes('--') && [...a.slice(1)].every((c) => bools.has(c)) ? [...a.slice(1)].map((c) => `-${c}`) : [a]));
-
 void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const [target, ...paths] = args;
   if (!target) throw new UsageError('missing s3://BUCKET/PREFIX/');
@@ -62,7 +56,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     onUploaded: (key) => process.stdout.write(`s3://${dest.bucket}/${key}${end}`),
     onSkipped: (path, kind) => warn(`skipping ${kind} ${path}`),
     onFailure: (_path, err) => warn(err.message),
-  }).finally(() => new Promise((resolve) => process.stdout.write('', resolve))); // runFilter exits at once: flush stdout
+  })
   info(`${totals.uploaded} files, ${humanSize(totals.bytes)}B uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
   return totals.failed ? 1 : 0;
-}, bundlesSplit(process.argv.slice(2)));
+});

@@ -25,12 +25,6 @@ const spec: FilterSpec = {
   ],
 };
 
-// minimist reads `-r0` as -r with the value 0 (silently neither flag): split bundles of
-// boolean short options until lib/cli.ts does.
-const bools = new Set(spec.options.filter((o) => o.short && !o.arg).map((o) => o.short));
-const bundlesSplit = (argv: string[]) =>
-  argv.flatMap((a, i) => (/^-[^-]{2,}$/.test(a) && !argv.slice(0, i).includes('--') && [...a.slice(1)].every((c) => bools.has(c)) ? [...a.slice(1)].map((c) => `-${c}`) : [a]));
-
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const jobs = intFlag(flags, 'jobs', 4);
   const dryRun = flags['dry-run'] === true;
@@ -60,6 +54,6 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     onBucketRemoved: print && ((bucket) => print(`s3://${bucket}/`)),
     onFailure: (f) => warn(`cannot delete s3://${f.bucket}/${f.key}: ${f.code}${f.message ? ` (${f.message})` : ''}`),
     onError: (err) => warn((err as Error).message),
-  }).finally(() => new Promise((resolve) => process.stdout.write('', resolve))); // runFilter exits at once: flush stdout
+  })
   return failed ? 1 : 0;
-}, bundlesSplit(process.argv.slice(2)));
+});

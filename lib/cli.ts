@@ -76,6 +76,7 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(spec: FilterSpec, argv: string[]): ParsedArgs {
+  argv = splitBundles(spec, argv);
   const strings = spec.options.filter((o) => o.arg).map((o) => o.name);
   const booleans = spec.options.filter((o) => !o.arg).map((o) => o.name);
   const alias: Record<string, string> = {};
@@ -115,6 +116,25 @@ export function parseArgs(spec: FilterSpec, argv: string[]): ParsedArgs {
   }
   const args = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? [])];
   return { flags, args };
+}
+
+/**
+ * `-r0` as `-r -0`, as getopt reads it; minimist would take it as `-r` with the value 0.
+ * Only bundles of boolean short options are split, and nothing after `--`.
+ */
+function splitBundles(spec: FilterSpec, argv: string[]): string[] {
+  const booleans = new Set(spec.options.filter((o) => o.short && !o.arg).map((o) => o.short));
+  const end = argv.indexOf('--');
+  return argv.flatMap((a, i) =>
+    (end < 0 || i < end) && /^-[^-]{2,}$/.test(a) && [...a.slice(1)].every((c) => booleans.has(c))
+      ? [...a.slice(1)].map((c) => `-${c}`)
+      : [a],
+  );
+}
+
+/** Wait until everything written to stdout has been handed to the OS (pipes may be asynchronous). */
+function flushStdout(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
 function optionLabel(o: OptionSpec): string {
@@ -220,6 +240,7 @@ export async function runFilter(spec: FilterSpec, main: FilterMain, argv = proce
     if (debug) process.stderr.write(`${debugDetail(err)}\n`);
     code = (err as { exitCode?: number }).exitCode ?? EXIT_FAILURE;
   }
+  await flushStdout();
   process.exit(signalExit && !spec.signalEndsRun ? signalExit : code);
 }
 
