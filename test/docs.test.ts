@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { runCommand, runFilter } from './helpers/run';
 import { s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
-import { startDnsServer, type DnsServer } from './helpers/dns-server';
-import { startPostfix, type Postfix } from './helpers/postfix';
-import { startSmtpServers, type TestSmtpServer } from './helpers/smtp-servers';
+import { startExampleMail, type ExampleMail } from './helpers/example-mail';
 import { seededBytes } from './helpers/data';
 import { BIN, ROOT, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks } from './helpers/docs';
 
@@ -78,10 +76,7 @@ describe('every filter is documented the same way', () => {
  */
 describe('documentation examples run as written', () => {
   let s3: S3TestServer;
-  let dns: DnsServer;
-  let postfix: Postfix;
-  let smtp: TestSmtpServer[];
-  let smtpPort: number;
+  let mail: ExampleMail;
   let work: string;
   let env: NodeJS.ProcessEnv;
 
@@ -92,15 +87,7 @@ describe('documentation examples run as written', () => {
     for (const key of ['old/a', 'old/b/c', 'tmp/x', 'tmp/y z']) {
       await client.send(new PutObjectCommand({ Bucket: 'backup', Key: key, Body: key }));
     }
-    postfix = await startPostfix(['example.org', 'example.com']);
-    ({ port: smtpPort, servers: smtp } = await startSmtpServers([{ behaviour: 'accept' }, { behaviour: 'accept' }, { behaviour: 'accept' }], 1));
-    dns = await startDnsServer({
-      'example.org': { mx: [[10, 'mx1.example.org'], [20, 'mx2.example.net']] },
-      'example.com': { mx: [[10, 'mx1.example.org'], [20, 'mx2.example.net']] },
-      'example.net': { a: ['127.0.0.3'] },
-      'mx1.example.org': { a: ['127.0.0.2'] },
-      'mx2.example.net': { a: ['127.0.0.1'] },
-    });
+    mail = await startExampleMail();
 
     work = mkdtempSync(join(tmpdir(), 'pipekit-docs-'));
     for (let i = 0; i < 6; i++) {
@@ -122,22 +109,20 @@ describe('documentation examples run as written', () => {
     writeFileSync(join(shims, 'ssh'), '#!/bin/sh\n# ssh HOST COMMAND: run COMMAND here\nshift\nexec sh -c "$*"\n', { mode: 0o755 });
     env = s3Env(s3, s3.endpoint, {
       PATH: `${BIN}:${shims}:${process.env.PATH ?? ''}`,
-      PIPEKIT_NAMESERVER: dns.nameserver,
+      PIPEKIT_NAMESERVER: mail.nameserver,
     });
   });
 
   after(async () => {
     await runCommand('fusermount', ['-u', '-z', '/tmp/rand']);
-    await Promise.all((smtp ?? []).map((x) => x.close()));
-    await dns?.close();
-    await postfix?.stop();
+    await mail?.close();
     await s3?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   function shell(script: string) {
     // The SMTP port stands in for 25: Postfix for ETRN examples, smtp-server for the rest.
-    const port = /\betrn\b/.test(script) ? postfix.port : smtpPort;
+    const port = /\betrn\b/.test(script) ? mail.postfixPort : mail.smtpPort;
     return runCommand('bash', ['-e', '-c', `${script}\nwait`], {
       cwd: work,
       env: { ...env, PIPEKIT_SMTP_PORT: String(port) },

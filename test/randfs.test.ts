@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { readContent, RandTree } from '../lib/fuse/randfs';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { cleanup, isMounted, serves, startRandfs, tempDir, waitFor, type RandfsProcess } from './helpers/mount';
+import { manExamples, manPage } from './helpers/docs';
 
 // Every touch of a mount is a child process; the test process only reads /proc/mounts.
 const sh = (script: string, cwd?: string) => runCommand('sh', ['-c', script], { cwd, timeout: 60_000 });
@@ -411,21 +412,8 @@ describe('randfs: bad input', () => {
 });
 
 describe('randfs man page', () => {
-  const page = join(__dirname, '..', '..', 'man', 'randfs.1');
-
-  it('documents exactly the options --help shows', async () => {
-    const help = out(await runFilter('randfs', ['--help']));
-    const helpOpts = [...help.matchAll(/^ {2}(?:-\w, )? *(--[\w-]+)/gm)].map((m) => m[1]).sort();
-    const roff = await readFile(page, 'utf8');
-    const options = roff.split('.SH OPTIONS')[1].split('.SH ')[0];
-    const manOpts = [...options.matchAll(/^\.TP\n\.B[IR]? .*?(\\-\\-[\w\\-]+)/gm)].map((m) => m[1].replace(/\\-/g, '-')).sort();
-    assert.deepEqual(manOpts, helpOpts);
-  });
-
   it('runs every EXAMPLES block (randfs on PATH, /mnt/rand a temp dir)', async () => {
-    const roff = await readFile(page, 'utf8');
-    const examples = roff.split('.SH EXAMPLES')[1].split('.SH ')[0];
-    const blocks = [...examples.matchAll(/^\.EX\n([\s\S]*?)^\.EE/gm)].map((m) => m[1].replace(/\\-/g, '-'));
+    const blocks = manExamples(manPage('randfs'));
     assert.equal(blocks.length, 3);
     const bin = await tempDir('randfs-bin-');
     await writeFile(join(bin, 'randfs'), `#!/bin/sh\nexec "${process.execPath}" "${filterPath('randfs')}" "$@"\n`);

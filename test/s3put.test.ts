@@ -1,8 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -11,6 +11,7 @@ import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from '
 import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
+import { manExamples, manPage } from './helpers/docs';
 import { listPages, type ListedObject } from '../lib/s3/lister';
 import { keyPathOf, keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
 
@@ -263,37 +264,9 @@ describe('s3put key naming (pure)', () => {
   });
 });
 
-describe('s3put man page', () => {
-  const page = join(__dirname, '..', '..', 'man', 's3put.1');
-  it('is lint-clean with groff -ww -z -man', () => {
-    const r = spawnSync('groff', ['-ww', '-z', '-man', page], { encoding: 'utf8', timeout: 10_000 });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, '');
-  });
-  it('documents exactly the options --help shows', async () => {
-    const help = (await runFilter('s3put', ['--help'])).stdout.toString();
-    assert.deepEqual(manOptions(readFileSync(page, 'utf8')), helpOptions(help));
-  });
-});
 
-function manOptions(roff: string): string[] {
-  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('OPTIONS')) ?? '';
-  return [...section.matchAll(/^\.TP\n(.*)$/gm)]
-    .map((m) => /\\-\\-([a-z0-9]+(?:\\-[a-z0-9]+)*)/.exec(m[1])?.[1].replace(/\\-/g, '-') ?? m[1])
-    .sort();
-}
 
-function helpOptions(help: string): string[] {
-  return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
-}
 
-/** The command lines of a man page's EXAMPLES (between .nf and .fi), as a shell gets them. */
-function manExamples(roff: string): string[] {
-  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('EXAMPLES')) ?? '';
-  return [...section.matchAll(/^\.nf\n([\s\S]*?)^\.fi$/gm)]
-    .flatMap((m) => m[1].split('\n').filter(Boolean))
-    .map((l) => l.replace(/\\-/g, '-').replace(/\\\(aq/g, "'").replace(/\\e/g, '\\'));
-}
 
 for (const server of SERVERS) {
   describe(`s3put man page examples on ${server.kind}`, () => {
@@ -321,7 +294,7 @@ for (const server of SERVERS) {
 
     it('every example runs, with s3://b/ standing for a test bucket', async () => {
       const bucket = await freshBucket(client, 'ex');
-      const examples = manExamples(readFileSync(join(__dirname, '..', '..', 'man', 's3put.1'), 'utf8'));
+      const examples = manExamples(manPage('s3put')).flatMap((block) => block.split('\n'));
       assert.equal(examples.length, 3);
       const out: string[] = [];
       for (const line of examples) {

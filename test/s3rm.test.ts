@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from '
 import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
+import { manExamples, manPage } from './helpers/docs';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
 import { deleteObjects, resolveTargets } from '../lib/s3/remover';
 import { ChunkSetSink } from '../lib/s3/sink';
@@ -312,37 +312,9 @@ for (const server of SERVERS) {
   });
 }
 
-describe('s3rm man page', () => {
-  const page = join(__dirname, '..', '..', 'man', 's3rm.1');
-  it('is lint-clean with groff -ww -z -man', () => {
-    const r = spawnSync('groff', ['-ww', '-z', '-man', page], { encoding: 'utf8', timeout: 10_000 });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, '');
-  });
-  it('documents exactly the options --help shows', async () => {
-    const help = (await runFilter('s3rm', ['--help'])).stdout.toString();
-    assert.deepEqual(manOptions(readFileSync(page, 'utf8')), helpOptions(help));
-  });
-});
 
-function manOptions(roff: string): string[] {
-  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('OPTIONS')) ?? '';
-  return [...section.matchAll(/^\.TP\n(.*)$/gm)]
-    .map((m) => /\\-\\-([a-z0-9]+(?:\\-[a-z0-9]+)*)/.exec(m[1])?.[1].replace(/\\-/g, '-') ?? m[1])
-    .sort();
-}
 
-function helpOptions(help: string): string[] {
-  return [...help.matchAll(/^ {2}(?:-\S, | {4})--([a-z0-9-]+)/gm)].map((m) => m[1]).sort();
-}
 
-/** The command lines of a man page's EXAMPLES (between .nf and .fi), as a shell gets them. */
-function manExamples(roff: string): string[] {
-  const section = roff.split(/^\.SH /m).find((s) => s.startsWith('EXAMPLES')) ?? '';
-  return [...section.matchAll(/^\.nf\n([\s\S]*?)^\.fi$/gm)]
-    .flatMap((m) => m[1].split('\n').filter(Boolean))
-    .map((l) => l.replace(/\\-/g, '-').replace(/\\\(aq/g, "'").replace(/\\e/g, '\\'));
-}
 
 for (const server of SERVERS) {
   describe(`s3rm man page examples on ${server.kind}`, () => {
@@ -370,7 +342,7 @@ for (const server of SERVERS) {
       await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', 'tmp/new\nline', 'tmp/keep/z', 'www2']);
       await putKeys(client, scratch, ['s1', 's/2']);
       await pipeline(Readable.from([Buffer.alloc(300, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 100 }));
-      const examples = manExamples(readFileSync(join(__dirname, '..', '..', 'man', 's3rm.1'), 'utf8'));
+      const examples = manExamples(manPage('s3rm')).flatMap((block) => block.split('\n'));
       assert.equal(examples.length, 6);
       for (const line of examples) {
         const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`).replace(/s3:\/\/scratch\b/g, `s3://${scratch}`);
