@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../lib/s3/client';
+import { withRetry } from '../../lib/s3/retry';
 
 /** A real S3 server the tests talk to over loopback. */
 export interface S3TestServer {
@@ -78,10 +79,15 @@ export function s3Env(server: S3TestServer, endpoint = server.endpoint, extra: N
 }
 
 export function testClient(server: S3TestServer, endpoint = server.endpoint): S3Client {
-  return createS3Client({
+  const client = createS3Client({
     endpoint,
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   });
+  // Setup and checks go through the filters' retry policy too: a keep-alive socket the
+  // server closes as it is reused (ECONNRESET) must not fail a test's own bookkeeping.
+  const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as { send: unknown }).send = (...args: unknown[]) => withRetry(() => send(...args));
+  return client;
 }
 
 /** A fresh bucket with a unique name (3–63 lowercase characters, as every server accepts). */
