@@ -1,4 +1,5 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -6,9 +7,20 @@ import type { AddressInfo, Socket } from 'node:net';
  * resets, 500 InternalError, 503 SlowDown, stalls past the client's timeout, bodies cut
  * short, and rewritten response bodies (for listing faults). Requests it leaves alone
  * are forwarded byte for byte, Host header included, so signatures still verify.
+ * With `tls` it listens for https (a client must trust `tls.cert`), forwarding in plain
+ * http, so a test gets an https endpoint in front of a server that has none.
  */
 
-export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'truncate' | 'rewrite';
+/**
+ * `stall` swallows the request (the upstream never sees it); `hold` forwards it, lets the
+ * upstream complete it, and never answers: the client cannot tell whether it landed.
+ */
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'truncate' | 'rewrite';
+
+export interface FaultProxyOptions {
+  /** Serve https with this PEM key and certificate. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
 
 export interface FaultRule {
   fault: Fault;
@@ -46,7 +58,15 @@ function mulberry32(seed: number): () => number {
 export class FaultProxy {
   endpoint = '';
   /** Faults injected so far, by kind. */
-  readonly injected: Record<Fault, number> = { reset: 0, error500: 0, slowdown: 0, stall: 0, truncate: 0, rewrite: 0 };
+  readonly injected: Record<Fault, number> = { reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, truncate: 0, rewrite: 0 };
+  /** Requests the upstream completed under a `hold` fault (their replies never sent). */
+  held = 0;
+  /**
+   * At most this many faults for any one key (URL path), over all rules: with fault rates,
+   * every request then succeeds within maxPerKey + 1 attempts, whatever the interleaving.
+   */
+  maxPerKey?: number;
+  private readonly faultsByKey = new Map<string, number>();
   /** Requests seen, by method. */
   readonly requests: Record<string, number> = {};
   private rules: ActiveRule[] = [];
@@ -57,19 +77,23 @@ export class FaultProxy {
   private constructor(
     private readonly upstreamPort: number,
     seed: number,
+    opts: FaultProxyOptions,
   ) {
     this.random = mulberry32(seed);
-    this.server = createServer((req, res) => this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler);
+    // A client that refuses our certificate drops the connection mid-handshake.
+    this.server.on('tlsClientError', () => undefined);
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
   }
 
-  static async start(upstreamEndpoint: string, seed = 1): Promise<FaultProxy> {
-    const proxy = new FaultProxy(Number(new URL(upstreamEndpoint).port), seed);
+  static async start(upstreamEndpoint: string, seed = 1, opts: FaultProxyOptions = {}): Promise<FaultProxy> {
+    const proxy = new FaultProxy(Number(new URL(upstreamEndpoint).port), seed, opts);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-    proxy.endpoint = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    proxy.endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
     return proxy;
   }
 
@@ -94,6 +118,14 @@ export class FaultProxy {
 
   private pick(req: IncomingMessage): ActiveRule | undefined {
     const url = decodeURIComponent(req.url ?? '');
+    const path = url.split('?')[0];
+    if (this.maxPerKey !== undefined && (this.faultsByKey.get(path) ?? 0) >= this.maxPerKey) return undefined;
+    const rule = this.pickRule(req, url);
+    if (rule && this.maxPerKey !== undefined) this.faultsByKey.set(path, (this.faultsByKey.get(path) ?? 0) + 1);
+    return rule;
+  }
+
+  private pickRule(req: IncomingMessage, url: string): ActiveRule | undefined {
     for (const r of this.rules) {
       if (r.method && r.method !== req.method) continue;
       if (r.url && !r.url.test(url)) continue;
@@ -145,6 +177,12 @@ export class FaultProxy {
     up.on('error', () => res.destroy());
     req.pipe(up);
     up.on('response', (r) => {
+      if (rule?.fault === 'hold') {
+        // The upstream has answered, so the request took effect: count it, answer nothing.
+        this.held++;
+        r.resume();
+        return;
+      }
       if (rule?.fault === 'truncate') {
         // Bodies sent chunked (Ceph RGW's listings) have no length to halve: cut after 100 bytes.
         const declared = r.headers['content-length'] === undefined ? 200 : Number(r.headers['content-length']);
