@@ -1,0 +1,307 @@
+/**
+ * Soak: many round trips of big streams through the fault proxy, then s3sink killed at
+ * random moments. Proves, with counts, that every round trip is byte-identical or ends in
+ * a clean one-line error with the previous generation intact, and that a kill -9 at any
+ * moment leaves a complete old-or-new generation whose orphans the next upload removes.
+ *
+ *   node dist/bench/soak.js                         # make soak: 50 runs of 64–512 MiB, 20 kills
+ *   SOAK_RUNS=5 SOAK_MAX_MIB=64 SOAK_KILLS=5 node dist/bench/soak.js
+ *   SOAK_SEED=42 …                                  # repeat a run's random choices
+ *
+ * Exits 1 when any round trip or kill was bad (mixed, corrupt, lost, or an unclean error).
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { filterPath } from '../test/helpers/run';
+import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
+import { FaultProxy, type Fault } from '../test/helpers/fault-proxy';
+import { listPages } from '../lib/s3/lister';
+
+const MiB = 2 ** 20;
+const RUNS = Number(process.env.SOAK_RUNS ?? 50);
+const KILLS = Number(process.env.SOAK_KILLS ?? 20);
+const MAX_MIB = Number(process.env.SOAK_MAX_MIB ?? 512);
+const MIN_MIB = Math.min(64, MAX_MIB);
+const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
+const STACK = /\n\s+at /;
+
+/** mulberry32: the soak's own choices (sizes, rates, kill delays) repeat for a given SOAK_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = prng(SEED);
+const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+
+function fdCount(pid: number | 'self'): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * `size` bytes of one random block with each MiB stamped with its index and the run,
+ * so a chunk from another generation or out of order cannot go unnoticed; hashed as sent.
+ */
+function stampedStream(size: number, run: number): { stream: Readable; sha256: () => string } {
+  const block = randomBytes(MiB);
+  const hash = createHash('sha256');
+  let sent = 0;
+  let index = 0;
+  const stream = new Readable({
+    highWaterMark: 4 * MiB,
+    read() {
+      if (sent >= size) {
+        this.push(null);
+        return;
+      }
+      const n = Math.min(MiB, size - sent);
+      const piece = Buffer.from(block.subarray(0, n));
+      if (n >= 16) {
+        piece.writeUInt32BE(run, 0);
+        piece.writeUInt32BE(index, 4);
+      }
+      index++;
+      sent += n;
+      hash.update(piece);
+      this.push(piece);
+    },
+  });
+  return { stream, sha256: () => hash.digest('hex') };
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  maxFds: number;
+}
+
+/** s3sink of `input`, sampling its open descriptors; optionally SIGKILLed after `killAfterMs`. */
+function sink(url: string, env: NodeJS.ProcessEnv, input: Readable, args: string[], killAfterMs?: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [filterPath('s3sink'), ...args, url], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    let maxFds = 0;
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdin.on('error', () => undefined);
+    input.pipe(child.stdin);
+    const sampler = setInterval(() => (maxFds = Math.max(maxFds, fdCount(child.pid!))), 100);
+    const killer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+    child.on('close', (code, signal) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      clearTimeout(guard);
+      input.unpipe(child.stdin);
+      input.destroy();
+      resolve({ code, signal, stderr, maxFds });
+    });
+  });
+}
+
+/** s3source, hashing what reaches its stdout. */
+function source(url: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<Outcome & { sha256: string; bytes: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [filterPath('s3source'), ...args, url], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let stderr = '';
+    let maxFds = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      hash.update(c);
+      bytes += c.length;
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    const sampler = setInterval(() => (maxFds = Math.max(maxFds, fdCount(child.pid!))), 100);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+    child.on('close', (code, signal) => {
+      clearInterval(sampler);
+      clearTimeout(guard);
+      resolve({ code, signal, stderr, maxFds, sha256: hash.digest('hex'), bytes });
+    });
+  });
+}
+
+/** A clean failure: exit 1, exactly one stderr line prefixed with the filter's name, no stack. */
+function cleanFailure(o: Outcome, name: string): boolean {
+  const lines = o.stderr.split('\n').filter((l) => l !== '');
+  return o.code === 1 && lines.length === 1 && lines[0].startsWith(`${name}: `) && !STACK.test(o.stderr);
+}
+
+async function generations(client: S3Client, bucket: string, name: string): Promise<number> {
+  const gens = new Set<string>();
+  for await (const page of listPages({ client, bucket, prefix: `${name}/` })) {
+    for (const e of page) if ('key' in e) gens.add(e.key.slice(name.length + 1).split('/')[0]);
+  }
+  gens.delete('MANIFEST');
+  return gens.size;
+}
+
+const FAULTS: Fault[] = ['reset', 'error500', 'slowdown', 'stall', 'truncate'];
+
+async function faultSoak(s: S3TestServer, bucket: string) {
+  const proxy = await FaultProxy.start(s.endpoint, SEED);
+  const penv = s3Env(s, proxy.endpoint);
+  const denv = s3Env(s);
+  const name = 'soak';
+  const url = `s3://${bucket}/${name}`;
+  const tally = { runs: 0, ok: 0, clean: 0, bad: 0, committedDespiteError: 0 };
+  const injected: Record<string, number> = {};
+  let maxFds = 0;
+  // The previous good generation: every failure must leave it restorable.
+  let previous: string | undefined;
+  const fdsBefore = fdCount('self');
+  for (let run = 1; run <= RUNS; run++) {
+    const size = between(MIN_MIB, MAX_MIB) * MiB + between(0, MiB - 1);
+    const rates: Partial<Record<Fault, number>> = {};
+    proxy.clear();
+    for (const fault of FAULTS) {
+      const rate = Math.round(random() * 0.08 * 1000) / 1000;
+      if (rate === 0) continue;
+      rates[fault] = rate;
+      // truncate cuts response bodies: it matters for GETs; the rest hit every request.
+      proxy.add({ fault, method: fault === 'truncate' ? 'GET' : undefined, rate, times: fault === 'stall' ? 4 : undefined });
+    }
+    const before = { ...proxy.injected };
+    const t0 = Date.now();
+    const data = stampedStream(size, run);
+    const up = await sink(url, penv, data.stream, ['--timeout', '1s']);
+    const sent = data.sha256();
+    let verdict: 'ok' | 'clean' | 'bad';
+    let detail: string;
+    if (up.code === 0) {
+      const down = await source(url, penv, ['--timeout', '1s']);
+      if (down.code === 0 && down.sha256 === sent && down.bytes === size) {
+        verdict = 'ok';
+        detail = 'byte-identical';
+      } else if (cleanFailure(down, 's3source')) {
+        // The read failed cleanly through the faults; what is stored must still be whole.
+        const direct = await source(url, denv);
+        verdict = direct.code === 0 && direct.sha256 === sent ? 'clean' : 'bad';
+        detail = `read: ${down.stderr.trim()}; stored copy ${verdict === 'clean' ? 'verified' : 'WRONG'}`;
+      } else {
+        verdict = 'bad';
+        detail = `read exit ${down.code}, ${down.bytes} bytes, sha ${down.sha256 === sent ? 'ok' : 'WRONG'}: ${down.stderr.trim()}`;
+      }
+      maxFds = Math.max(maxFds, down.maxFds);
+      if (verdict !== 'bad') previous = sent;
+    } else if (cleanFailure(up, 's3sink')) {
+      const direct = await source(url, denv);
+      const intact = previous === undefined ? direct.code === 1 : direct.code === 0 && direct.sha256 === previous;
+      // A commit whose reply was lost (or whose read-back failed) is an error that did
+      // commit: the new stream, whole, replaced the old one. Never a mix either way.
+      const committed = direct.code === 0 && direct.sha256 === sent;
+      verdict = intact || committed ? 'clean' : 'bad';
+      if (committed) {
+        previous = sent;
+        tally.committedDespiteError++;
+      }
+      detail = `write: ${up.stderr.trim()}; ${committed ? 'new generation committed whole' : `previous generation ${intact ? 'intact' : 'LOST'}`}`;
+    } else {
+      verdict = 'bad';
+      detail = `write exit ${up.code ?? up.signal}: ${JSON.stringify(up.stderr)}`;
+    }
+    maxFds = Math.max(maxFds, up.maxFds);
+    tally.runs++;
+    tally[verdict]++;
+    const faults = FAULTS.map((f) => proxy.injected[f] - before[f]);
+    faults.forEach((n, i) => (injected[FAULTS[i]] = (injected[FAULTS[i]] ?? 0) + n));
+    const rateText = Object.entries(rates).map(([f, r]) => `${f}=${r}`).join(',') || 'none';
+    console.log(
+      `run ${String(run).padStart(3)}  ${(size / MiB).toFixed(0).padStart(4)} MiB  rates ${rateText}  faults ${faults.reduce((a, b) => a + b, 0)}  ` +
+        `${((Date.now() - t0) / 1000).toFixed(1)}s  fds ≤${Math.max(up.maxFds, 0)}  ${verdict.toUpperCase()}: ${detail}`,
+    );
+  }
+  await proxy.close();
+  const fdsAfter = fdCount('self');
+  return { tally, injected, maxFds, fdsBefore, fdsAfter };
+}
+
+async function killSoak(s: S3TestServer, client: S3Client, bucket: string) {
+  const env = s3Env(s);
+  const name = 'kill';
+  const url = `s3://${bucket}/${name}`;
+  const sizeMiB = Math.max(8, Math.min(48, MAX_MIB));
+  const args = ['--chunk-size', '5M'];
+  const tally = { kills: 0, old: 0, new: 0, finished: 0, bad: 0 };
+  // A first upload, unkilled: the generation to lose nothing of, and how long one takes.
+  const first = stampedStream(sizeMiB * MiB, 0);
+  const t0 = Date.now();
+  const base = await sink(url, env, first.stream, args);
+  if (base.code !== 0) throw new Error(`kill soak: first upload failed: ${base.stderr}`);
+  const span = Date.now() - t0;
+  let previous = first.sha256();
+  for (let k = 1; k <= KILLS; k++) {
+    // Up to 1.3 × a whole upload: kills land before, during, at and after the commit and cleanup.
+    const delayMs = between(0, Math.round(span * 1.3));
+    const data = stampedStream(sizeMiB * MiB, 1000 + k);
+    const o = await sink(url, env, data.stream, args, delayMs);
+    const sent = data.sha256();
+    const r = await source(url, env);
+    let state: 'old' | 'new' | 'bad';
+    if (r.code === 0 && r.sha256 === previous) state = 'old';
+    else if (r.code === 0 && r.sha256 === sent) state = 'new';
+    else state = 'bad';
+    // The next upload removes whatever the killed one left.
+    const next = stampedStream(MiB + 7, 2000 + k);
+    const n = await sink(url, env, next.stream, args);
+    const gens = await generations(client, bucket, name);
+    const cleaned = n.code === 0 && gens === 1;
+    const killed = o.signal === 'SIGKILL';
+    tally.kills += killed ? 1 : 0;
+    if (!killed) tally.finished++;
+    if (state === 'bad' || !cleaned) tally.bad++;
+    else tally[state]++;
+    console.log(
+      `kill ${String(k).padStart(2)}  after ${String(delayMs).padStart(5)} ms  ${killed ? 'SIGKILL' : `exited ${o.code} first`}  ` +
+        `s3source: ${state === 'bad' ? `BAD (exit ${r.code}, ${r.bytes} bytes: ${r.stderr.trim()})` : `${state} generation, verified`}  ` +
+        `next upload: ${cleaned ? 'orphans cleaned' : `NOT CLEAN (exit ${n.code}, ${gens} generations)`}`,
+    );
+    previous = next.sha256();
+  }
+  return tally;
+}
+
+async function main(): Promise<void> {
+  console.log(`soak: ${RUNS} round trips of ${MIN_MIB}–${MAX_MIB} MiB through the fault proxy, ${KILLS} kills; SOAK_SEED=${SEED}`);
+  const s = await startS3rver();
+  let bad = 0;
+  try {
+    const client = testClient(s);
+    const bucket = await freshBucket(client, 'soak');
+    const f = await faultSoak(s, bucket);
+    const k = await killSoak(s, client, bucket);
+    const totalFaults = Object.values(f.injected).reduce((a, b) => a + b, 0);
+    console.log('');
+    console.log(`fault soak: runs ${f.tally.runs}, ok ${f.tally.ok}, clean failures ${f.tally.clean} (of which ${f.tally.committedDespiteError} committed the new stream whole), bad ${f.tally.bad}`);
+    console.log(`faults injected: ${totalFaults} (${Object.entries(f.injected).map(([kind, n]) => `${kind} ${n}`).join(', ')})`);
+    console.log(`fds: soak process before ${f.fdsBefore}, after ${f.fdsAfter}; most open in any filter child ${f.maxFds}`);
+    console.log(`kill soak: ${KILLS} runs, ${k.kills} killed (${k.finished} finished first), old generation ${k.old}, new ${k.new}, bad ${k.bad}`);
+    bad = f.tally.bad + k.bad;
+    if (f.fdsAfter > f.fdsBefore + 4) {
+      console.log(`fds grew in the soak process: ${f.fdsBefore} → ${f.fdsAfter}`);
+      bad++;
+    }
+  } finally {
+    await s.stop();
+  }
+  console.log(bad ? `soak: ${bad} BAD` : 'soak: nothing bad');
+  process.exit(bad ? 1 : 0);
+}
+
+void main().catch((err) => {
+  console.error(`soak: ${(err as Error).stack ?? err}`);
+  process.exit(2);
+});
