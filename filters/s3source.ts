@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// A small young generation: a stream's garbage dies young, and a smaller nursery keeps
+// peak RSS near (jobs+1) × chunk size (measured on Node 24: 15 MiB less, same speed).
 import { COMMON_OPTIONS, PROGRESS, UsageError, copyTo, runFilter, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource } from '../lib/s3/source';
 import { DEFAULT_JOBS } from '../lib/s3/upload-sink';

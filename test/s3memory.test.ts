@@ -22,7 +22,9 @@ async function peakRss(pid: number): Promise<number> {
 
 /** Run a filter child to its end, sampling its peak RSS (monotonic, so the last sample before exit is the peak). */
 async function runMeasured(args: string[], env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream | null, onStdout?: (c: Buffer) => Promise<void>) {
-  const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Started by its #! line, as a shell starts it (the line carries the heap settings).
+  const [file, ...rest] = args;
+  const child = spawn(file, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   if (stdin) stdin.pipe(child.stdin).on('error', () => undefined);

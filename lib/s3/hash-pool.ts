@@ -45,7 +45,8 @@ export class HashPool {
   private readonly load = new Map<Worker, number>();
   private nextId = 0;
 
-  constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
+  /** One worker per core beyond the main thread's (which reads, hashes the whole stream and sends). */
+  constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
 
   digest(chunk: Buffer): Promise<ChunkDigest> {
     if (chunk.length < INLINE_BELOW || !(chunk.buffer instanceof SharedArrayBuffer)) {
