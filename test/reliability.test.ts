@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { PassThrough } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
@@ -264,6 +265,26 @@ describe('reliability on s3rver', () => {
         assert.ok((await generations(client, bucket, name)).has(current.generation));
       }
     });
+  });
+
+  it('an older upload finishing after a newer one has committed stands aside: NAME/MANIFEST only moves forward', async () => {
+    const name = fresh('order');
+    const a = seededBytes(CHUNK + 11, 900);
+    const b = seededBytes(CHUNK + 22, 901);
+    const input = new PassThrough();
+    // A starts first (older generation) and is held open until B has committed.
+    const older = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], env, input);
+    input.write(a.subarray(0, CHUNK));
+    // A's first chunk stored: its generation (named by the millisecond it started) is older than any B can get.
+    await waitFor(async () => (await keysUnder(client, bucket, `${name}/`)).length > 0, 30_000, "A's first chunk");
+    const wb = await sink(name, b);
+    assert.equal(wb.code, 0, wb.stderr);
+    input.end(a.subarray(CHUNK));
+    const wa = await older.exited;
+    assert.equal(wa.code, 0, wa.stderr);
+    assert.match(wa.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
+    await assertRestores(name, b, 'the newer upload');
+    assert.equal((await generations(client, bucket, name)).size, 1, 'the older generation was discarded');
   });
 
   describe('kill -9 at each stage of an upload', () => {
