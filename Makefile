@@ -35,8 +35,9 @@ bench: deps build
 	$(NODE) dist/bench/run.js
 
 install: build
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/pipekit $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	cp -R package.json package-lock.json dist man $(DESTDIR)$(PREFIX)/lib/pipekit/
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pipekit/dist $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	cp -R package.json package-lock.json man $(DESTDIR)$(PREFIX)/lib/pipekit/
+	cp -R dist/lib dist/filters $(DESTDIR)$(PREFIX)/lib/pipekit/dist/
 	cd $(DESTDIR)$(PREFIX)/lib/pipekit && npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 	for f in dist/filters/*.js; do n=$$(basename $$f .js); \
 	  ln -sf ../lib/pipekit/dist/filters/$$n.js $(DESTDIR)$(PREFIX)/bin/$$n; \
