@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { COMMON_OPTIONS, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
 import { parseS3Url } from '../lib/s3/client';
 import { keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
@@ -44,7 +44,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const { client } = s3FromFlags(flags, warn, jobs * 3);
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
   const end = flags.null ? '\0' : '\n';
-  const totals = await uploadFiles(paths.length ? paths : splitList(process.stdin, flags.null === true), {
+  const totals = await uploadFiles(paths.length ? paths : splitList(readableStdin(), flags.null === true), {
     client,
     bucket: dest.bucket,
     prefix,

@@ -2,7 +2,7 @@
 // A small young generation: a stream's garbage dies young, and a smaller nursery keeps
 // peak RSS near (jobs+1) × chunk size (measured on Node 24: 15 MiB less, same speed).
 import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, PROGRESS, UsageError, runFilter, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, PROGRESS, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
@@ -38,6 +38,7 @@ void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }
   const keep = intFlag(flags, 'keep', 1);
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(args, flags, configBucket);
+  const input = readableStdin();
   const url = formatS3Url(target);
   const onRetry = (err: unknown) => debug && warn(`retrying after ${describeError(err)}`);
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, onRetry };
@@ -48,7 +49,7 @@ void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }
   const timer = setInterval(() => meter.update(sink.bytes, `${sink.uploaded} chunks, ${sink.inFlight} in flight`), 250);
   const started = Date.now();
   try {
-    await pipeline(process.stdin, sink);
+    await pipeline(input, sink);
   } finally {
     clearInterval(timer);
   }

@@ -1,5 +1,5 @@
 import minimist from 'minimist';
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -293,9 +293,24 @@ export async function readList(input: NodeJS.ReadableStream, nul: boolean): Prom
   return items.filter((s) => s !== '');
 }
 
+/**
+ * process.stdin, after checking it can be read: Node reads a directory on fd 0 as an
+ * empty stream, which would make `s3sink < dir` replace a backup with nothing.
+ */
+export function readableStdin(): NodeJS.ReadStream {
+  let isDirectory = false;
+  try {
+    isDirectory = fstatSync(0).isDirectory();
+  } catch {
+    // A closed fd 0 reads as empty, as for cat.
+  }
+  if (isDirectory) throw new FilterError('cannot read standard input: it is a directory');
+  return process.stdin;
+}
+
 /** Items from arguments, else from stdin; stdin a terminal with no arguments is a usage error. */
 export async function argsOrStdin(args: string[], nul: boolean, what: string): Promise<string[]> {
   if (args.length) return args;
   if (process.stdin.isTTY) throw new UsageError(`no ${what} given (as arguments or on stdin)`);
-  return readList(process.stdin, nul);
+  return readList(readableStdin(), nul);
 }

@@ -82,6 +82,8 @@ async function checkMountpoint(mountpoint: string): Promise<void> {
   } catch {
     throw new MountError(`cannot mount ${mountpoint}: permission denied`);
   }
+  // libfuse 2 refuses a non-empty directory after printing two lines of its own; say it once, here.
+  if ((await fsp.readdir(mountpoint)).length) throw new MountError(`cannot mount ${mountpoint}: directory is not empty`);
 }
 
 async function openLog(path: string): Promise<WriteStream> {

@@ -59,7 +59,32 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   if (opts.profile) config.profile = opts.profile;
   const client = new S3Client(config);
   addContentMd5ForDeleteObjects(client);
+  rejectHtmlAnswers(client);
   return client;
+}
+
+/** A server that is not S3 (a web page, a captive portal, a proxy's login form). */
+export class NotS3Error extends Error {
+  override readonly name = 'NotS3Error';
+}
+
+/**
+ * A web server answers an S3 request with 200 and an HTML page, which the SDK parses as
+ * an empty listing or a successful delete: a 2xx HTML answer to anything but an object
+ * read (whose content type is the user's) is refused instead.
+ */
+function rejectHtmlAnswers(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const headers = (result.response as { headers?: Record<string, string> }).headers ?? {};
+      if (context.commandName !== 'GetObjectCommand' && /text\/html/i.test(headers['content-type'] ?? '')) {
+        throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
+      }
+      return result;
+    },
+    { step: 'deserialize', name: 'pipekitRejectHtml', priority: 'low' },
+  );
 }
 
 /**

@@ -75,6 +75,7 @@ export function describeError(err: unknown): string {
   if (!e) return 'unknown error';
   const code = networkCode(err);
   if (code) return NETWORK_CODES[code];
+  if (e.name === 'NotS3Error') return e.message ?? 'not an S3 endpoint';
   if (e.name === 'TimeoutError' || /timed? ?out/i.test(e.message ?? '')) return 'timed out';
   const status = httpStatus(err);
   let name = e.Code ?? e.name ?? 'Error';

@@ -5,6 +5,7 @@ import { ManifestError, isLegacyChunkKey, parseManifest, manifestKey, type Manif
 import { listPages } from './lister';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
+import { NotS3Error } from './client';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
 
 /** One piece of the output: a whole object, or a byte range of one. */
@@ -65,6 +66,8 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
   try {
     const out = await withRetry(async () => {
       const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal });
+      // We store manifests as JSON; an HTML page here is a web server, not S3.
+      if (/text\/html/i.test(r.ContentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
       return r.Body!.transformToString();
     }, retry);
     const manifest = parseManifest(out);
