@@ -89,11 +89,33 @@ export class ChunkSetSink extends ChunkedUploadSink {
         throw new S3OperationError('cannot write', `s3://${this.bucket}/${key}`, err);
       }
     }
+    await this.readBackCommit();
     this.manifest = manifest;
     try {
       await removeStaleGenerations(this.client, this.bucket, this.name, this.keep, this.abort.signal);
     } catch (err) {
       this.warnings.push(`committed, but could not remove old generations: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Read NAME/MANIFEST back after writing it. A 200 with no ETag passes the PUT check (RGW
+   * sends none on multipart), so an endpoint that is not S3 at all (a web server answering
+   * every request with an HTML page) took the whole upload and exit 0 was reported
+   * with nothing stored; one small GET per upload rules that out.
+   */
+  private async readBackCommit(): Promise<void> {
+    const url = `s3://${this.bucket}/${manifestKey(this.name)}`;
+    let back: Manifest | undefined;
+    try {
+      back = await currentGeneration(this.client, this.bucket, this.name, this.abort.signal);
+    } catch (err) {
+      if (err instanceof ManifestError) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${err.message}); is the endpoint an S3 server?`);
+      throw new S3OperationError('cannot read back', url, err);
+    }
+    // A newer generation there is another writer's commit, which may follow ours at once.
+    if (!back || back.generation < this.generation) {
+      throw new Error(`cannot write ${url}: read back, it ${back ? `names an older generation ${back.generation}` : 'is missing'}; is the endpoint an S3 server?`);
     }
   }
 
