@@ -6,7 +6,7 @@ TESTS ?= dist/test/*.test.js
 # once on two cores halves the suite's time.
 TEST_CONCURRENCY ?= 3
 
-.PHONY: all build test demo bench install uninstall clean deps
+.PHONY: all build test demo bench soak install uninstall clean deps
 
 all: build
 
@@ -33,6 +33,11 @@ demo: build
 bench: deps build
 	bash bench/install-deps.sh
 	$(NODE) dist/bench/run.js
+
+# Not part of `make test`: 50 round trips of 64-512 MiB through the fault proxy and 20
+# kill -9s, with counts (SOAK_RUNS, SOAK_MAX_MIB make it shorter).
+soak: deps build
+	$(NODE) dist/bench/soak.js
 
 install: build
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pipekit/dist $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
