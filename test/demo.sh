@@ -12,8 +12,8 @@ say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; bash -o pipefail -c "$*"; }
 
 if [ "${SERVER:-s3rver}" = rgw ]; then
-  say "starting Ceph RADOS Gateway on loopback (about 15 s)"
-  coproc SRV { node dist/test/helpers/rgw-main.js "$work/rgw" demo; }
+  say "starting Ceph RADOS Gateway on loopback (a few seconds)"
+  coproc SRV { node dist/test/helpers/rgw-main.js demo; }
 else
   say "starting s3rver on loopback"
   coproc SRV { node --openssl-legacy-provider dist/test/helpers/s3rver-main.js "$work/s3" demo; }

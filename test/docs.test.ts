@@ -145,11 +145,13 @@ describe('documentation examples run as written', () => {
     });
   }
 
-  it('README: make demo (its script, test/demo.sh, on a small directory)', async () => {
-    const r = await runCommand('bash', ['test/demo.sh'], { cwd: ROOT, env: { ...process.env, DEMO_DIR: 'lib' }, timeout: 120_000 });
-    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout.toString(), /identical: the round trip is byte-for-byte/);
-  });
+  for (const server of ['s3rver', 'rgw']) {
+    it(`README: SERVER=${server} make demo (its script, test/demo.sh, on a small directory)`, async () => {
+      const r = await runCommand('bash', ['test/demo.sh'], { cwd: ROOT, env: { ...process.env, DEMO_DIR: 'lib', SERVER: server }, timeout: 180_000 });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout.toString(), /identical: the round trip is byte-for-byte/);
+    });
+  }
 
   it('README: the library example stores and restores db.dump', async () => {
     const js = blocks.find((b) => b.lang === 'js');
