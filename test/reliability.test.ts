@@ -485,10 +485,13 @@ describe('reliability on s3rver', () => {
         // own descriptors, and one socket per request in flight (-j 4, plus a spare or two).
         const late = samples.filter((x) => x.faults >= 3);
         const max = Math.max(...samples.map((x) => x.fds));
-        const lastFew = late.slice(-5).map((x) => x.fds);
-        assert.ok(late.length > 0, 'sampled while faults were injected');
+        assert.ok(late.length >= 3, 'sampled while faults were injected');
         assert.ok(max <= 40, `fd count reached ${max}: ${JSON.stringify(samples.filter((_, i) => i % 10 === 0))}`);
-        assert.ok(Math.max(...lastFew) <= Math.min(...late.map((x) => x.fds)) + 12, `fd count grew with faults: ${JSON.stringify(late.map((x) => x.fds))}`);
+        // A leak per retry shows as a later peak above the earlier one (the count falls at exit).
+        const third = Math.ceil(late.length / 3);
+        const early = Math.max(...late.slice(0, third).map((x) => x.fds));
+        const lastPeak = Math.max(...late.slice(-third).map((x) => x.fds));
+        assert.ok(lastPeak <= early + 6, `fd count grew with faults: ${JSON.stringify(late.map((x) => x.fds))}`);
         t.diagnostic(`${proxy.totalInjected()} faults ${JSON.stringify(proxy.injected)}; fds: first ${samples[0]?.fds}, max ${max}, last ${samples.at(-1)?.fds}, ${samples.length} samples`);
         const out = await source(name);
         assert.equal(out.code, 0, out.stderr);
