@@ -294,7 +294,8 @@ async function main(): Promise<void> {
     console.log(`fds: soak process before ${f.fdsBefore}, after ${f.fdsAfter}; most open in any filter child ${f.maxFds}`);
     console.log(`kill soak: ${KILLS} runs, ${k.kills} killed (${k.finished} finished first), old generation ${k.old}, new ${k.new}, bad ${k.bad}`);
     bad = f.tally.bad + k.bad;
-    if (f.fdsAfter > f.fdsBefore + 4) {
+    // The soak process itself gains a few descriptors once (libuv, pipes); a leak per run would show as about RUNS more.
+    if (f.fdsAfter > f.fdsBefore + Math.max(8, RUNS / 2)) {
       console.log(`fds grew in the soak process: ${f.fdsBefore} → ${f.fdsAfter}`);
       bad++;
     }

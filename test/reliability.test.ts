@@ -323,6 +323,27 @@ describe('reliability on s3rver', () => {
       });
     }
 
+    it('the read-back of NAME/MANIFEST cut short is retried; failing for good, the error never discards the committed generation', async () => {
+      const name = fresh('readback');
+      const old = seededBytes(1000, 650);
+      assert.equal((await sink(name, old)).code, 0);
+      const penv = s3Env(s, proxy.endpoint);
+      // GETs of NAME/MANIFEST: the 1st is the pre-commit check, the 2nd the read-back.
+      const neu = seededBytes(CHUNK + 5, 651);
+      proxy.clear().add({ fault: 'truncate', method: 'GET', url: setManifest(name), nth: 2 });
+      const w = await sink(name, neu, SMALL, penv);
+      assert.equal(w.code, 0, w.stderr);
+      await assertRestores(name, neu, 'after a cut-short read-back');
+      const newer = seededBytes(CHUNK + 9, 652);
+      proxy.clear().add({ fault: 'rewrite', method: 'GET', url: setManifest(name), nth: 1, rewrite: (b) => b });
+      proxy.add({ fault: 'error500', method: 'GET', url: setManifest(name), times: 1000 });
+      const f = await sink(name, newer, SMALL, penv);
+      proxy.clear();
+      assert.equal(f.code, 1, f.stderr);
+      assert.equal(stderrLines(f).length, 1, f.stderr);
+      await assertRestores(name, newer, 'the committed generation, though the read-back failed');
+    });
+
     it('SIGTERM mid-upload: exit 143, one line, nothing committed; the next run cleans', async () => {
       const name = fresh('term');
       const old = seededBytes(1000, 600);

@@ -144,6 +144,11 @@ export class ChunkSetSink extends ChunkedUploadSink {
     // A fresh signal: the sink's own is aborted by now, and this is a last short effort.
     const signal = AbortSignal.timeout(5000);
     try {
+      // A failure after NAME/MANIFEST landed (its reply or the read-back lost) leaves this
+      // generation committed: deleting it then would leave a MANIFEST naming nothing
+      // (found by bench/soak.ts). If we cannot tell, keep it: orphans cost only space.
+      const current = await currentGeneration(this.client, this.bucket, this.name, signal);
+      if (current?.generation === this.generation) return;
       const keys: string[] = [];
       for await (const page of listPages({ client: this.client, bucket: this.bucket, prefix: `${this.name}/${this.generation}/`, signal })) {
         for (const e of page) if ('key' in e) keys.push(e.key);
@@ -163,11 +168,12 @@ export async function currentGeneration(
   signal?: AbortSignal,
 ): Promise<Manifest | undefined> {
   try {
-    const out = await withRetry(
-      () => client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal }),
-      { signal },
-    );
-    return parseManifest(await out.Body!.transformToString());
+    // The body is read inside the retry: a body cut short is as transient as a reset.
+    const text = await withRetry(async () => {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal });
+      return out.Body!.transformToString();
+    }, { signal });
+    return parseManifest(text);
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
     throw err;
