@@ -54,6 +54,10 @@ void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }
     clearInterval(timer);
   }
   meter.done(sink.bytes, `${sink.uploaded} chunks`);
-  if (sink instanceof ChunkSetSink) sink.warnings.forEach(warn);
+  if (sink instanceof ChunkSetSink) {
+    sink.warnings.forEach(warn);
+    // Stood aside for a newer upload of the same name: the warning said so, nothing was stored.
+    if (!sink.manifest) return;
+  }
   info(`stored ${humanSize(sink.bytes)}B in ${sink.uploaded} chunks at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`);
 });
