@@ -18,6 +18,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { FaultProxy, type Fault } from '../test/helpers/fault-proxy';
+import { mulberry32 } from '../test/helpers/data';
 import { listPages } from '../lib/s3/lister';
 
 const MiB = 2 ** 20;
@@ -28,18 +29,8 @@ const MIN_MIB = Math.min(64, MAX_MIB);
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
 const STACK = /\n\s+at /;
 
-/** mulberry32: the soak's own choices (sizes, rates, kill delays) repeat for a given SOAK_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(SEED);
+// The soak's own choices (sizes, rates, kill delays) repeat for a given SOAK_SEED.
+const random = mulberry32(SEED);
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
 function fdCount(pid: number | 'self'): number {

@@ -1,8 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +7,7 @@ import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
 import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
-import { manExamples, manPage } from './helpers/docs';
+import { BIN, manExamples, manPage } from './helpers/docs';
 import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
@@ -356,21 +353,15 @@ for (const server of SERVERS) {
     let client: S3Client;
     let bucket: string;
     let env: NodeJS.ProcessEnv;
-    let bin: string;
     before(async () => {
       s = await server.start();
       client = testClient(s);
       bucket = await freshBucket(client, 'ex');
-      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
-      for (const name of ['s3ls', 's3rm']) {
-        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
-      }
-      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+      env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
       await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
       await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
     });
     after(async () => {
-      rmSync(bin, { recursive: true, force: true });
       await s.stop();
     });
 

@@ -1,16 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
-import { manExamples, manPage } from './helpers/docs';
+import { BIN, manExamples, manPage } from './helpers/docs';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
 import { deleteObjects, resolveTargets } from '../lib/s3/remover';
 import { ChunkSetSink } from '../lib/s3/sink';
@@ -66,20 +63,13 @@ for (const server of SERVERS) {
     let s: S3TestServer;
     let client: S3Client;
     let env: NodeJS.ProcessEnv;
-    let bin: string;
 
     before(async () => {
       s = await server.start();
       client = testClient(s);
-      // The filters as commands on PATH, the way xargs finds them after `make install`.
-      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
-      for (const name of ['s3ls', 's3rm']) {
-        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
-      }
-      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+      env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
     });
     after(async () => {
-      rmSync(bin, { recursive: true, force: true });
       await s.stop();
     });
 
@@ -321,18 +311,12 @@ for (const server of SERVERS) {
     let s: S3TestServer;
     let client: S3Client;
     let env: NodeJS.ProcessEnv;
-    let bin: string;
     before(async () => {
       s = await server.start();
       client = testClient(s);
-      bin = mkdtempSync(join(tmpdir(), 'pipekit-bin-'));
-      for (const name of ['s3ls', 's3rm']) {
-        writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
-      }
-      env = s3Env(s, s.endpoint, { PATH: `${bin}:${process.env.PATH ?? ''}` });
+      env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
     });
     after(async () => {
-      rmSync(bin, { recursive: true, force: true });
       await s.stop();
     });
 

@@ -1,6 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { mulberry32 } from './data';
 
 /**
  * A real HTTP proxy in front of a real S3 server that injects faults: connection
@@ -43,17 +44,6 @@ interface ActiveRule extends FaultRule {
   hit: number;
 }
 
-/** A tiny deterministic PRNG, so a fault-rate run can be repeated exactly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultProxy {
   endpoint = '';
