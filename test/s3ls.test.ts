@@ -340,47 +340,35 @@ for (const server of SERVERS) {
       assert.equal(pages, 3);
       assert.equal(entries.length, MANY.length);
     });
-  });
-}
 
+    // The man page's examples, on the same server, in a bucket of their own.
+    describe('man page examples', () => {
+      let bucket: string;
+      let env: NodeJS.ProcessEnv;
+      before(async () => {
+        bucket = await freshBucket(client, 'ex');
+        env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
+        await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
+        await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
+      });
 
-
-
-
-for (const server of SERVERS) {
-  describe(`s3ls man page examples on ${server.kind}`, () => {
-    let s: S3TestServer;
-    let client: S3Client;
-    let bucket: string;
-    let env: NodeJS.ProcessEnv;
-    before(async () => {
-      s = await server.start();
-      client = testClient(s);
-      bucket = await freshBucket(client, 'ex');
-      env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
-      await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
-      await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
-    });
-    after(async () => {
-      await s.stop();
-    });
-
-    it('every example runs, with s3://b/ and s3://backup/ standing for a test bucket', async () => {
-      const examples = manExamples(manPage('s3ls')).flatMap((block) => block.split('\n'));
-      assert.equal(examples.length, 6);
-      const out: Record<string, string> = {};
-      for (const line of examples) {
-        const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`);
-        const r = await runCommand('bash', ['-c', cmd], { env, timeout: 60_000 });
-        assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
-        assert.equal(r.stderr, '', cmd);
-        out[line] = r.stdout.toString();
-      }
-      assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
-      assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  s3://${bucket}/big$`));
-      assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
-      const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
-      assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
+      it('every example runs, with s3://b/ and s3://backup/ standing for a test bucket', async () => {
+        const examples = manExamples(manPage('s3ls')).flatMap((block) => block.split('\n'));
+        assert.equal(examples.length, 6);
+        const out: Record<string, string> = {};
+        for (const line of examples) {
+          const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`);
+          const r = await runCommand('bash', ['-c', cmd], { env, timeout: 60_000 });
+          assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+          assert.equal(r.stderr, '', cmd);
+          out[line] = r.stdout.toString();
+        }
+        assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
+        assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  s3://${bucket}/big$`));
+        assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
+        const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
+        assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
+      });
     });
   });
 }

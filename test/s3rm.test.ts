@@ -299,27 +299,8 @@ for (const server of SERVERS) {
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await listBuckets(client), []);
     });
-  });
-}
 
-
-
-
-
-for (const server of SERVERS) {
-  describe(`s3rm man page examples on ${server.kind}`, () => {
-    let s: S3TestServer;
-    let client: S3Client;
-    let env: NodeJS.ProcessEnv;
-    before(async () => {
-      s = await server.start();
-      client = testClient(s);
-      env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
-    });
-    after(async () => {
-      await s.stop();
-    });
-
+    // The man page's examples, on the same server (fresh buckets of their own).
     it('every example runs, with s3://b/, s3://backup/ and s3://scratch standing for test buckets', async () => {
       const bucket = await freshBucket(client, 'ex');
       const scratch = await freshBucket(client, 'scratch');
