@@ -1,5 +1,5 @@
 import minimist from 'minimist';
-import { fstatSync, readFileSync } from 'node:fs';
+import { createReadStream, fstatSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -269,12 +269,17 @@ export class CopyError extends Error {
  * Copy a byte Readable to a Writable (stdout), honouring backpressure, and return the
  * bytes written. Unlike pipeline() it knows exactly how much reached the output when the
  * source fails: the count excludes what was still buffered between the two streams.
+ * `written` gets each chunk once the Writable is done with it.
  */
-export async function copyTo(source: AsyncIterable<Buffer>, out: NodeJS.WritableStream): Promise<number> {
+export async function copyTo(
+  source: AsyncIterable<Buffer>,
+  out: NodeJS.WritableStream,
+  written?: (chunk: Buffer) => void,
+): Promise<number> {
   let bytes = 0;
   try {
     for await (const chunk of source) {
-      const more = out.write(chunk);
+      const more = out.write(chunk, (err) => err || written?.(chunk));
       bytes += chunk.length;
       if (!more) await new Promise((resolve) => out.once('drain', resolve));
     }
@@ -294,17 +299,21 @@ export async function readList(input: NodeJS.ReadableStream, nul: boolean): Prom
 }
 
 /**
- * process.stdin, after checking it can be read: Node reads a directory on fd 0 as an
+ * Standard input, after checking it can be read: Node reads a directory on fd 0 as an
  * empty stream, which would make `s3sink < dir` replace a backup with nothing.
+ * A regular file is read 1 MiB at a time instead of process.stdin's 64 KiB: measured
+ * here, 1 GiB costs 0.9 s of CPU that way against 2.7 s (each read is a thread-pool
+ * round trip and a fresh Buffer). Pipes and terminals stay process.stdin.
  */
-export function readableStdin(): NodeJS.ReadStream {
-  let isDirectory = false;
+export function readableStdin(): NodeJS.ReadableStream {
+  let stat: Stats | undefined;
   try {
-    isDirectory = fstatSync(0).isDirectory();
+    stat = fstatSync(0);
   } catch {
     // A closed fd 0 reads as empty, as for cat.
   }
-  if (isDirectory) throw new FilterError('cannot read standard input: it is a directory');
+  if (stat?.isDirectory()) throw new FilterError('cannot read standard input: it is a directory');
+  if (stat?.isFile()) return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 2 ** 20 });
   return process.stdin;
 }
 
