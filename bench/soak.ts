@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
-import { FaultProxy, type Fault } from '../test/helpers/fault-proxy';
+import { FaultProxy, LIST_URL, type Fault } from '../test/helpers/fault-proxy';
 import { mulberry32 } from '../test/helpers/data';
 import { listPages } from '../lib/s3/lister';
 
@@ -142,7 +142,9 @@ async function generations(client: S3Client, bucket: string, name: string): Prom
   return gens.size;
 }
 
-const FAULTS: Fault[] = ['reset', 'error500', 'slowdown', 'stall', 'truncate'];
+const REQUEST_FAULTS: Fault[] = ['reset', 'error500', 'slowdown', 'stall', 'truncate', 'etag'];
+const LIST_FAULTS: Fault[] = ['shuffle', 'replay', 'reorder'];
+const FAULTS = [...REQUEST_FAULTS, ...LIST_FAULTS];
 
 async function faultSoak(s: S3TestServer, bucket: string) {
   const proxy = await FaultProxy.start(s.endpoint, SEED);
@@ -150,8 +152,10 @@ async function faultSoak(s: S3TestServer, bucket: string) {
   const denv = s3Env(s);
   const name = 'soak';
   const url = `s3://${bucket}/${name}`;
-  const tally = { runs: 0, ok: 0, clean: 0, bad: 0, committedDespiteError: 0 };
-  const injected: Record<string, number> = {};
+  const tally = { runs: 0, ok: 0, clean: 0, bad: 0, committedDespiteError: 0, cleanupRefused: 0 };
+  const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
+  // Faults in runs that were not bad: byte-identical, or a clean error with nothing lost.
+  const survived = { ...injected };
   let maxFds = 0;
   // The previous good generation: every failure must leave it restorable.
   let previous: string | undefined;
@@ -160,12 +164,21 @@ async function faultSoak(s: S3TestServer, bucket: string) {
     const size = between(MIN_MIB, MAX_MIB) * MiB + between(0, MiB - 1);
     const rates: Partial<Record<Fault, number>> = {};
     proxy.clear();
-    for (const fault of FAULTS) {
+    for (const fault of REQUEST_FAULTS) {
       const rate = Math.round(random() * 0.08 * 1000) / 1000;
       if (rate === 0) continue;
       rates[fault] = rate;
-      // truncate cuts response bodies: it matters for GETs; the rest hit every request.
-      proxy.add({ fault, method: fault === 'truncate' ? 'GET' : undefined, rate, times: fault === 'stall' ? 4 : undefined });
+      // Cut bodies matter for GETs, a wrong ETag is the answer to a PUT; the rest hit every request.
+      const method = fault === 'truncate' ? 'GET' : fault === 'etag' ? 'PUT' : undefined;
+      proxy.add({ fault, method, rate, times: fault === 'stall' ? 4 : undefined });
+    }
+    // The cleanup's listing, paged small so that it has pages to break. One listing fault
+    // per run at most: a broken listing leaves old generations to a run without one.
+    proxy.listPageSize = between(2, 12);
+    const listFault = LIST_FAULTS[between(0, LIST_FAULTS.length)];
+    if (listFault) {
+      rates[listFault] = Math.round((0.05 + random() * 0.25) * 1000) / 1000;
+      proxy.add({ fault: listFault, method: 'GET', url: LIST_URL, rate: rates[listFault] });
     }
     const before = { ...proxy.injected };
     const t0 = Date.now();
@@ -174,11 +187,13 @@ async function faultSoak(s: S3TestServer, bucket: string) {
     const sent = data.sha256();
     let verdict: 'ok' | 'clean' | 'bad';
     let detail: string;
+    // The lister refused a broken page chain: committed, old generations left to the next run.
+    const refused = /^s3sink: committed, but could not remove old generations: .*$/m.exec(up.stderr)?.[0];
     if (up.code === 0) {
       const down = await source(url, penv, ['--timeout', '1s']);
       if (down.code === 0 && down.sha256 === sent && down.bytes === size) {
         verdict = 'ok';
-        detail = 'byte-identical';
+        detail = refused ? `byte-identical; ${refused}` : 'byte-identical';
       } else if (cleanFailure(down, 's3source')) {
         // The read failed cleanly through the faults; what is stored must still be whole.
         const direct = await source(url, denv);
@@ -209,17 +224,23 @@ async function faultSoak(s: S3TestServer, bucket: string) {
     maxFds = Math.max(maxFds, up.maxFds);
     tally.runs++;
     tally[verdict]++;
+    if (refused) tally.cleanupRefused++;
     const faults = FAULTS.map((f) => proxy.injected[f] - before[f]);
-    faults.forEach((n, i) => (injected[FAULTS[i]] = (injected[FAULTS[i]] ?? 0) + n));
+    faults.forEach((n, i) => {
+      injected[FAULTS[i]] += n;
+      if (verdict !== 'bad') survived[FAULTS[i]] += n;
+    });
     const rateText = Object.entries(rates).map(([f, r]) => `${f}=${r}`).join(',') || 'none';
     console.log(
-      `run ${String(run).padStart(3)}  ${(size / MiB).toFixed(0).padStart(4)} MiB  rates ${rateText}  faults ${faults.reduce((a, b) => a + b, 0)}  ` +
+      `run ${String(run).padStart(3)}  ${(size / MiB).toFixed(0).padStart(4)} MiB  pages of ${proxy.listPageSize}  rates ${rateText}  faults ${faults.reduce((a, b) => a + b, 0)}  ` +
         `${((Date.now() - t0) / 1000).toFixed(1)}s  fds ≤${Math.max(up.maxFds, 0)}  ${verdict.toUpperCase()}: ${detail}`,
     );
   }
   await proxy.close();
   const fdsAfter = fdCount('self');
-  return { tally, injected, maxFds, fdsBefore, fdsAfter };
+  // Refused cleanups leave old generations: a later run without a listing fault removes them.
+  const generationsLeft = await generations(testClient(s), bucket, name);
+  return { tally, injected, survived, maxFds, fdsBefore, fdsAfter, generationsLeft };
 }
 
 async function killSoak(s: S3TestServer, client: S3Client, bucket: string) {
@@ -278,10 +299,11 @@ async function main(): Promise<void> {
     const bucket = await freshBucket(client, 'soak');
     const f = await faultSoak(s, bucket);
     const k = await killSoak(s, client, bucket);
-    const totalFaults = Object.values(f.injected).reduce((a, b) => a + b, 0);
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     console.log('');
     console.log(`fault soak: runs ${f.tally.runs}, ok ${f.tally.ok}, clean failures ${f.tally.clean} (of which ${f.tally.committedDespiteError} committed the new stream whole), bad ${f.tally.bad}`);
-    console.log(`faults injected: ${totalFaults} (${Object.entries(f.injected).map(([kind, n]) => `${kind} ${n}`).join(', ')})`);
+    console.log(`cleanup after the commit refused a broken listing (old generations left to the next run): ${f.tally.cleanupRefused} runs; generations stored at the end: ${f.generationsLeft}`);
+    console.log(`faults survived/injected: ${sum(f.survived)}/${sum(f.injected)} (${FAULTS.map((kind) => `${kind} ${f.survived[kind]}/${f.injected[kind]}`).join(', ')})`);
     console.log(`fds: soak process before ${f.fdsBefore}, after ${f.fdsAfter}; most open in any filter child ${f.maxFds}`);
     console.log(`kill soak: ${KILLS} runs, ${k.kills} killed (${k.finished} finished first), old generation ${k.old}, new ${k.new}, bad ${k.bad}`);
     bad = f.tally.bad + k.bad;

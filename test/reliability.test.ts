@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
-import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
+import { FaultProxy, LIST_URL, type FaultRule } from './helpers/fault-proxy';
 import { selfSignedCert, type TestCert } from './helpers/tls';
 import { deadNameserver } from './helpers/dns-server';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp-servers';
@@ -21,8 +21,9 @@ import { parseManifest } from '../lib/s3/layout';
 
 /**
  * The reliability and safety suite (issue 6): concurrent writers, kills at every stage of
- * an upload, secrets in output, TLS verification, a table of bad input across all eight
- * filters, and file descriptors under repeated faults. Runs on s3rver (quick to start);
+ * an upload, a wrong ETag, listing pages shuffled, served twice or out of order, secrets
+ * in output, TLS verification, a table of bad input across all eight filters, and file
+ * descriptors under repeated faults. Runs on s3rver (quick to start);
  * the per-filter test files run the same kinds of cases on Ceph RGW too. The big streams
  * and random kill points belong to `make soak` (bench/soak.ts).
  */
@@ -33,6 +34,7 @@ const SMALL = ['--chunk-size', '5M'];
 const CHUNK_URL = /\/\d{10}(\?|$)/;
 const GEN_MANIFEST_URL = /\/\d{8}T\d{9}Z-[0-9a-f]{8}\/MANIFEST(\?|$)/;
 const DELETE_URL = /[?&]delete(=|&|$)/;
+const setManifest = (name: string) => new RegExp(`/${name}/MANIFEST(\\?|$)`);
 const STACK = /\n\s+at /;
 
 async function waitFor(cond: () => boolean | Promise<boolean>, ms = 30_000, what = 'condition'): Promise<void> {
@@ -293,7 +295,6 @@ describe('reliability on s3rver', () => {
     });
     after(() => proxy.close());
 
-    const setManifest = (name: string) => new RegExp(`/${name}/MANIFEST(\\?|$)`);
     const points: { what: string; rule: (name: string) => FaultRule; survivor: 'old' | 'new'; landed?: boolean }[] = [
       { what: 'during chunk PUTs (the third one stalled)', rule: () => ({ fault: 'stall', method: 'PUT', url: CHUNK_URL, nth: 3 }), survivor: 'old' },
       { what: 'after the last chunk, the generation MANIFEST PUT stalled', rule: () => ({ fault: 'stall', method: 'PUT', url: GEN_MANIFEST_URL }), survivor: 'old' },
@@ -357,6 +358,127 @@ describe('reliability on s3rver', () => {
       assert.equal(r.stderr, 's3sink: interrupted\n');
       await assertRestores(name, old, 'after SIGTERM');
       await assertNextRunCleans(name, 601);
+    });
+  });
+
+  describe('a wrong ETag; listing pages shuffled, served twice, out of order', () => {
+    let proxy: FaultProxy;
+    let penv: NodeJS.ProcessEnv;
+    before(async () => {
+      proxy = await FaultProxy.start(s.endpoint, 13);
+      // Every listing in pages of 2: a set of a few keys spans several pages.
+      proxy.listPageSize = 2;
+      penv = s3Env(s, proxy.endpoint);
+    });
+    after(() => proxy.close());
+
+    it('a wrong ETag on a chunk, the generation MANIFEST and NAME/MANIFEST: each PUT sent again, the set restores whole', async () => {
+      const name = fresh('etag');
+      const data = seededBytes(2 * CHUNK + 33, 660);
+      proxy.clear()
+        .add({ fault: 'etag', method: 'PUT', url: CHUNK_URL, nth: 2 })
+        .add({ fault: 'etag', method: 'PUT', url: GEN_MANIFEST_URL })
+        .add({ fault: 'etag', method: 'PUT', url: setManifest(name) });
+      const before = { etag: proxy.injected.etag, puts: proxy.requests.PUT ?? 0 };
+      const w = await sink(name, data, SMALL, penv);
+      proxy.clear();
+      assert.equal(w.code, 0, w.stderr);
+      assert.equal(proxy.injected.etag - before.etag, 3);
+      // Three chunks and two manifests, and one more PUT for each ETag that did not match.
+      assert.equal((proxy.requests.PUT ?? 0) - before.puts, 3 + 2 + 3);
+      await assertRestores(name, data, 'after three wrong ETags');
+    });
+
+    it('a wrong ETag on every attempt: a chunk fails in one line, the old generation restores; NAME/MANIFEST fails in one line, committed whole', async () => {
+      const name = fresh('etagfail');
+      const old = seededBytes(1000, 661);
+      assert.equal((await sink(name, old)).code, 0);
+      proxy.clear().add({ fault: 'etag', method: 'PUT', url: CHUNK_URL, times: 1000 });
+      const chunk = await sink(name, seededBytes(CHUNK + 1, 662), SMALL, penv);
+      assert.equal(chunk.code, 1, chunk.stderr);
+      assert.match(chunk.stderr, /^s3sink: cannot write s3:\/\/\S+\/\d{10}: ChecksumMismatch\n$/);
+      await assertRestores(name, old, 'after wrong ETags on a chunk');
+      // NAME/MANIFEST lands at every attempt; only the answers are wrong.
+      const neu = seededBytes(CHUNK + 2, 663);
+      proxy.clear().add({ fault: 'etag', method: 'PUT', url: setManifest(name), times: 1000 });
+      const commit = await sink(name, neu, SMALL, penv);
+      proxy.clear();
+      assert.equal(commit.code, 1, commit.stderr);
+      assert.match(commit.stderr, new RegExp(`^s3sink: cannot write s3://\\S+/${name}/MANIFEST: ChecksumMismatch\n$`));
+      await assertRestores(name, neu, 'the generation NAME/MANIFEST names, though its ETag never matched');
+      await assertNextRunCleans(name, 664);
+    });
+
+    /**
+     * An old set, then a new upload whose cleanup lists through `rule`: six keys, three
+     * pages (old chunk and manifest | new chunks | new manifest and NAME/MANIFEST).
+     */
+    async function cleanupThrough(rule: FaultRule, seed: number) {
+      const name = fresh('pages');
+      const old = seededBytes(1000, seed);
+      assert.equal((await sink(name, old)).code, 0);
+      const stored = await keysUnder(client, bucket, `${name}/`);
+      const neu = seededBytes(CHUNK + 1, seed + 1);
+      proxy.clear().add(rule);
+      const w = await sink(name, neu, ['-q', ...SMALL], penv);
+      proxy.clear();
+      assert.equal(w.code, 0, w.stderr);
+      await assertRestores(name, neu, 'the committed generation');
+      return { name, w, stored };
+    }
+
+    it('entries shuffled within every page: the cleanup lists each key once and removes the old generation', async () => {
+      const before = proxy.injected.shuffle;
+      const { name, w } = await cleanupThrough({ fault: 'shuffle', method: 'GET', url: LIST_URL, times: 1000 }, 670);
+      assert.equal(w.stderr, '');
+      assert.equal(proxy.injected.shuffle - before, 3, 'three pages of two, each shuffled');
+      assert.equal((await generations(client, bucket, name)).size, 1);
+    });
+
+    for (const [what, rule, seed] of [
+      ['a page served twice (its keys and continuation token repeat), on every request after the first', { fault: 'replay', method: 'GET', url: LIST_URL, times: 1000 }, 680],
+      ['pages out of order (the second first)', { fault: 'reorder', method: 'GET', url: LIST_URL, nth: 1 }, 690],
+    ] as const) {
+      it(`${what}: one warning line, nothing deleted, the next run cleans`, async () => {
+        const fault = rule.fault;
+        const before = proxy.injected[fault];
+        const { name, w, stored } = await cleanupThrough(rule, seed);
+        assert.match(w.stderr, /^s3sink: committed, but could not remove old generations: server went back to "\S+" after "\S+"; listing would repeat keys\n$/);
+        // Replayed on every request, a lister that followed the chain would never stop.
+        assert.equal(proxy.injected[fault] - before, 1, `${fault} injected`);
+        const now = new Set(await keysUnder(client, bucket, `${name}/`));
+        assert.deepEqual(stored.filter((k) => !now.has(k)), [], 'keys deleted after a broken listing');
+        await assertNextRunCleans(name, seed + 2);
+      });
+    }
+
+    it('s3ls one level through the same faults: every entry once in order, or exit 1 in one line (never a page of prefixes left out)', async () => {
+      const keys = ['a/1', 'b', 'c/1', 'd/1', 'e', 'f/1', 'g/1'].map((k) => `lvl1/${k}`);
+      for (const k of keys) await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: 'x' }));
+      const want = ['a/', 'b', 'c/', 'd/', 'e', 'f/', 'g/'].map((k) => `s3://${bucket}/lvl1/${k}`);
+      const cases: [FaultRule | undefined, boolean][] = [
+        [undefined, true],
+        [{ fault: 'shuffle', method: 'GET', url: LIST_URL, times: 1000 }, true],
+        [{ fault: 'replay', method: 'GET', url: LIST_URL, nth: 2 }, false],
+        // The third page (e, f/) first, then the second (c/, d/): a page of prefixes only.
+        [{ fault: 'reorder', method: 'GET', url: LIST_URL, nth: 2 }, false],
+      ];
+      for (const [rule, whole] of cases) {
+        proxy.clear();
+        if (rule) proxy.add(rule);
+        const r = await runFilter('s3ls', [`s3://${bucket}/lvl1/`], { env: penv, timeout: 60_000 });
+        const out = r.stdout.toString().split('\n').filter((l) => l !== '');
+        const label = rule?.fault ?? 'no fault';
+        if (whole) {
+          assert.equal(r.code, 0, `${label}: ${r.stderr}`);
+          assert.deepEqual(out, want, label);
+        } else {
+          assert.equal(r.code, 1, `${label}: exit ${r.code}, ${JSON.stringify(out)}`);
+          assert.match(r.stderr, /^s3ls: cannot list s3:\/\/\S+: server went back to "\S+" after "\S+"; listing would repeat keys\n$/, label);
+          assert.deepEqual(out, want.filter((u) => out.includes(u)), `${label}: in order, each once`);
+        }
+      }
+      proxy.clear();
     });
   });
 

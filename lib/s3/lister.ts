@@ -43,6 +43,8 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
   const seen = new Set<string>();
   let token: string | undefined;
   let last: string | undefined;
+  /** The common prefixes after the last key of the page before. */
+  let resendable = new Set<string>();
   for (;;) {
     const page = await withRetry(
       () =>
@@ -67,8 +69,10 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
     if (!isSorted(entries)) entries.sort((a, b) => compareKeys(entryName(a), entryName(b)));
     if (last !== undefined) {
       // s3rver counts only keys toward MaxKeys and resumes after the last key, so the
-      // common prefixes at the end of one page come again at the start of the next.
-      const from = entries.findIndex((e) => !('prefix' in e && compareKeys(e.prefix, last!) <= 0));
+      // common prefixes after it come again at the start of the next page. Only those are
+      // skipped: dropping every prefix at or before `last` hid a server going back to a page
+      // of prefixes (pages out of order: s3ls left them out and exited 0).
+      const from = entries.findIndex((e) => !('prefix' in e && resendable.has(e.prefix)));
       entries = from < 0 ? [] : entries.slice(from);
       // A server that resends an earlier page under a fresh token would repeat keys
       // without repeating a token: key order catches that, and costs nothing.
@@ -79,6 +83,8 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
       }
     }
     if (entries.length) last = entryName(entries[entries.length - 1]);
+    resendable = new Set();
+    for (let i = entries.length - 1; i >= 0 && 'prefix' in entries[i]; i--) resendable.add(entryName(entries[i]));
     yield entries;
     if (!page.IsTruncated) return;
     const next = page.NextContinuationToken;

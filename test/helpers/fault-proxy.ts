@@ -1,4 +1,5 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { mulberry32 } from './data';
@@ -6,8 +7,9 @@ import { mulberry32 } from './data';
 /**
  * A real HTTP proxy in front of a real S3 server that injects faults: connection
  * resets, 500 InternalError, 503 SlowDown, stalls past the client's timeout, bodies cut
- * short, and rewritten response bodies (for listing faults). Requests it leaves alone
- * are forwarded byte for byte, Host header included, so signatures still verify.
+ * short, a wrong ETag on a stored object, rewritten response bodies, and listing pages
+ * shuffled, served twice or out of order. Requests it leaves alone are forwarded byte
+ * for byte, Host header included, so signatures still verify.
  * With `tls` it listens for https (a client must trust `tls.cert`), forwarding in plain
  * http, so a test gets an https endpoint in front of a server that has none.
  */
@@ -15,8 +17,19 @@ import { mulberry32 } from './data';
 /**
  * `stall` swallows the request (the upstream never sees it); `hold` forwards it, lets the
  * upstream complete it, and never answers: the client cannot tell whether it landed.
+ * `etag` forwards it (the upstream stores the body) and answers with another ETag, as a
+ * store that kept different bytes would. The listing faults act on pages the proxy
+ * serves itself (see `listPageSize`): `shuffle` sends a page's entries in random order,
+ * `replay` sends the page served before again, verbatim (its keys and its continuation
+ * token repeat), `reorder` sends the next page first and this one after it.
  */
-export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'truncate' | 'rewrite';
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'truncate' | 'rewrite' | 'etag' | ListFault;
+export type ListFault = 'shuffle' | 'replay' | 'reorder';
+
+/** ListObjectsV2 requests. */
+export const LIST_URL = /[?&]list-type=2(&|$)/;
+const ENTRY = /<(Contents|CommonPrefixes)>[\s\S]*?<\/\1>/g;
+const PAGE_CHAIN = /<(IsTruncated|NextContinuationToken|ContinuationToken|KeyCount)>[^<]*<\/\1>/g;
 
 export interface FaultProxyOptions {
   /** Serve https with this PEM key and certificate. */
@@ -44,13 +57,48 @@ interface ActiveRule extends FaultRule {
   hit: number;
 }
 
+/** One upstream ListObjectsV2 answer, cut into the pages the proxy serves. */
+interface Listing {
+  headers: IncomingHttpHeaders;
+  /** The upstream body without its entries and page-chain elements, split where a page's go. */
+  frame: [string, string];
+  pages: string[][];
+  /** The upstream's own chain, carried on by the last page. */
+  truncated: boolean;
+  token?: string;
+  /** The body of the page served last, for `replay`. */
+  lastBody?: string;
+}
+
+/** What a continuation token of the proxy's stands for: the page to serve, and the one after it. */
+interface PageRef {
+  listing: Listing;
+  page: number;
+  after: number;
+}
+
+// These change an answer only when it has something to change (an ETag, a page before or
+// after this one): counted where they do, so the counts are faults the client really saw.
+const COUNTED_WHEN_APPLIED = new Set<Fault>(['etag', 'shuffle', 'replay', 'reorder']);
+
 
 export class FaultProxy {
   endpoint = '';
   /** Faults injected so far, by kind. */
-  readonly injected: Record<Fault, number> = { reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, truncate: 0, rewrite: 0 };
+  readonly injected: Record<Fault, number> = {
+    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, truncate: 0, rewrite: 0, etag: 0, shuffle: 0, replay: 0, reorder: 0,
+  };
   /** Requests the upstream completed under a `hold` fault (their replies never sent). */
   held = 0;
+  /**
+   * Serve each ListObjectsV2 answer in pages of this many entries (a server may always
+   * send fewer keys than asked for). The first request of a listing goes upstream
+   * unchanged; the proxy serves the rest of that answer itself, under its own continuation
+   * tokens. Rewriting max-keys in the query instead would break the request's SigV4
+   * signature on a server that checks it (s3rver checks none, so it would prove nothing).
+   */
+  listPageSize?: number;
+  private readonly pageRefs = new Map<string, PageRef>();
   /**
    * At most this many faults for any one key (URL path), over all rules: with fault rates,
    * every request then succeeds within maxPerKey + 1 attempts, whatever the interleaving.
@@ -135,7 +183,7 @@ export class FaultProxy {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.requests[req.method ?? '?'] = (this.requests[req.method ?? '?'] ?? 0) + 1;
     const rule = this.pick(req);
-    if (rule) this.injected[rule.fault]++;
+    if (rule && !COUNTED_WHEN_APPLIED.has(rule.fault)) this.injected[rule.fault]++;
     switch (rule?.fault) {
       case 'reset':
         req.socket.destroy();
@@ -148,8 +196,14 @@ export class FaultProxy {
         // Read the request, answer nothing: the client's timeout must fire.
         req.resume();
         return;
-      default:
-        this.forward(req, res, rule);
+      default: {
+        const ref = this.pageRef(req);
+        if (!ref) return this.forward(req, res, rule);
+        req.resume();
+        // A page of ours has no upstream request to complete: held, it is just never sent.
+        if (rule?.fault === 'hold') this.held++;
+        else this.servePage(res, ref, rule);
+      }
     }
   }
 
@@ -173,10 +227,15 @@ export class FaultProxy {
         r.resume();
         return;
       }
+      const status = r.statusCode ?? 502;
+      if (this.listPageSize && status === 200 && req.method === 'GET' && LIST_URL.test(req.url ?? '')) {
+        collect(r, (body) => this.servePage(res, { listing: this.paginate(body, r.headers), page: 0, after: 1 }, rule));
+        return;
+      }
       if (rule?.fault === 'truncate') {
         // Bodies sent chunked (Ceph RGW's listings) have no length to halve: cut after 100 bytes.
         const declared = r.headers['content-length'] === undefined ? 200 : Number(r.headers['content-length']);
-        res.writeHead(r.statusCode ?? 502, r.headers);
+        res.writeHead(status, r.headers);
         let sent = 0;
         const limit = Math.floor(declared / 2);
         r.on('data', (c: Buffer) => {
@@ -192,19 +251,103 @@ export class FaultProxy {
         r.on('end', () => res.socket?.destroy());
         return;
       }
-      if (rule?.fault === 'rewrite' && rule.rewrite) {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => {
-          const body = Buffer.from(rule.rewrite!(Buffer.concat(chunks).toString('utf8')));
-          const { 'transfer-encoding': _chunked, ...headers } = r.headers;
-          res.writeHead(r.statusCode ?? 502, { ...headers, 'content-length': body.length });
-          res.end(body);
-        });
+      if (rule?.fault === 'rewrite') {
+        collect(r, (body) => this.send(res, status, r.headers, body, rule));
         return;
       }
-      res.writeHead(r.statusCode ?? 502, r.headers);
+      res.writeHead(status, rule?.fault === 'etag' ? this.wrongEtag(r.headers) : r.headers);
       r.pipe(res);
     });
   }
+
+  /** The upstream's headers with a different ETag (a valid MD5 in form, of other bytes). */
+  private wrongEtag(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+    if (!headers.etag) return headers;
+    this.injected.etag++;
+    return { ...headers, etag: `"${createHash('md5').update(headers.etag).digest('hex')}"` };
+  }
+
+  /** A body the proxy holds whole, sent with its `rewrite` or `truncate` fault applied. */
+  private send(res: ServerResponse, status: number, headers: IncomingHttpHeaders, text: string, rule: ActiveRule | undefined): void {
+    const body = Buffer.from(rule?.fault === 'rewrite' && rule.rewrite ? rule.rewrite(text) : text);
+    const { 'transfer-encoding': _chunked, 'content-length': _length, ...rest } = headers;
+    res.writeHead(status, { ...rest, 'content-length': body.length });
+    if (rule?.fault === 'truncate') res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+    else res.end(body);
+  }
+
+  private paginate(body: string, headers: IncomingHttpHeaders): Listing {
+    // Keys and common prefixes come as two lists: pages of one listing go in S3's order.
+    const entries = (body.match(ENTRY) ?? []).sort((a, b) => Buffer.compare(entryName(a), entryName(b)));
+    const pages: string[][] = [];
+    for (let i = 0; i < entries.length; i += this.listPageSize!) pages.push(entries.slice(i, i + this.listPageSize!));
+    const rest = body.replace(ENTRY, '').replace(PAGE_CHAIN, '');
+    const end = rest.lastIndexOf('</ListBucketResult>');
+    return {
+      headers,
+      frame: [rest.slice(0, end), rest.slice(end)],
+      pages: pages.length ? pages : [[]],
+      truncated: /<IsTruncated>true</.test(body),
+      token: /<NextContinuationToken>([^<]*)</.exec(body)?.[1],
+    };
+  }
+
+  /** The page a request's continuation token of ours stands for. */
+  private pageRef(req: IncomingMessage): PageRef | undefined {
+    if (!this.pageRefs.size || req.method !== 'GET') return undefined;
+    const token = new URL(req.url ?? '', 'http://proxy').searchParams.get('continuation-token');
+    return token === null ? undefined : this.pageRefs.get(token);
+  }
+
+  private servePage(res: ServerResponse, ref: PageRef, rule: ActiveRule | undefined): void {
+    const { listing, page, after } = ref;
+    if (rule?.fault === 'replay' && listing.lastBody !== undefined) {
+      this.injected.replay++;
+      return this.send(res, 200, listing.headers, listing.lastBody, rule);
+    }
+    // Normally this page, then the one after it; reordered, that one first, then this one.
+    let shown = page;
+    let next: Omit<PageRef, 'listing'> = { page: after, after: after + 1 };
+    if (rule?.fault === 'reorder' && after < listing.pages.length) {
+      this.injected.reorder++;
+      shown = after;
+      next = { page, after: after + 1 };
+    }
+    const entries = [...listing.pages[shown]];
+    if (rule?.fault === 'shuffle' && entries.length > 1) {
+      this.injected.shuffle++;
+      // Sattolo's shuffle: every entry moves, so a shuffled page is never in order by chance.
+      for (let i = entries.length - 1; i > 0; i--) {
+        const j = Math.floor(this.random() * i);
+        [entries[i], entries[j]] = [entries[j], entries[i]];
+      }
+    }
+    let token = listing.token;
+    const more = next.page < listing.pages.length;
+    if (more) {
+      token = `pipekit-page-${this.pageRefs.size + 1}`;
+      this.pageRefs.set(token, { listing, ...next });
+    }
+    const chain = `<KeyCount>${entries.length}</KeyCount><IsTruncated>${more || listing.truncated}</IsTruncated>${token ? `<NextContinuationToken>${token}</NextContinuationToken>` : ''}`;
+    listing.lastBody = `${listing.frame[0]}${chain}${entries.join('')}${listing.frame[1]}`;
+    this.send(res, 200, listing.headers, listing.lastBody, rule);
+  }
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The key or prefix of a listing entry, as S3 orders it: UTF-8 bytes. */
+function entryName(entry: string): Buffer {
+  const xml = /<(?:Key|Prefix)>([^<]*)</.exec(entry)?.[1] ?? '';
+  return Buffer.from(
+    xml.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (m, hex?: string, dec?: string, name?: string) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (XML_ENTITIES[name!] ?? m),
+    ),
+  );
+}
+
+function collect(r: IncomingMessage, done: (body: string) => void): void {
+  const chunks: Buffer[] = [];
+  r.on('data', (c: Buffer) => chunks.push(c));
+  r.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
 }
