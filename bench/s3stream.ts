@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { filterPath, runCommand, type RunResult } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
@@ -38,6 +39,28 @@ async function timed(label: string, bytes: number, run: () => Promise<RunResult>
   return mbps;
 }
 
+/**
+ * What s3sink's checks cost before any I/O: per chunk MD5 (Content-MD5, ETag) and
+ * SHA-256 (manifest, signed payload), plus the whole-stream SHA-256, timed on one core
+ * and spread ideally over all of them. A null-sink figure near this is CPU-bound.
+ */
+function hashCeiling(): { mbps: number; cores: number } {
+  const sample = randomBytes(64 * MiB);
+  const chunk = 8 * MiB;
+  const t0 = process.hrtime.bigint();
+  const whole = createHash('sha256');
+  for (let off = 0; off < sample.length; off += chunk) {
+    const piece = sample.subarray(off, off + chunk);
+    createHash('md5').update(piece).digest();
+    createHash('sha256').update(piece).digest();
+    whole.update(piece);
+  }
+  whole.digest();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cores = availableParallelism();
+  return { mbps: (sample.length / 1e6 / seconds) * cores, cores };
+}
+
 export async function benchS3Stream(): Promise<void> {
   const size = Number(process.env.BENCH_STREAM_MIB ?? 1024) * MiB;
   const dir = mkdtempSync(join(tmpdir(), 'pipekit-bench-'));
@@ -51,13 +74,15 @@ export async function benchS3Stream(): Promise<void> {
     const bucket = await freshBucket(testClient(server), 'bench');
     const env = s3Env(server);
     const sh = (cmd: string, e: NodeJS.ProcessEnv = env) => runCommand('bash', ['-o', 'pipefail', '-c', cmd], { env: e, timeout: 3_600_000 });
-    const node = `"${process.execPath}"`;
     process.stdout.write(`s3 stream: ${size / MiB} MiB against ${server.kind} at ${server.endpoint}\n`);
-    const up = await timed('s3sink (upload)', size, () => sh(`${node} "${filterPath('s3sink')}" -q s3://${bucket}/set < "${file}"`));
-    const down = await timed('s3source (download)', size, () => sh(`${node} "${filterPath('s3source')}" s3://${bucket}/set > /dev/null`));
+    const up = await timed('s3sink (upload)', size, () => sh(`"${filterPath('s3sink')}" -q s3://${bucket}/set < "${file}"`));
+    const down = await timed('s3source (download)', size, () => sh(`"${filterPath('s3source')}" s3://${bucket}/set > /dev/null`));
     const nul = await timed('s3sink into a null HTTP sink', size, () =>
-      sh(`${node} "${filterPath('s3sink')}" -q s3://null/set < "${file}"`, s3Env(server, sink.endpoint)),
+      sh(`"${filterPath('s3sink')}" -q s3://null/set < "${file}"`, s3Env(server, sink.endpoint)),
     );
+    const pipe = await timed('cat | cat (a pipe, for scale)', size, () => sh(`cat "${file}" | cat > /dev/null`));
+    const ceiling = hashCeiling();
+    process.stdout.write(`  ${`hashing alone, ${ceiling.cores} cores, no I/O`.padEnd(34)} ${ceiling.mbps.toFixed(0).padStart(5)} MB/s\n`);
     let awsUp: number | undefined;
     if (installed('aws')) {
       const a = `aws --endpoint-url ${server.endpoint} s3 cp`;
@@ -82,7 +107,7 @@ export async function benchS3Stream(): Promise<void> {
     }
     process.stdout.write(`  ratios: s3sink/aws upload ${awsUp ? (up / awsUp).toFixed(2) : 'n/a (aws not installed)'} (target >= 2), `);
     process.stdout.write(`s3source/rclone download ${rcloneDown ? (down / rcloneDown).toFixed(2) : 'n/a (rclone not installed)'} (target >= 1), `);
-    process.stdout.write(`null sink ${nul.toFixed(0)} MB/s (target >= 500)\n`);
+    process.stdout.write(`null sink ${nul.toFixed(0)} MB/s (target >= 500; ${(nul / ceiling.mbps).toFixed(2)} of the hashing ceiling, ${(nul / pipe).toFixed(2)} of a bare pipe)\n`);
   } finally {
     await sink.close();
     await server.stop();
