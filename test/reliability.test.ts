@@ -34,6 +34,8 @@ const SMALL = ['--chunk-size', '5M'];
 const CHUNK_URL = /\/\d{10}(\?|$)/;
 const GEN_MANIFEST_URL = /\/\d{8}T\d{9}Z-[0-9a-f]{8}\/MANIFEST(\?|$)/;
 const DELETE_URL = /[?&]delete(=|&|$)/;
+/** The cleanup's listing of every key of a set (no delimiter), not the one-level look for newer generations. */
+const CLEANUP_LIST_URL = /^(?!.*[?&]delimiter=).*[?&]list-type=2(&|$)/;
 const setManifest = (name: string) => new RegExp(`/${name}/MANIFEST(\\?|$)`);
 const STACK = /\n\s+at /;
 
@@ -288,6 +290,30 @@ describe('reliability on s3rver', () => {
     assert.equal((await generations(client, bucket, name)).size, 1, 'the older generation was discarded');
   });
 
+  it('an older upload whose commit lands after a newer one committed and cleaned up: NAME/MANIFEST ends on the newer', async () => {
+    const name = fresh('late');
+    const older = seededBytes(CHUNK + 5, 950);
+    const newer = seededBytes(CHUNK + 6, 951);
+    const proxy = await FaultProxy.start(s.endpoint);
+    try {
+      proxy.add({ fault: 'delay', method: 'PUT', url: setManifest(name) });
+      const late = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], s3Env(s, proxy.endpoint), older);
+      // The older upload has passed its check and sent its commit; the newer one now
+      // commits and removes the older generation as stale before that commit lands.
+      await waitFor(() => proxy.injected.delay > 0, 30_000, "the older upload's commit");
+      const wa = await sink(name, newer);
+      assert.equal(wa.code, 0, wa.stderr);
+      proxy.clear().releaseDelayed();
+      const wb = await late.exited;
+      assert.equal(wb.code, 0, wb.stderr);
+      assert.match(wb.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
+      await assertRestores(name, newer, 'the newer upload');
+      assert.equal((await generations(client, bucket, name)).size, 1, 'one generation left');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   describe('kill -9 at each stage of an upload', () => {
     let proxy: FaultProxy;
     before(async () => {
@@ -429,15 +455,15 @@ describe('reliability on s3rver', () => {
 
     it('entries shuffled within every page: the cleanup lists each key once and removes the old generation', async () => {
       const before = proxy.injected.shuffle;
-      const { name, w } = await cleanupThrough({ fault: 'shuffle', method: 'GET', url: LIST_URL, times: 1000 }, 670);
+      const { name, w } = await cleanupThrough({ fault: 'shuffle', method: 'GET', url: CLEANUP_LIST_URL, times: 1000 }, 670);
       assert.equal(w.stderr, '');
       assert.equal(proxy.injected.shuffle - before, 3, 'three pages of two, each shuffled');
       assert.equal((await generations(client, bucket, name)).size, 1);
     });
 
     for (const [what, rule, seed] of [
-      ['a page served twice (its keys and continuation token repeat), on every request after the first', { fault: 'replay', method: 'GET', url: LIST_URL, times: 1000 }, 680],
-      ['pages out of order (the second first)', { fault: 'reorder', method: 'GET', url: LIST_URL, nth: 1 }, 690],
+      ['a page served twice (its keys and continuation token repeat), on every request after the first', { fault: 'replay', method: 'GET', url: CLEANUP_LIST_URL, times: 1000 }, 680],
+      ['pages out of order (the second first)', { fault: 'reorder', method: 'GET', url: CLEANUP_LIST_URL, nth: 1 }, 690],
     ] as const) {
       it(`${what}: one warning line, nothing deleted, the next run cleans`, async () => {
         const fault = rule.fault;
@@ -451,6 +477,12 @@ describe('reliability on s3rver', () => {
         await assertNextRunCleans(name, seed + 2);
       });
     }
+
+    it('the look for a newer generation through a page served twice: one warning line, committed, the cleanup done', async () => {
+      const { name, w } = await cleanupThrough({ fault: 'replay', method: 'GET', url: /[?&]delimiter=/, times: 1000 }, 700);
+      assert.match(w.stderr, /^s3sink: committed, but could not look for a concurrent upload of the same name: server repeated a continuation token; listing would loop\n$/);
+      assert.equal((await generations(client, bucket, name)).size, 1);
+    });
 
     it('s3ls one level through the same faults: every entry once in order, or exit 1 in one line (never a page of prefixes left out)', async () => {
       const keys = ['a/1', 'b', 'c/1', 'd/1', 'e', 'f/1', 'g/1'].map((k) => `lvl1/${k}`);

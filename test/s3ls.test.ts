@@ -276,6 +276,14 @@ for (const server of SERVERS) {
         assert.equal(new Set(out).size, out.length);
       });
 
+      it('a key listed twice in one page: one clear line, exit 1, no key twice', async () => {
+        proxy.clear().add({ fault: 'rewrite', method: 'GET', url: LIST, nth: 2, rewrite: (b) => b.replace(/(<Contents>[\s\S]*?<\/Contents>)/, '$1$1') });
+        const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
+        assert.equal(r.code, 1);
+        assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server listed "many/k-00100" twice in one page`]);
+        assert.deepEqual(lines(r.stdout), MANY.slice(0, 100).map((k) => `s3://${bucket}/${k}`), 'the page before the fault, then nothing');
+      });
+
       it('transient faults on list requests are retried: every key once', async () => {
         proxy.clear().add({ fault: 'error500', method: 'GET', url: LIST, nth: 2 }).add({ fault: 'reset', method: 'GET', url: LIST, nth: 5 }).add({ fault: 'slowdown', method: 'GET', url: LIST, nth: 9 });
         const r = await ls(['-r', '--page-size', '250', `s3://${bucket}/many/`], penv);

@@ -54,6 +54,12 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A key that is not there (GET NoSuchKey, HEAD 404), as opposed to a missing bucket. */
+export function isNotFound(err: unknown): boolean {
+  const e = err as SdkErrorShape | undefined;
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || (httpStatus(err) === 404 && e?.name !== 'NoSuchBucket');
+}
+
 /** Whether another attempt may succeed: 5xx, SlowDown, timeouts, resets, bad bodies; never other 4xx. */
 export function isTransient(err: unknown): boolean {
   const e = err as SdkErrorShape | undefined;

@@ -67,6 +67,8 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
     // Objects and prefixes arrive as two sorted lists (and s3rver sorts neither by
     // bytes): the reader gets one listing in S3's order.
     if (!isSorted(entries)) entries.sort((a, b) => compareKeys(entryName(a), entryName(b)));
+    const twice = entries.findIndex((e, i) => i > 0 && entryName(entries[i - 1]) === entryName(e));
+    if (twice > 0) throw new ListingError(`server listed ${JSON.stringify(entryName(entries[twice]))} twice in one page`);
     if (last !== undefined) {
       // s3rver counts only keys toward MaxKeys and resumes after the last key, so the
       // common prefixes after it come again at the start of the next page. Only those are

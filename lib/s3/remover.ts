@@ -6,7 +6,7 @@ import { formatS3Url, parseS3Url } from './client';
 import { UsageError } from '../cli';
 import { listObjects, type ListEntry } from './lister';
 import { withRetry } from './retry';
-import { S3OperationError } from './errors';
+import { S3OperationError, isNotFound } from './errors';
 
 /** S3's limit on keys per DeleteObjects request. */
 export const DELETE_BATCH = 1000;
@@ -198,13 +198,12 @@ export function deleteObjects(opts: DeleteObjectsOptions): DeleteObjects {
   return new DeleteObjects(opts);
 }
 
-async function objectExists(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<boolean> {
+export async function objectExists(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }), { signal });
     return true;
   } catch (err) {
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) {
+    if (isNotFound(err)) {
       // HEAD has no body, so a missing bucket looks like a missing key; the listing that
       // follows names the real problem.
       return false;

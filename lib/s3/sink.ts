@@ -4,6 +4,7 @@ import {
   MANIFEST_FORMAT,
   chunkKey,
   generationManifestKey,
+  isGeneration,
   manifestKey,
   newGeneration,
   parseManifest,
@@ -13,10 +14,10 @@ import {
 } from './layout';
 import { listPages } from './lister';
 import { putObjectVerified } from './put';
-import { deleteKeys } from './remover';
+import { deleteKeys, objectExists } from './remover';
 import { withRetry } from './retry';
 import { ChunkedUploadSink, type UploadSinkOptions, type UploadedChunk } from './upload-sink';
-import { S3OperationError } from './errors';
+import { S3OperationError, isNotFound } from './errors';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
   /** The chunk set's name: a key prefix such as `backups/www`. */
@@ -72,24 +73,13 @@ export class ChunkSetSink extends ChunkedUploadSink {
       created: new Date().toISOString(),
     };
     const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-    const digest: UploadedChunk = {
-      index: -1,
-      size: body.length,
-      md5: createHash('md5').update(body).digest('hex'),
-      sha256: createHash('sha256').update(body).digest('hex'),
-    };
-    for (const key of [generationManifestKey(this.name, this.generation), manifestKey(this.name)]) {
-      if (key === manifestKey(this.name) && (await this.superseded())) return;
-      try {
-        await withRetry(
-          () => putObjectVerified(this.client, this.bucket, key, body, digest, this.abort.signal, 'application/json'),
-          { attempts: this.attempts, signal: this.abort.signal },
-        );
-      } catch (err) {
-        throw new S3OperationError('cannot write', `s3://${this.bucket}/${key}`, err);
-      }
+    await this.putManifest(generationManifestKey(this.name, this.generation), body);
+    if (await this.superseded()) return;
+    await this.putManifest(manifestKey(this.name), body);
+    if (!(await this.settle(body))) {
+      await this.discard();
+      return;
     }
-    await this.readBackCommit();
     this.manifest = manifest;
     try {
       await removeStaleGenerations(this.client, this.bucket, this.name, this.keep, this.abort.signal);
@@ -98,25 +88,78 @@ export class ChunkSetSink extends ChunkedUploadSink {
     }
   }
 
-  /**
-   * Read NAME/MANIFEST back after writing it. A 200 with no ETag passes the PUT check (RGW
-   * sends none on multipart), so an endpoint that is not S3 at all (a web server answering
-   * every request with an HTML page) took the whole upload and exit 0 was reported
-   * with nothing stored; one small GET per upload rules that out.
-   */
-  private async readBackCommit(): Promise<void> {
-    const url = `s3://${this.bucket}/${manifestKey(this.name)}`;
-    let back: Manifest | undefined;
+  private async putManifest(key: string, body: Buffer): Promise<void> {
+    const digest: UploadedChunk = {
+      index: -1,
+      size: body.length,
+      md5: createHash('md5').update(body).digest('hex'),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
     try {
-      back = await currentGeneration(this.client, this.bucket, this.name, this.abort.signal);
+      await withRetry(
+        () => putObjectVerified(this.client, this.bucket, key, body, digest, this.abort.signal, 'application/json'),
+        { attempts: this.attempts, signal: this.abort.signal },
+      );
     } catch (err) {
-      if (err instanceof ManifestError) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${err.message}); is the endpoint an S3 server?`);
-      throw new S3OperationError('cannot read back', url, err);
+      throw new S3OperationError('cannot write', `s3://${this.bucket}/${key}`, err);
     }
-    // A newer generation there is another writer's commit, which may follow ours at once.
-    if (!back || back.generation < this.generation) {
-      throw new Error(`cannot write ${url}: read back, it ${back ? `names an older generation ${back.generation}` : 'is missing'}; is the endpoint an S3 server?`);
+  }
+
+  /**
+   * After our PUT of NAME/MANIFEST, make it name the newest complete generation (one with
+   * its own GEN/MANIFEST), ours or a concurrent writer's, and tell whether that is ours.
+   * The check in superseded() and the PUT are two steps: an older writer's PUT can land
+   * after ours, or after a newer writer has committed and removed the older generation
+   * as stale, leaving NAME/MANIFEST naming deleted chunks (reproduced with a proxy
+   * holding one writer's PUT: both exited 0 and the set was unreadable). Every writer
+   * settles after its PUT and each round starts with a read, so the last writer to
+   * finish leaves the newest complete generation named.
+   *
+   * The read also rules out endpoints that are not S3: a 200 with no ETag passes the PUT
+   * check (RGW sends none on multipart), and a web server answering every request with
+   * an HTML page took whole uploads with exit 0 before this read existed.
+   */
+  private async settle(body: Buffer): Promise<boolean> {
+    const url = `s3://${this.bucket}/${manifestKey(this.name)}`;
+    let current: Manifest | undefined;
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      try {
+        current = await currentGeneration(this.client, this.bucket, this.name, this.abort.signal);
+      } catch (err) {
+        if (err instanceof ManifestError) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${err.message}); is the endpoint an S3 server?`);
+        throw new S3OperationError('cannot read back', url, err);
+      }
+      let newest: string;
+      try {
+        newest = await newestCompleteGeneration(this.client, this.bucket, this.name, this.generation, this.abort.signal);
+      } catch (err) {
+        if (current?.generation !== this.generation) throw new S3OperationError('cannot list', `s3://${this.bucket}/${this.name}/`, err);
+        this.warnings.push(`committed, but could not look for a concurrent upload of the same name: ${(err as Error).message}`);
+        return true;
+      }
+      if (current && current.generation >= newest) {
+        if (current.generation === this.generation) return true;
+        this.warnings.push(`not committed: a newer upload (generation ${current.generation}) was committed meanwhile`);
+        return false;
+      }
+      // Missing, or older than the newest complete generation: name that one again.
+      try {
+        await this.putManifest(manifestKey(this.name), newest === this.generation ? body : await this.generationManifest(newest));
+      } catch (err) {
+        if (!isNotFound(err)) throw err; // that generation was removed meanwhile: look again
+      }
     }
+    const named = current ? `names generation ${current.generation}` : 'is missing';
+    throw new Error(`cannot write ${url}: read back ${SETTLE_ROUNDS} times, it still ${named}; is the endpoint an S3 server?`);
+  }
+
+  private async generationManifest(generation: string): Promise<Buffer> {
+    const key = generationManifestKey(this.name, generation);
+    const out = await withRetry(
+      () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: this.abort.signal }),
+      { attempts: this.attempts, signal: this.abort.signal },
+    );
+    return Buffer.from(await out.Body!.transformToByteArray());
   }
 
   /**
@@ -160,6 +203,33 @@ export class ChunkSetSink extends ChunkedUploadSink {
   }
 }
 
+/** Rounds of settle() before a NAME/MANIFEST that will not hold our generation is an error. */
+const SETTLE_ROUNDS = 5;
+
+/**
+ * The newest generation of `name` that is complete (its GEN/MANIFEST exists), if newer
+ * than `since`; else `since`. One delimited listing, and a HEAD per newer generation.
+ */
+async function newestCompleteGeneration(
+  client: S3Client,
+  bucket: string,
+  name: string,
+  since: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const newer: string[] = [];
+  for await (const page of listPages({ client, bucket, prefix: `${name}/`, delimiter: '/', signal })) {
+    for (const e of page) {
+      const gen = 'prefix' in e ? e.prefix.slice(name.length + 1, -1) : '';
+      if (isGeneration(gen) && gen > since) newer.push(gen);
+    }
+  }
+  for (const gen of newer.sort().reverse()) {
+    if (await objectExists(client, bucket, generationManifestKey(name, gen), signal)) return gen;
+  }
+  return since;
+}
+
 /** The generation `NAME/MANIFEST` names now, or undefined when there is none. */
 export async function currentGeneration(
   client: S3Client,
@@ -175,7 +245,7 @@ export async function currentGeneration(
     }, { signal });
     return parseManifest(text);
   } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

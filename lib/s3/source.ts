@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ManifestError, isLegacyChunkKey, parseManifest, manifestKey, type Manifest } from './layout';
 import { listPages } from './lister';
 import { withRetry } from './retry';
-import { S3OperationError } from './errors';
+import { S3OperationError, isNotFound } from './errors';
 import { NotS3Error } from './client';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
 
@@ -48,11 +48,6 @@ export class ChunkVerificationError extends Error {
 
 class TruncatedBody extends Error {
   override readonly name = 'IncompleteBody';
-}
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
 }
 
 /**

@@ -17,13 +17,15 @@ import { mulberry32 } from './data';
 /**
  * `stall` swallows the request (the upstream never sees it); `hold` forwards it, lets the
  * upstream complete it, and never answers: the client cannot tell whether it landed.
+ * `delay` keeps the request from the upstream until `releaseDelayed()`, then forwards it:
+ * a request that lands late, after others sent later (a slow path, a congested link).
  * `etag` forwards it (the upstream stores the body) and answers with another ETag, as a
  * store that kept different bytes would. The listing faults act on pages the proxy
  * serves itself (see `listPageSize`): `shuffle` sends a page's entries in random order,
  * `replay` sends the page served before again, verbatim (its keys and its continuation
  * token repeat), `reorder` sends the next page first and this one after it.
  */
-export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'truncate' | 'rewrite' | 'etag' | ListFault;
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'delay' | 'truncate' | 'rewrite' | 'etag' | ListFault;
 export type ListFault = 'shuffle' | 'replay' | 'reorder';
 
 /** ListObjectsV2 requests. */
@@ -86,10 +88,11 @@ export class FaultProxy {
   endpoint = '';
   /** Faults injected so far, by kind. */
   readonly injected: Record<Fault, number> = {
-    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, truncate: 0, rewrite: 0, etag: 0, shuffle: 0, replay: 0, reorder: 0,
+    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, delay: 0, truncate: 0, rewrite: 0, etag: 0, shuffle: 0, replay: 0, reorder: 0,
   };
   /** Requests the upstream completed under a `hold` fault (their replies never sent). */
   held = 0;
+  private readonly delayed: (() => void)[] = [];
   /**
    * Serve each ListObjectsV2 answer in pages of this many entries (a server may always
    * send fewer keys than asked for). The first request of a listing goes upstream
@@ -145,6 +148,11 @@ export class FaultProxy {
     return this;
   }
 
+  /** Forward the requests a `delay` fault kept back. */
+  releaseDelayed(): void {
+    for (const forward of this.delayed.splice(0)) forward();
+  }
+
   totalInjected(): number {
     return Object.values(this.injected).reduce((a, b) => a + b, 0);
   }
@@ -195,6 +203,9 @@ export class FaultProxy {
       case 'stall':
         // Read the request, answer nothing: the client's timeout must fire.
         req.resume();
+        return;
+      case 'delay':
+        this.delayed.push(() => this.forward(req, res, undefined));
         return;
       default: {
         const ref = this.pageRef(req);
