@@ -11,7 +11,7 @@ import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from '
 import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
-import { manExamples, manPage } from './helpers/docs';
+import { BIN, manExamples, manPage } from './helpers/docs';
 import { listPages, type ListedObject } from '../lib/s3/lister';
 import { keyPathOf, keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
 
@@ -234,6 +234,36 @@ for (const server of SERVERS) {
       assert.deepEqual(skipped, ['tree/link symbolic link']);
       assert.deepEqual(failed, ['nope']);
     });
+
+    // The man page's examples, on the same server, in a bucket and directory of their own.
+    describe('man page examples', () => {
+      let exWork: string;
+      let exEnv: NodeJS.ProcessEnv;
+      before(() => {
+        exWork = mkdtempSync(join(tmpdir(), 'pipekit-s3put-ex-'));
+        mkdirSync(join(exWork, 'dir/sub'), { recursive: true });
+        writeFileSync(join(exWork, 'dir/one'), 'one');
+        writeFileSync(join(exWork, 'dir/sub/two words'), 'two');
+        exEnv = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
+      });
+      after(() => rmSync(exWork, { recursive: true, force: true }));
+
+      it('every example runs, with s3://b/ standing for a test bucket', async () => {
+        const bucket = await freshBucket(client, 'ex');
+        const examples = manExamples(manPage('s3put')).flatMap((block) => block.split('\n'));
+        assert.equal(examples.length, 3);
+        for (const line of examples) {
+          const cmd = line.replace(/s3:\/\/b\//g, `s3://${bucket}/`);
+          const r = await runCommand('bash', ['-c', `${cmd} 2>&1 >/dev/null | grep -v 'uploaded$' >&2; exit \${PIPESTATUS[0]}`], { env: exEnv, cwd: exWork, timeout: 60_000 });
+          assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+          assert.equal(r.stderr, '', cmd);
+        }
+        const keys = [...(await objectsUnder(client, bucket, '')).keys()].sort();
+        assert.equal(keys.length, 4);
+        assert.deepEqual(keys.slice(2), ['home/dir/one', 'home/dir/sub/two words']);
+        assert.match(keys[0], /^backup\/\d{8}-\d{6}\/dir\/one$/);
+      });
+    });
   });
 }
 
@@ -263,51 +293,3 @@ describe('s3put key naming (pure)', () => {
     }
   });
 });
-
-
-
-
-
-for (const server of SERVERS) {
-  describe(`s3put man page examples on ${server.kind}`, () => {
-    let s: S3TestServer;
-    let client: S3Client;
-    let work: string;
-    let env: NodeJS.ProcessEnv;
-    before(async () => {
-      s = await server.start();
-      client = testClient(s);
-      work = mkdtempSync(join(tmpdir(), 'pipekit-s3put-ex-'));
-      mkdirSync(join(work, 'bin'));
-      for (const name of ['s3ls', 's3put']) {
-        writeFileSync(join(work, 'bin', name), `#!/bin/sh\nexec "${process.execPath}" "${filterPath(name)}" "$@"\n`, { mode: 0o755 });
-      }
-      mkdirSync(join(work, 'dir/sub'), { recursive: true });
-      writeFileSync(join(work, 'dir/one'), 'one');
-      writeFileSync(join(work, 'dir/sub/two words'), 'two');
-      env = s3Env(s, s.endpoint, { PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}` });
-    });
-    after(async () => {
-      rmSync(work, { recursive: true, force: true });
-      await s.stop();
-    });
-
-    it('every example runs, with s3://b/ standing for a test bucket', async () => {
-      const bucket = await freshBucket(client, 'ex');
-      const examples = manExamples(manPage('s3put')).flatMap((block) => block.split('\n'));
-      assert.equal(examples.length, 3);
-      const out: string[] = [];
-      for (const line of examples) {
-        const cmd = line.replace(/s3:\/\/b\//g, `s3://${bucket}/`);
-        const r = await runCommand('bash', ['-c', `${cmd} 2>&1 >/dev/null | grep -v 'uploaded$' >&2; exit \${PIPESTATUS[0]}`], { env, cwd: work, timeout: 60_000 });
-        assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
-        assert.equal(r.stderr, '', cmd);
-        out.push(r.stdout.toString());
-      }
-      const keys = [...(await objectsUnder(client, bucket, '')).keys()].sort();
-      assert.equal(keys.length, 4);
-      assert.deepEqual(keys.slice(2), ['home/dir/one', 'home/dir/sub/two words']);
-      assert.match(keys[0], /^backup\/\d{8}-\d{6}\/dir\/one$/);
-    });
-  });
-}
