@@ -20,6 +20,16 @@ async function mountpoint(name: string): Promise<string> {
 
 after(cleanup);
 
+/** A node script in a child that mounts `dir` itself (the test process never touches a mount), its output gathered as it comes. */
+function spawnMountScript(script: string, dir: string, cwd?: string) {
+  const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (output.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output.stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, output, exited };
+}
+
 describe('randfs mounted: determinism', () => {
   const shape = ['--fanout', '3', '--files', '2', '--max-depth', '3', '--file-size', '0-20K'];
   let a: RandfsProcess;
@@ -256,15 +266,10 @@ describe('randfs as a library', () => {
         (err) => { console.error(err.message); process.exitCode = 1; },
       );`;
     // The FUSE process (this child) never touches its own mount; the test only spawns readers.
-    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, exited } = spawnMountScript(script, dir);
     try {
-      await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 15_000, 'createRandfs to mount');
-      assert.equal(stdout, 'ready\n', stderr);
+      await waitFor(() => output.stdout.includes('ready') || child.exitCode !== null, 15_000, 'createRandfs to mount');
+      assert.equal(output.stdout, 'ready\n', output.stderr);
       const find = 'find . -printf "%p %i %s %T@\\n"';
       assert.equal(out(await sh(find, dir)), out(await sh(find, viaFilter.mountpoint)));
       child.kill('SIGTERM');
@@ -272,7 +277,7 @@ describe('randfs as a library', () => {
       const code = await exited;
       clearTimeout(timer);
       assert.equal(code, 0, 'exits on its own once unmounted (no handle left open)');
-      assert.equal(stdout, 'ready\nunmounted\n');
+      assert.equal(output.stdout, 'ready\nunmounted\n');
       assert.equal(await isMounted(dir), false);
     } finally {
       child.kill('SIGKILL');
@@ -302,15 +307,10 @@ describe('safe wrapper under a real mount', () => {
       const fuse = new Fuse(process.argv[1], ops, { autoUnmount: true, force: true, timeout: false });
       fuse.mount((err) => { if (err) throw err; console.log('ready'); });
       process.on('SIGTERM', () => fuse.unmount(() => process.exit(0)));`;
-    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(__dirname, '..', '..') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, exited } = spawnMountScript(script, dir, join(__dirname, '..', '..'));
     try {
-      await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 15_000, 'the mount');
-      assert.match(stdout, /ready/, stderr);
+      await waitFor(() => output.stdout.includes('ready') || child.exitCode !== null, 15_000, 'the mount');
+      assert.match(output.stdout, /ready/, output.stderr);
       const t0 = Date.now();
       const hang = await runCommand('stat', [join(dir, 'hang')], { timeout: 20_000 });
       const waited = Date.now() - t0;
@@ -319,7 +319,7 @@ describe('safe wrapper under a real mount', () => {
       const thrown = await runCommand('stat', [join(dir, 'throw')]);
       assert.match(thrown.stderr, /Input\/output error/);
       assert.ok(await serves(dir));
-      const records = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const records = output.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(records.map((r) => [r.op, r.kind, (r.args as string[])[0]]), [['getattr', 'timeout', '/hang'], ['getattr', 'throw', '/throw']]);
       assert.match(String(records[1].stack), /Error: boom in getattr\n\s+at /);
       child.kill('SIGTERM');
