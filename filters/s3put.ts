@@ -56,7 +56,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     onUploaded: (key) => process.stdout.write(`s3://${dest.bucket}/${key}${end}`),
     onSkipped: (path, kind) => warn(`skipping ${kind} ${path}`),
     onFailure: (_path, err) => warn(err.message),
-  })
+  });
   info(`${totals.uploaded} files, ${humanSize(totals.bytes)}B uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
   return totals.failed ? 1 : 0;
 });

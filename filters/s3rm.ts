@@ -54,6 +54,6 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     onBucketRemoved: print && ((bucket) => print(`s3://${bucket}/`)),
     onFailure: (f) => warn(`cannot delete s3://${f.bucket}/${f.key}: ${f.code}${f.message ? ` (${f.message})` : ''}`),
     onError: (err) => warn((err as Error).message),
-  })
+  });
   return failed ? 1 : 0;
 });

@@ -153,13 +153,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
     throw new Error(`cannot write ${url}: read back ${SETTLE_ROUNDS} times, it still ${named}; is the endpoint an S3 server?`);
   }
 
-  private async generationManifest(generation: string): Promise<Buffer> {
-    const key = generationManifestKey(this.name, generation);
-    const out = await withRetry(
-      () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: this.abort.signal }),
-      { attempts: this.attempts, signal: this.abort.signal },
-    );
-    return Buffer.from(await out.Body!.transformToByteArray());
+  private generationManifest(generation: string): Promise<Buffer> {
+    return readObject(this.client, this.bucket, generationManifestKey(this.name, generation), this.abort.signal, this.attempts);
   }
 
   /**
@@ -230,6 +225,14 @@ async function newestCompleteGeneration(
   return since;
 }
 
+/** A small object, whole. The body is read inside the retry: a body cut short is as transient as a reset. */
+async function readObject(client: S3Client, bucket: string, key: string, signal?: AbortSignal, attempts?: number): Promise<Buffer> {
+  return withRetry(async () => {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return Buffer.from(await out.Body!.transformToByteArray());
+  }, { signal, attempts });
+}
+
 /** The generation `NAME/MANIFEST` names now, or undefined when there is none. */
 export async function currentGeneration(
   client: S3Client,
@@ -238,12 +241,7 @@ export async function currentGeneration(
   signal?: AbortSignal,
 ): Promise<Manifest | undefined> {
   try {
-    // The body is read inside the retry: a body cut short is as transient as a reset.
-    const text = await withRetry(async () => {
-      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal });
-      return out.Body!.transformToString();
-    }, { signal });
-    return parseManifest(text);
+    return parseManifest((await readObject(client, bucket, manifestKey(name), signal)).toString());
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

@@ -209,8 +209,8 @@ export class ChunkSetSource extends Readable {
   }
 
   /**
-   * One GET into a Buffer of the expected size, hashed as the pieces arrive (so each
-   * piece dies young): a body cut short is retried, a wrong size or SHA-256 is not.
+   * One GET into a Buffer of the expected size, each piece copied and hashed as it
+   * arrives (so it dies young): a body cut short is retried, a wrong size or SHA-256 is not.
    */
   private async getOnce(part: SourcePart): Promise<Buffer> {
     const { client, bucket } = this.opts;
