@@ -4,8 +4,9 @@ import { COMMON_OPTIONS, HELP, UsageError, runFilter, type FilterSpec } from '..
 import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
 import { parseS3Url } from '../lib/s3/client';
 import { S3OperationError } from '../lib/s3/errors';
-import { formatBucket, formatEntry, listBuckets, listObjects, type ListEntry } from '../lib/s3/lister';
-import { formatChunkSet, listChunkSets } from '../lib/s3/sets';
+import { listBuckets, listObjects, type ListEntry } from '../lib/s3/lister';
+import { formatBucket, formatChunkSet, formatEntry } from '../lib/s3/format';
+import { listChunkSets } from '../lib/s3/sets';
 
 const spec: FilterSpec = {
   name: 's3ls',

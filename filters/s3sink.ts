@@ -6,13 +6,13 @@
 // (measured: 1 GiB through s3sink 6.7 → 5.0 s of CPU, s3source 4.7 → 3.3 s); the heap
 // is a few MiB, so the full collections that remain take milliseconds.
 import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, PROGRESS, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
 import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { describeError } from '../lib/s3/errors';
-import { Progress } from '../lib/progress';
+
 import { formatS3Url } from '../lib/s3/client';
 import { humanRate, humanSize, parseSize } from '../lib/units';
 

@@ -5,11 +5,11 @@
 // Buffers passing through, a quarter to a third of the CPU of s3sink and s3source
 // (measured: 1 GiB through s3sink 6.7 → 5.0 s of CPU, s3source 4.7 → 3.3 s); the heap
 // is a few MiB, so the full collections that remain take milliseconds.
-import { COMMON_OPTIONS, PROGRESS, UsageError, copyTo, runFilter, type CopyError, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, copyTo, runFilter, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource } from '../lib/s3/source';
 import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
 import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
-import { Progress } from '../lib/progress';
+
 import { parseSize } from '../lib/units';
 
 const spec: FilterSpec = {

@@ -34,3 +34,8 @@ export function humanRate(bytes: number, ms: number): string {
   const rate = ms > 0 ? (bytes / ms) * 1000 : 0;
   return `${(rate / 1e6).toFixed(1)} MB/s`;
 }
+
+/** Milliseconds as a duration flag would spell them: `30s`, `1500ms`. */
+export function humanDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -2,8 +2,6 @@ import { ListBucketsCommand, ListObjectsV2Command, type S3Client, type _Object }
 import { Readable } from 'node:stream';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
-import { formatS3Url } from './client';
-import { humanSize } from '../units';
 
 export interface ListedObject {
   key: string;
@@ -180,44 +178,4 @@ export function listObjects(opts: ListObjectsOptions): Readable {
 export async function listBuckets(client: S3Client, signal?: AbortSignal): Promise<{ name: string; created?: Date }[]> {
   const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal });
   return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
-}
-
-/** How s3ls prints: URL only; `-l` size, time and URL (`-h` human sizes); or JSON lines. */
-export interface FormatOptions {
-  long?: boolean;
-  human?: boolean;
-  json?: boolean;
-}
-
-/** `2026-11-25T16:30:12Z`: ISO 8601 in UTC, to the second (what S3 keeps). */
-export function isoSecond(d: Date | undefined): string {
-  return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
-}
-
-export const LONG_TIME_WIDTH = 20;
-
-/**
- * One listing line. Keys print as `s3://bucket/key` so the output is itself a list of
- * arguments for s3rm, s3source or another s3ls; with `-l` the URL is the last column,
- * after the size and the modification time, so a key with blanks stays whole.
- */
-export function formatEntry(bucket: string, e: ListEntry, o: FormatOptions = {}): string {
-  const url = formatS3Url({ bucket, key: entryName(e) });
-  if (o.json) {
-    return 'prefix' in e
-      ? JSON.stringify({ url, bucket, prefix: e.prefix })
-      : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag });
-  }
-  if (!o.long) return url;
-  const width = o.human ? 6 : 12;
-  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${url}`;
-  const size = o.human ? humanSize(e.size) : String(e.size);
-  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${url}`;
-}
-
-/** One line for a bucket: `s3://name/`; `-l` creation time first; or JSON. */
-export function formatBucket(b: { name: string; created?: Date }, o: FormatOptions = {}): string {
-  const url = formatS3Url({ bucket: b.name, key: '' });
-  if (o.json) return JSON.stringify({ url, bucket: b.name, created: b.created?.toISOString() });
-  return o.long ? `${isoSecond(b.created).padEnd(LONG_TIME_WIDTH)}  ${url}` : url;
 }

@@ -3,9 +3,6 @@ import { isGeneration, parseManifest } from './layout';
 import { listObjects, type ListEntry } from './lister';
 import { withRetry } from './retry';
 import { describeError } from './errors';
-import { formatS3Url } from './client';
-import { humanSize } from '../units';
-import { LONG_TIME_WIDTH, type FormatOptions } from './lister';
 
 /** One chunk set found under a prefix, as its current MANIFEST describes it. */
 export interface ListedChunkSet {
@@ -73,15 +70,4 @@ async function readSet(opts: ListChunkSetsOptions, name: string, key: string): P
     // Never reject: this promise may wait in the queue, and the listing reports an abort.
     return { name, error: opts.signal?.aborted ? 'interrupted' : describeError(err) };
   }
-}
-
-
-/** One output line for a set: its URL; `-l`: size, created, generation, URL; or JSON. */
-export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptions = {}): string {
-  const url = formatS3Url({ bucket, key: s.name });
-  if (o.json) return JSON.stringify({ url, bucket, name: s.name, generation: s.generation, size: s.size, created: s.created, chunks: s.chunks, error: s.error });
-  if (!o.long) return url;
-  const size = s.size === undefined ? '?' : o.human ? humanSize(s.size) : String(s.size);
-  const created = (s.created ?? '?').replace(/\.\d+Z$/, 'Z');
-  return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${url}`;
 }

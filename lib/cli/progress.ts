@@ -1,4 +1,4 @@
-import { humanRate, humanSize } from './units';
+import { humanRate, humanSize } from '../units';
 
 /**
  * Progress on stderr: redrawn in place on a terminal, one line a second otherwise

@@ -1,0 +1,73 @@
+import { humanSize, parseDuration, parseSize } from '../units';
+import { UsageError, type Flags, type OptionSpec } from './args';
+
+/**
+ * The flag vocabulary every filter shares: the options that mean the same everywhere,
+ * declared once, and one parser per kind of value (whole number, size, duration) with
+ * one message style: `invalid --NAME 'VALUE' (what is expected)`.
+ */
+
+export const HELP: OptionSpec = { name: 'help', short: 'h', help: 'print this help and exit' };
+export const VERSION: OptionSpec = { name: 'version', help: 'print the version and exit' };
+export const QUIET: OptionSpec = { name: 'quiet', short: 'q', help: 'print no informational lines, only errors' };
+export const PROGRESS: OptionSpec = {
+  name: 'progress',
+  help: 'print progress on stderr even when it is not a terminal',
+};
+export const DEBUG: OptionSpec = { name: 'debug', help: 'print error details (stack, server response) on stderr' };
+export const NUL: OptionSpec = { name: 'null', short: '0', help: 'NUL-separated lists, not lines (for find -print0, xargs -0)' };
+
+/** Options every filter has, in help order after its own. */
+export const COMMON_OPTIONS = [QUIET, DEBUG, HELP, VERSION];
+
+/** `-j, --jobs N`: what runs at once, and its default. */
+export function jobsOption(what: string, fallback: number): OptionSpec {
+  return { name: 'jobs', short: 'j', arg: 'N', help: `${what} at once (default ${fallback})` };
+}
+
+function invalid(name: string, value: unknown, expected: string): UsageError {
+  return new UsageError(`invalid --${name} '${String(value)}' (${expected})`);
+}
+
+function range(min: number, max: number | undefined, show: (n: number) => string): string {
+  if (max === undefined) return `of at least ${show(min)}`;
+  return `from ${show(min)} to ${show(max)}`;
+}
+
+export interface Bounds {
+  min?: number;
+  max?: number;
+}
+
+/** A whole-number flag (`--jobs 4`), default `min` 1. */
+export function intFlag(flags: Flags, name: string, fallback: number, bounds?: Bounds): number;
+export function intFlag(flags: Flags, name: string, fallback: undefined, bounds?: Bounds): number | undefined;
+export function intFlag(flags: Flags, name: string, fallback: number | undefined, { min = 1, max }: Bounds = {}): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, `a whole number ${range(min, max, String)}`);
+  return n;
+}
+
+/** A size flag (`8M`, `512K`, `5G`, binary multiples), default `min` 1 byte. */
+export function sizeFlag(flags: Flags, name: string, fallback: number, bounds?: Bounds): number;
+export function sizeFlag(flags: Flags, name: string, fallback: undefined, bounds?: Bounds): number | undefined;
+export function sizeFlag(flags: Flags, name: string, fallback: number | undefined, { min = 1, max }: Bounds = {}): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const n = parseSize(String(v));
+  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, `a size ${range(min, max, humanSize)}, such as 8M`);
+  return n;
+}
+
+/** A duration flag (`30s`, `500ms`, `2m`) in milliseconds, more than zero. */
+export function durationFlag(flags: Flags, name: string, fallback: number): number;
+export function durationFlag(flags: Flags, name: string, fallback: undefined): number | undefined;
+export function durationFlag(flags: Flags, name: string, fallback: number | undefined): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const ms = parseDuration(String(v));
+  if (!(ms > 0)) throw invalid(name, v, 'a duration such as 30s, 500ms or 2m');
+  return ms;
+}

@@ -1,0 +1,59 @@
+import { humanSize } from '../units';
+import { formatS3Url } from './client';
+import { entryName, type ListEntry } from './lister';
+import type { ListedChunkSet } from './sets';
+
+/**
+ * How s3ls prints, as pure functions: one line per bucket, key, prefix or chunk set.
+ * Keys print as `s3://bucket/key` so the output is itself a list of arguments for s3rm,
+ * s3source or another s3ls.
+ */
+
+/** URL only; `-l`; `-l` size, time and URL (`-h` human sizes); or JSON lines. */
+export interface FormatOptions {
+  long?: boolean;
+  human?: boolean;
+  json?: boolean;
+}
+
+/** `2026-11-25T16:30:12Z`: ISO 8601 in UTC, to the second (what S3 keeps). */
+export function isoSecond(d: Date | undefined): string {
+  return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+const LONG_TIME_WIDTH = 20;
+
+/**
+ * One listing line: the URL; with `-l` the size, the modification time and the URL last,
+ * so a key with blanks stays whole.
+ */
+export function formatEntry(bucket: string, e: ListEntry, o: FormatOptions = {}): string {
+  const url = formatS3Url({ bucket, key: entryName(e) });
+  if (o.json) {
+    return 'prefix' in e
+      ? JSON.stringify({ url, bucket, prefix: e.prefix })
+      : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag });
+  }
+  if (!o.long) return url;
+  const width = o.human ? 6 : 12;
+  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${url}`;
+  const size = o.human ? humanSize(e.size) : String(e.size);
+  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${url}`;
+}
+
+/** One line for a bucket: `s3://name/`; `-l` creation time first; or JSON. */
+export function formatBucket(b: { name: string; created?: Date }, o: FormatOptions = {}): string {
+  const url = formatS3Url({ bucket: b.name, key: '' });
+  if (o.json) return JSON.stringify({ url, bucket: b.name, created: b.created?.toISOString() });
+  return o.long ? `${isoSecond(b.created).padEnd(LONG_TIME_WIDTH)}  ${url}` : url;
+}
+
+/** One output line for a set: its URL; `-l`: size, created, generation, URL; or JSON. */
+export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptions = {}): string {
+  const url = formatS3Url({ bucket, key: s.name });
+  if (o.json) return JSON.stringify({ url, bucket, name: s.name, generation: s.generation, size: s.size, created: s.created, chunks: s.chunks, error: s.error });
+  if (!o.long) return url;
+  const size = s.size === undefined ? '?' : o.human ? humanSize(s.size) : String(s.size);
+  const created = (s.created ?? '?').replace(/\.\d+Z$/, 'Z');
+  return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${url}`;
+}
