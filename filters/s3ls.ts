@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
-import { COMMON_OPTIONS, HELP, UsageError, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
-import { parseS3Url } from '../lib/s3/client';
-import { S3OperationError } from '../lib/s3/errors';
-import { listBuckets, listObjects, type ListEntry } from '../lib/s3/lister';
+import { COMMON_OPTIONS, HELP, NUL, UsageError, intFlag, runFilter, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { listBuckets, listObjects } from '../lib/s3/lister';
 import { formatBucket, formatChunkSet, formatEntry } from '../lib/s3/format';
 import { listChunkSets } from '../lib/s3/sets';
 
@@ -17,7 +15,7 @@ const spec: FilterSpec = {
     { name: 'recursive', short: 'r', help: 'list every key under the prefix, not one level' },
     { name: 'long', short: 'l', help: 'print size, modification time (UTC) and URL' },
     { name: 'human-readable', short: 'h', help: 'with -l, print sizes like 1.5K, 20M' },
-    { name: 'null', short: '0', help: 'end each line with NUL, not newline (for xargs -0)' },
+    NUL,
     { name: 'json', help: 'print one JSON object per line' },
     { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, date, generation)' },
     { name: 'page-size', arg: 'N', help: 'keys per list request, 1 to 1000 (default 1000)' },
@@ -27,17 +25,10 @@ const spec: FilterSpec = {
 };
 
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
-  const pageSize = intFlag(flags, 'page-size', 1000);
-  if (pageSize > 1000) throw new UsageError(`--page-size must be at most 1000: ${pageSize}`);
+  const pageSize = intFlag(flags, 'page-size', 1000, { max: 1000 });
   const fmt = { long: flags.long === true, human: flags['human-readable'] === true, json: flags.json === true };
   const end = flags.null ? '\0' : '\n';
-  const targets = args.map((a) => {
-    try {
-      return parseS3Url(a);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  });
+  const targets = args.map(s3Argument);
   if (!targets.length && (flags.sets || flags.recursive)) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
   const { client } = s3FromFlags(flags, warn, 4);
   // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
@@ -48,10 +39,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   let bad = 0;
   const listAll = async () => {
     if (!targets.length) {
-      const buckets = await listBuckets(client, signal).catch((err: unknown) => {
-        throw new S3OperationError('cannot list', 'buckets', err);
-      });
-      for (const b of buckets) await out(formatBucket(b, fmt));
+      for (const b of await listBuckets(client, signal)) await out(formatBucket(b, fmt));
     }
     for (const { bucket, key: prefix } of targets) {
       const common = { client, bucket, prefix, pageSize, signal };
@@ -66,7 +54,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
         continue;
       }
       for await (const e of listObjects({ ...common, delimiter: flags.recursive ? undefined : '/' })) {
-        const line = formatEntry(bucket, e as ListEntry, fmt);
+        const line = formatEntry(bucket, e, fmt);
         if (!flags.null && !fmt.json && line.includes('\n')) warn(`a key contains a newline; use -0 to list it safely: ${JSON.stringify(line)}`);
         await out(line);
       }

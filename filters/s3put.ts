@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { COMMON_OPTIONS, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
-import { parseS3Url } from '../lib/s3/client';
-import { keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
-import { humanSize, parseSize } from '../lib/units';
+import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { DEFAULT_CHUNK_SIZE } from '../lib/s3/upload-sink';
+import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
+import { humanSize } from '../lib/units';
 
 const spec: FilterSpec = {
   name: 's3put',
@@ -12,8 +12,8 @@ const spec: FilterSpec = {
     'Upload each regular file to s3://BUCKET/PREFIX/ + its path, several at once, printing each URL written. Paths come from arguments (directories are walked) or one per line on standard input (as find prints them); symbolic links, devices, sockets and FIFOs are reported and skipped.',
   options: [
     { name: 'timestamp', help: "put the run's UTC time (YYYYMMDD-HHMMSS) between PREFIX and the paths" },
-    { name: 'null', short: '0', help: 'read and print NUL-separated lists (for find -print0, xargs -0)' },
-    { name: 'jobs', short: 'j', arg: 'N', help: 'files uploaded at once (default 4)' },
+    NUL,
+    jobsOption('files uploaded', 4),
     { name: 'multipart-threshold', arg: 'SIZE', help: 'upload files larger than SIZE in parts (default 8M)' },
     { name: 'part-size', arg: 'SIZE', help: 'part size of multipart uploads, at least 5M (default 8M)' },
     ...S3_OPTIONS,
@@ -21,26 +21,14 @@ const spec: FilterSpec = {
   ],
 };
 
-function sizeFlag(value: unknown, fallback: number, min: number, name: string): number {
-  if (value === undefined) return fallback;
-  const n = parseSize(value as string);
-  if (!(n >= min)) throw new UsageError(`--${name} must be a size of at least ${humanSize(min)}: ${String(value)}`);
-  return n;
-}
-
 void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const [target, ...paths] = args;
   if (!target) throw new UsageError('missing s3://BUCKET/PREFIX/');
-  let dest: { bucket: string; key: string };
-  try {
-    dest = parseS3Url(target);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const dest = s3Argument(target);
   if (!paths.length && process.stdin.isTTY) throw new UsageError('no paths given (as arguments or on stdin)');
   const jobs = intFlag(flags, 'jobs', 4);
-  const partSize = sizeFlag(flags['part-size'], 8 * 2 ** 20, 5 * 2 ** 20, 'part-size');
-  const multipartThreshold = sizeFlag(flags['multipart-threshold'], 8 * 2 ** 20, 1, 'multipart-threshold');
+  const partSize = sizeFlag(flags, 'part-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20 });
+  const multipartThreshold = sizeFlag(flags, 'multipart-threshold', DEFAULT_CHUNK_SIZE);
   const { client } = s3FromFlags(flags, warn, jobs * 3);
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
   const end = flags.null ? '\0' : '\n';

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { COMMON_OPTIONS, UsageError, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, intFlag, s3FromFlags } from '../lib/s3/options';
+import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, runFilter, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, inBucketOption, resolveTargets, s3FromFlags } from '../lib/s3/options';
 import { listBuckets } from '../lib/s3/lister';
-import { S3OperationError } from '../lib/s3/errors';
-import { removeAll, resolveTargets } from '../lib/s3/remover';
+import { removeAll } from '../lib/s3/remove';
 
 const spec: FilterSpec = {
   name: 's3rm',
@@ -17,9 +16,9 @@ const spec: FilterSpec = {
     { name: 'yes', help: 'confirm --all' },
     { name: 'dry-run', short: 'n', help: 'print what would be removed; remove nothing' },
     { name: 'verbose', short: 'v', help: 'print each key (and bucket) removed' },
-    { name: 'null', short: '0', help: 'read and print NUL-separated lists (for xargs -0, find -print0)' },
-    { name: 'in-bucket', short: 'b', arg: 'BUCKET', help: 'bucket of bare KEYs (s3store style; also from --config)' },
-    { name: 'jobs', short: 'j', arg: 'N', help: 'DeleteObjects requests in flight (default 4)' },
+    NUL,
+    inBucketOption('bare KEYs', false),
+    jobsOption('DeleteObjects requests', 4),
     ...S3_OPTIONS,
     ...COMMON_OPTIONS,
   ],
@@ -33,9 +32,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   let items: string[];
   if (flags.all) {
-    items = (await listBuckets(client, signal).catch((err: unknown) => {
-      throw new S3OperationError('cannot list', 'buckets', err);
-    })).map((b) => `s3://${b.name}/`);
+    items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);
   } else {
     items = await argsOrStdin(args, flags.null === true, 'keys');
   }

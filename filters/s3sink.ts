@@ -6,15 +6,15 @@
 // (measured: 1 GiB through s3sink 6.7 → 5.0 s of CPU, s3source 4.7 → 3.3 s); the heap
 // is a few MiB, so the full collections that remain take milliseconds.
 import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, PROGRESS, Progress, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
-import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
-import { S3_OPTIONS, intFlag, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/upload-sink';
+import { S3_OPTIONS, TAG_OPTION, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { describeError } from '../lib/s3/errors';
 
 import { formatS3Url } from '../lib/s3/client';
-import { humanRate, humanSize, parseSize } from '../lib/units';
+import { humanRate, humanSize } from '../lib/units';
 
 const spec: FilterSpec = {
   name: 's3sink',
@@ -22,11 +22,11 @@ const spec: FilterSpec = {
   summary: 'Store standard input in S3 as a chunk set (or one object with --object); the previous copy stays readable until the new one is complete.',
   options: [
     { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M)' },
-    { name: 'jobs', short: 'j', arg: 'N', help: `chunks uploaded at once (default ${DEFAULT_JOBS}); memory is about (N+1) × SIZE` },
+    jobsOption('chunks uploaded', DEFAULT_JOBS, 'memory is about (N+1) × SIZE'),
     { name: 'keep', arg: 'N', help: 'committed generations to keep, the new one included (default 1)' },
     { name: 'object', help: 'store one plain object by multipart upload instead of a chunk set' },
-    { name: 'bucket', short: 'b', arg: 'BUCKET', help: 'bucket, with -t (s3store style)' },
-    { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set, with -b or --config (s3store style)' },
+    inBucketOption('-t TAG', true),
+    TAG_OPTION,
     ...S3_OPTIONS,
     PROGRESS,
     ...COMMON_OPTIONS,
@@ -34,10 +34,7 @@ const spec: FilterSpec = {
 };
 
 void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }) => {
-  const chunkSize = flags['chunk-size'] === undefined ? 8 * 2 ** 20 : parseSize(flags['chunk-size'] as string);
-  if (!(chunkSize >= 5 * 2 ** 20 && chunkSize <= 5 * 2 ** 30)) {
-    throw new UsageError(`--chunk-size must be between 5M and 5G: ${String(flags['chunk-size'])}`);
-  }
+  const chunkSize = sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
   const jobs = intFlag(flags, 'jobs', DEFAULT_JOBS);
   const keep = intFlag(flags, 'keep', 1);
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);

@@ -67,7 +67,8 @@ export class Slots {
  * the consumer: while the next result is awaited the `jobs - 1` after it are in flight,
  * and once it arrives the gap is refilled before it is handed out, so a slow consumer
  * holds one result plus `jobs` in flight (the (jobs + 1) × chunk bound of s3source).
- * A rejection surfaces when its turn comes; returning early stops pulling `items`.
+ * A rejection of `fn` surfaces when its turn comes; a failure of `items` itself after
+ * every result before it. Returning early stops pulling `items`.
  */
 export async function* mapOrdered<T, R>(
   items: Iterable<T> | AsyncIterable<T>,
@@ -79,9 +80,17 @@ export async function* mapOrdered<T, R>(
   const ahead: Promise<R>[] = [];
   let index = 0;
   let exhausted = false;
+  let failed: { error: unknown } | undefined;
   const fill = async () => {
     while (!exhausted && ahead.length < jobs) {
-      const next = await it.next();
+      let next: IteratorResult<T>;
+      try {
+        next = await it.next();
+      } catch (error) {
+        exhausted = true;
+        failed = { error };
+        return;
+      }
       if (next.done) {
         exhausted = true;
         return;
@@ -99,6 +108,7 @@ export async function* mapOrdered<T, R>(
       await fill();
       yield value;
     }
+    if (failed) throw failed.error;
   } finally {
     if (!exhausted) await it.return?.();
   }

@@ -13,7 +13,8 @@ import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { listPages, type ListedObject } from '../lib/s3/lister';
-import { keyPathOf, keyPrefixOf, runTimestamp, splitList, uploadFiles } from '../lib/s3/uploader';
+import { keyPathOf, keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
+import { splitList } from '../lib/cli';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 const SERVERS = S3_SERVERS;

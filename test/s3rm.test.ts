@@ -9,7 +9,8 @@ import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
-import { deleteObjects, resolveTargets } from '../lib/s3/remover';
+import { deleteObjects } from '../lib/s3/delete-objects';
+import { resolveTargets } from '../lib/s3/options';
 import { ChunkSetSink } from '../lib/s3/sink';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */

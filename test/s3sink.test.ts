@@ -207,8 +207,8 @@ for (const server of S3_SERVERS) {
     it('gives one line and a documented exit code for bad input', async () => {
       const cases: { args: string[]; code: number; line: RegExp; env?: NodeJS.ProcessEnv; filter?: string }[] = [
         { args: ['--bogus', `s3://${bucket}/x`], code: 2, line: /^s3sink: unknown option --bogus; see/ },
-        { args: ['--chunk-size', '1K', `s3://${bucket}/x`], code: 2, line: /^s3sink: --chunk-size must be between 5M and 5G: 1K; see/ },
-        { args: ['-j', '0', `s3://${bucket}/x`], code: 2, line: /^s3sink: --jobs must be an integer ≥ 1: 0; see/ },
+        { args: ['--chunk-size', '1K', `s3://${bucket}/x`], code: 2, line: /^s3sink: invalid --chunk-size '1K' \(a size from 5M to 5G, such as 8M\); see/ },
+        { args: ['-j', '0', `s3://${bucket}/x`], code: 2, line: /^s3sink: invalid --jobs '0' \(a whole number of at least 1\); see/ },
         { args: ['http://x/y'], code: 2, line: /^s3sink: not an s3:\/\/ address: http:\/\/x\/y; see/ },
         { args: [`s3://${bucket}`], code: 2, line: /^s3sink: missing NAME after the bucket/ },
         { args: [], code: 2, line: /^s3sink: missing s3:\/\/BUCKET\/NAME; see/ },

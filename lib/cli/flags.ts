@@ -20,9 +20,9 @@ export const NUL: OptionSpec = { name: 'null', short: '0', help: 'NUL-separated 
 /** Options every filter has, in help order after its own. */
 export const COMMON_OPTIONS = [QUIET, DEBUG, HELP, VERSION];
 
-/** `-j, --jobs N`: what runs at once, and its default. */
-export function jobsOption(what: string, fallback: number): OptionSpec {
-  return { name: 'jobs', short: 'j', arg: 'N', help: `${what} at once (default ${fallback})` };
+/** `-j, --jobs N`: what runs at once, its default, and what else a user should know. */
+export function jobsOption(what: string, fallback: number, note?: string): OptionSpec {
+  return { name: 'jobs', short: 'j', arg: 'N', help: `${what} at once (default ${fallback})${note ? `; ${note}` : ''}` };
 }
 
 function invalid(name: string, value: unknown, expected: string): UsageError {

@@ -1,12 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-
-/** Hex digests of one chunk: MD5 for Content-MD5 and the ETag check, SHA-256 for the manifest and the signature. */
-export interface ChunkDigest {
-  md5: string;
-  sha256: string;
-}
+import { digestOf, type Digest } from './object-io';
 
 // Inline, so the pool works from any install layout without a second entry file.
 const WORKER = `
@@ -16,6 +10,7 @@ parentPort.on('message', ({ id, buffer, offset, length }) => {
   const view = Buffer.from(buffer, offset, length);
   parentPort.postMessage({
     id,
+    size: length,
     md5: createHash('md5').update(view).digest('hex'),
     sha256: createHash('sha256').update(view).digest('hex'),
   });
@@ -24,13 +19,6 @@ parentPort.on('message', ({ id, buffer, offset, length }) => {
 
 /** Below this, posting to a worker costs more than hashing here. */
 const INLINE_BELOW = 1 << 20;
-
-export function digestInline(chunk: Buffer): ChunkDigest {
-  return {
-    md5: createHash('md5').update(chunk).digest('hex'),
-    sha256: createHash('sha256').update(chunk).digest('hex'),
-  };
-}
 
 /**
  * MD5 and SHA-256 of chunks on worker threads. Measured here: MD5 ~490 MB/s and SHA-256
@@ -41,16 +29,16 @@ export function digestInline(chunk: Buffer): ChunkDigest {
  */
 export class HashPool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (d: ChunkDigest) => void; reject: (e: Error) => void; worker: Worker }>();
+  private readonly pending = new Map<number, { resolve: (d: Digest) => void; reject: (e: Error) => void; worker: Worker }>();
   private readonly load = new Map<Worker, number>();
   private nextId = 0;
 
   /** One worker per core beyond the main thread's (which reads, hashes the whole stream and sends). */
   constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
 
-  digest(chunk: Buffer): Promise<ChunkDigest> {
+  digest(chunk: Buffer): Promise<Digest> {
     if (chunk.length < INLINE_BELOW || !(chunk.buffer instanceof SharedArrayBuffer)) {
-      return Promise.resolve(digestInline(chunk));
+      return Promise.resolve(digestOf(chunk));
     }
     const worker = this.leastBusy();
     const id = this.nextId++;
@@ -76,12 +64,12 @@ export class HashPool {
   private spawn(): void {
     const worker = new Worker(WORKER, { eval: true });
     this.load.set(worker, 0);
-    worker.on('message', ({ id, md5, sha256 }: { id: number } & ChunkDigest) => {
+    worker.on('message', ({ id, ...digest }: { id: number } & Digest) => {
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
       this.settled(worker);
-      p.resolve({ md5, sha256 });
+      p.resolve(digest);
     });
     worker.on('error', (err) => this.fail(worker, err));
     worker.on('exit', () => this.fail(worker, new Error('hash worker stopped')));

@@ -1,5 +1,6 @@
 import { ListBucketsCommand, ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
+import { destroyOnAbort } from '../abort';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
 
@@ -135,10 +136,11 @@ export class ObjectListing extends Readable {
     super({ objectMode: true, highWaterMark: 1 });
     this.url = `s3://${opts.bucket}/${opts.prefix ?? ''}`;
     this.pages = listPages({ ...opts, signal: this.abort.signal });
-    if (opts.signal) {
-      if (opts.signal.aborted) this.destroy(opts.signal.reason as Error);
-      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
-    }
+    destroyOnAbort(this, opts.signal);
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterableIterator<ListEntry> {
+    return super[Symbol.asyncIterator]();
   }
 
   override _read(): void {
@@ -170,12 +172,16 @@ export class ObjectListing extends Readable {
 }
 
 /** `new ObjectListing(opts)`: the listing as an object-mode Readable of ListEntry. */
-export function listObjects(opts: ListObjectsOptions): Readable {
+export function listObjects(opts: ListObjectsOptions): ObjectListing {
   return new ObjectListing(opts);
 }
 
-/** Every bucket the credentials can see. */
+/** Every bucket the credentials can see; fails as `cannot list buckets: …`. */
 export async function listBuckets(client: S3Client, signal?: AbortSignal): Promise<{ name: string; created?: Date }[]> {
-  const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal });
-  return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
+  try {
+    const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal });
+    return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
+  } catch (err) {
+    throw new S3OperationError('cannot list', 'buckets', err);
+  }
 }

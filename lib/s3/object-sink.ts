@@ -3,8 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import { putObjectVerified, uploadPartVerified } from './put';
+import { uploadPartOnce, writeObject, type Digest } from './object-io';
 import { withRetry } from './retry';
 import { ChunkedUploadSink, type UploadSinkOptions } from './upload-sink';
 import { S3OperationError } from './errors';
@@ -58,24 +57,19 @@ export class MultipartObjectSink extends ChunkedUploadSink {
     return this.uploadId;
   }
 
-  protected async putChunk(index: number, chunk: Buffer, digest: Parameters<ChunkedUploadSink['putChunk']>[2]): Promise<void> {
+  protected async putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void> {
     const id = await this.start();
-    this.etags[index] = await uploadPartVerified(this.client, this.bucket, this.key, id, index + 1, chunk, digest, this.abort.signal);
+    this.etags[index] = await uploadPartOnce(this.client, this.bucket, this.key, id, index + 1, chunk, digest, this.abort.signal);
   }
 
   protected async commit(): Promise<void> {
+    if (!this.uploadId) {
+      // An empty stream: multipart uploads need at least one part, a plain PUT does not.
+      await writeObject(this.client, this.bucket, this.key, Buffer.alloc(0), { attempts: this.attempts, signal: this.abort.signal });
+      return;
+    }
     const url = `s3://${this.bucket}/${this.key}`;
     try {
-      if (!this.uploadId) {
-        // An empty stream: multipart uploads need at least one part, a plain PUT does not.
-        const empty = Buffer.alloc(0);
-        const digest = { index: 0, size: 0, md5: createHash('md5').digest('hex'), sha256: this.wholeSha256 };
-        await withRetry(() => putObjectVerified(this.client, this.bucket, this.key, empty, digest, this.abort.signal), {
-          attempts: this.attempts,
-          signal: this.abort.signal,
-        });
-        return;
-      }
       const id = await this.uploadId;
       await withRetry(
         () =>

@@ -1,8 +1,10 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { UsageError, type Flags, type OptionSpec } from '../cli';
-import { parseDuration } from '../units';
-import { createS3Client, parseS3Url, parseS3storeConfig, type S3Address } from './client';
+import { durationFlag, UsageError, type Flags, type OptionSpec } from '../cli';
+import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type S3Address } from './client';
+import type { RemoveMode } from './remove';
+
+/** The S3 filters' side of the CLI: shared flags, the client they build, their targets. */
 
 /** Flags every S3 filter accepts, in one place so they mean the same everywhere. */
 export const S3_OPTIONS: OptionSpec[] = [
@@ -13,6 +15,24 @@ export const S3_OPTIONS: OptionSpec[] = [
   { name: 'timeout', arg: 'DURATION', help: 'abandon and retry a request after this long with no byte sent or received, e.g. 10s (default 30s)' },
   { name: 'ca-bundle', arg: 'FILE', help: 'PEM file of CAs to trust for https endpoints (default: AWS_CA_BUNDLE)' },
 ];
+
+/**
+ * `-b BUCKET`, s3store style: the bucket of a bare name (a TAG, a KEY), in every filter
+ * that takes bare names. `--bucket` was its long spelling in s3sink and s3source, and
+ * still works there; s3rm's `--bucket` is the bucket-removal mode.
+ */
+export function inBucketOption(what: string, oldSpelling: boolean): OptionSpec {
+  return {
+    name: 'in-bucket',
+    short: 'b',
+    arg: 'BUCKET',
+    help: `bucket of ${what} (s3store style; also from --config)`,
+    ...(oldSpelling ? { alias: 'bucket' } : {}),
+  };
+}
+
+/** `-t TAG`: the chunk set's name, s3store style. */
+export const TAG_OPTION: OptionSpec = { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set or s3store tag, with -b or --config' };
 
 export interface S3Setup {
   client: S3Client;
@@ -46,13 +66,8 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
   }
   const endpoint = flags.endpoint as string | undefined;
   if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`--endpoint must be an http:// or https:// URL: ${endpoint}`);
-  let requestTimeoutMs: number | undefined;
-  if (flags.timeout !== undefined) {
-    requestTimeoutMs = parseDuration(flags.timeout as string);
-    if (!(requestTimeoutMs > 0)) throw new UsageError(`bad --timeout: ${String(flags.timeout)} (e.g. 30s, 500ms, 2m)`);
-  }
   const client = createS3Client({
-    requestTimeoutMs,
+    requestTimeoutMs: durationFlag(flags, 'timeout', undefined),
     endpoint,
     region: flags.region as string | undefined,
     profile: flags.profile as string | undefined,
@@ -63,6 +78,15 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
   return { client, configBucket };
 }
 
+/** An `s3://bucket/key` argument, or a usage error. */
+export function s3Argument(text: string): S3Address {
+  try {
+    return parseS3Url(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 /**
  * The target of a filter that takes one `s3://bucket/name`, or the s3store style
  * `-b BUCKET -t TAG` (bucket also from --config).
@@ -71,26 +95,35 @@ export function targetFromArgs(args: string[], flags: Flags, configBucket: strin
   const tag = flags.tag as string | undefined;
   if (tag !== undefined) {
     if (args.length) throw new UsageError('give either s3://BUCKET/NAME or -t TAG, not both');
-    const bucket = (flags.bucket as string | undefined) ?? configBucket;
+    const bucket = (flags['in-bucket'] as string | undefined) ?? configBucket;
     if (!bucket) throw new UsageError('-t TAG needs a bucket: -b BUCKET or --config FILE with [Bucket] id');
     return { bucket, key: tag };
   }
   if (args.length !== 1) throw new UsageError(args.length ? 'too many arguments' : 'missing s3://BUCKET/NAME');
-  let addr: S3Address;
-  try {
-    addr = parseS3Url(args[0]);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const addr = s3Argument(args[0]);
   if (!addr.key.replace(/\/+$/, '')) throw new UsageError(`missing NAME after the bucket: ${args[0]}`);
   return addr;
 }
 
-/** A positive integer flag, or a usage error naming it. */
-export function intFlag(flags: Flags, name: string, fallback: number, min = 1): number {
-  const v = flags[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}: ${String(v)}`);
-  return n;
+/**
+ * Turn s3rm's list (`s3://bucket/key`, or bare keys with a default bucket) into targets,
+ * checking every item before anything is removed: one bad item (a key split at a blank
+ * by plain `xargs`, say) refuses the whole list rather than removing part of it.
+ */
+export function resolveTargets(items: string[], mode: RemoveMode, defaultBucket?: string): S3Address[] {
+  return items.map((item) => {
+    let t: S3Address;
+    if (item.startsWith('s3://')) {
+      t = s3Argument(item);
+    } else if (defaultBucket) {
+      t = { bucket: defaultBucket, key: item };
+    } else {
+      throw new UsageError(`not an s3:// address: ${JSON.stringify(item)} (give s3://BUCKET/KEY, or -b BUCKET for bare keys)`);
+    }
+    if (mode === 'keys' && t.key === '') {
+      throw new UsageError(`${formatS3Url(t)} names no key; use -r to remove everything under it, --bucket to remove the bucket`);
+    }
+    if (mode === 'bucket' && t.key !== '') throw new UsageError(`--bucket takes s3://BUCKET, not a key: ${item}`);
+    return t;
+  });
 }

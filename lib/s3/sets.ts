@@ -1,7 +1,9 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isGeneration, parseManifest } from './layout';
-import { listObjects, type ListEntry } from './lister';
-import { withRetry } from './retry';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { RequestScope } from '../abort';
+import { mapOrdered } from '../slots';
+import { isGeneration } from './layout';
+import { listObjects } from './lister';
+import { readManifest } from './object-io';
 import { describeError } from './errors';
 
 /** One chunk set found under a prefix, as its current MANIFEST describes it. */
@@ -46,28 +48,30 @@ export interface ListChunkSetsOptions {
  */
 export async function* listChunkSets(opts: ListChunkSetsOptions): AsyncGenerator<ListedChunkSet> {
   const jobs = Math.max(1, opts.jobs ?? 8);
-  const pending: Promise<ListedChunkSet>[] = [];
-  for await (const e of listObjects({ client: opts.client, bucket: opts.bucket, prefix: opts.prefix, pageSize: opts.pageSize, signal: opts.signal })) {
-    const entry = e as ListEntry;
-    if (!('key' in entry)) continue;
-    const name = setNameOfManifestKey(entry.key);
-    if (name === null) continue;
-    pending.push(readSet(opts, name, entry.key));
-    if (pending.length >= jobs) yield await pending.shift()!;
+  const scope = new RequestScope(opts.signal, jobs + 1);
+  const { client, bucket, prefix, pageSize } = opts;
+  const signal = scope.signal;
+  async function* manifests() {
+    for await (const entry of listObjects({ client, bucket, prefix, pageSize, signal })) {
+      if (!('key' in entry)) continue;
+      const name = setNameOfManifestKey(entry.key);
+      if (name !== null) yield { name, key: entry.key };
+    }
   }
-  while (pending.length) yield await pending.shift()!;
+  try {
+    yield* mapOrdered(manifests(), jobs, ({ name, key }) => readSet(client, bucket, name, key, signal));
+  } finally {
+    scope.close();
+  }
 }
 
-async function readSet(opts: ListChunkSetsOptions, name: string, key: string): Promise<ListedChunkSet> {
+async function readSet(client: S3Client, bucket: string, name: string, key: string, signal: AbortSignal): Promise<ListedChunkSet> {
   try {
-    const out = await withRetry(
-      () => opts.client.send(new GetObjectCommand({ Bucket: opts.bucket, Key: key }), { abortSignal: opts.signal }),
-      { signal: opts.signal },
-    );
-    const m = parseManifest(await out.Body!.transformToString());
+    const m = await readManifest(client, bucket, key, { signal });
+    if (!m) return { name, error: 'removed meanwhile' };
     return { name, generation: m.generation, size: m.size, created: m.created, chunks: m.chunks.length };
   } catch (err) {
     // Never reject: this promise may wait in the queue, and the listing reports an abort.
-    return { name, error: opts.signal?.aborted ? 'interrupted' : describeError(err) };
+    return { name, error: signal.aborted ? 'interrupted' : describeError(err) };
   }
 }

@@ -1,22 +1,10 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  MANIFEST_FORMAT,
-  chunkKey,
-  generationManifestKey,
-  isGeneration,
-  manifestKey,
-  newGeneration,
-  parseManifest,
-  parseSetKey,
-  ManifestError,
-  type Manifest,
-} from './layout';
+import { randomBytes } from 'node:crypto';
+import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type Manifest } from './layout';
 import { listPages } from './lister';
-import { putObjectVerified } from './put';
-import { deleteKeys, objectExists } from './remover';
-import { withRetry } from './retry';
-import { ChunkedUploadSink, type UploadSinkOptions, type UploadedChunk } from './upload-sink';
+import { putObjectOnce, readObject, writeObject, type Digest } from './object-io';
+import { deleteKeys } from './delete-objects';
+import { currentGeneration, newestCompleteGeneration, removeStaleGenerations } from './generations';
+import { ChunkedUploadSink, type UploadSinkOptions } from './upload-sink';
 import { S3OperationError, isNotFound } from './errors';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
@@ -57,8 +45,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
     return `s3://${this.bucket}/${chunkKey(this.name, this.generation, index)}`;
   }
 
-  protected putChunk(index: number, chunk: Buffer, digest: UploadedChunk): Promise<void> {
-    return putObjectVerified(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal);
+  protected putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void> {
+    return putObjectOnce(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal);
   }
 
   protected async commit(): Promise<void> {
@@ -67,7 +55,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
       name: this.name,
       generation: this.generation,
       chunkSize: this.chunkSize,
-      chunks: this.chunks.map((c) => ({ key: chunkKey(this.name, this.generation, c.index), size: c.size, sha256: c.sha256 })),
+      chunks: this.chunks.map((c, index) => ({ key: chunkKey(this.name, this.generation, index), size: c.size, sha256: c.sha256 })),
       size: this.bytes,
       sha256: this.wholeSha256,
       created: new Date().toISOString(),
@@ -88,21 +76,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
     }
   }
 
-  private async putManifest(key: string, body: Buffer): Promise<void> {
-    const digest: UploadedChunk = {
-      index: -1,
-      size: body.length,
-      md5: createHash('md5').update(body).digest('hex'),
-      sha256: createHash('sha256').update(body).digest('hex'),
-    };
-    try {
-      await withRetry(
-        () => putObjectVerified(this.client, this.bucket, key, body, digest, this.abort.signal, 'application/json'),
-        { attempts: this.attempts, signal: this.abort.signal },
-      );
-    } catch (err) {
-      throw new S3OperationError('cannot write', `s3://${this.bucket}/${key}`, err);
-    }
+  private putManifest(key: string, body: Buffer): Promise<void> {
+    return writeObject(this.client, this.bucket, key, body, { contentType: 'application/json', attempts: this.attempts, signal: this.abort.signal });
   }
 
   /**
@@ -154,7 +129,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
   }
 
   private generationManifest(generation: string): Promise<Buffer> {
-    return readObject(this.client, this.bucket, generationManifestKey(this.name, generation), this.abort.signal, this.attempts);
+    return readObject(this.client, this.bucket, generationManifestKey(this.name, generation), { signal: this.abort.signal, attempts: this.attempts });
   }
 
   /**
@@ -200,105 +175,3 @@ export class ChunkSetSink extends ChunkedUploadSink {
 
 /** Rounds of settle() before a NAME/MANIFEST that will not hold our generation is an error. */
 const SETTLE_ROUNDS = 5;
-
-/**
- * The newest generation of `name` that is complete (its GEN/MANIFEST exists), if newer
- * than `since`; else `since`. One delimited listing, and a HEAD per newer generation.
- */
-async function newestCompleteGeneration(
-  client: S3Client,
-  bucket: string,
-  name: string,
-  since: string,
-  signal?: AbortSignal,
-): Promise<string> {
-  const newer: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix: `${name}/`, delimiter: '/', signal })) {
-    for (const e of page) {
-      const gen = 'prefix' in e ? e.prefix.slice(name.length + 1, -1) : '';
-      if (isGeneration(gen) && gen > since) newer.push(gen);
-    }
-  }
-  for (const gen of newer.sort().reverse()) {
-    if (await objectExists(client, bucket, generationManifestKey(name, gen), signal)) return gen;
-  }
-  return since;
-}
-
-/** A small object, whole. The body is read inside the retry: a body cut short is as transient as a reset. */
-async function readObject(client: S3Client, bucket: string, key: string, signal?: AbortSignal, attempts?: number): Promise<Buffer> {
-  return withRetry(async () => {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    return Buffer.from(await out.Body!.transformToByteArray());
-  }, { signal, attempts });
-}
-
-/** The generation `NAME/MANIFEST` names now, or undefined when there is none. */
-export async function currentGeneration(
-  client: S3Client,
-  bucket: string,
-  name: string,
-  signal?: AbortSignal,
-): Promise<Manifest | undefined> {
-  try {
-    return parseManifest((await readObject(client, bucket, manifestKey(name), signal)).toString());
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-/**
- * Delete every generation older than the current one except the `keep` newest
- * committed ones, and uncommitted (orphaned) ones older than the current. Generations
- * newer than the current are left alone: another writer may be uploading them. The
- * current MANIFEST is re-read here, not assumed to be ours, for the same reason.
- */
-export async function removeStaleGenerations(
-  client: S3Client,
-  bucket: string,
-  name: string,
-  keep: number,
-  signal?: AbortSignal,
-): Promise<number> {
-  const current = await currentGeneration(client, bucket, name, signal);
-  if (!current) return 0;
-  const gens = new Map<string, { chunks: string[]; manifest?: string }>();
-  for await (const page of listPages({ client, bucket, prefix: `${name}/`, signal })) {
-    for (const entry of page) {
-      if (!('key' in entry)) continue;
-      const parsed = parseSetKey(name, entry.key);
-      if (!parsed) continue;
-      const g = gens.get(parsed.generation) ?? { chunks: [] };
-      if (parsed.manifest) g.manifest = entry.key;
-      else g.chunks.push(entry.key);
-      gens.set(parsed.generation, g);
-    }
-  }
-  const kept = new Set(
-    [...gens]
-      .filter(([gen, g]) => g.manifest && gen <= current.generation)
-      .map(([gen]) => gen)
-      .sort()
-      .reverse()
-      .slice(0, keep),
-  );
-  kept.add(current.generation);
-  const stale = [...gens].filter(([gen]) => gen < current.generation && !kept.has(gen)).map(([, g]) => g);
-  // Manifests before chunks: an interrupted cleanup leaves an uncommitted orphan (removed
-  // next time), never a manifest that claims chunks which are gone.
-  const chunkKeys = stale.flatMap((g) => g.chunks);
-  const manifestKeys = stale.flatMap((g) => (g.manifest ? [g.manifest] : []));
-  // Another writer may have committed between our read of the MANIFEST and now: then what
-  // we judged stale may be current. Leave it all to the next run.
-  const again = await currentGeneration(client, bucket, name, signal);
-  if (again?.generation !== current.generation) return 0;
-  for (const keys of [manifestKeys, chunkKeys]) {
-    let failures = await deleteKeys(client, bucket, keys, signal);
-    // A per-key failure can be a server's own race (s3rver removes emptied directories
-    // while deleting a batch in parallel): ask once more for just those keys.
-    if (failures.length) failures = await deleteKeys(client, bucket, failures.map((f) => f.key), signal);
-    if (failures.length) throw new Error(`${failures.length} keys not deleted (first: ${failures[0].key}: ${failures[0].code})`);
-  }
-  return chunkKeys.length + manifestKeys.length;
-}

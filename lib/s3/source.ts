@@ -2,11 +2,13 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
-import { ManifestError, isLegacyChunkKey, parseManifest, manifestKey, type Manifest } from './layout';
+import { destroyOnAbort, requestController } from '../abort';
+import { mapOrdered } from '../slots';
+import { ManifestError, isLegacyChunkKey, manifestKey, type Manifest } from './layout';
 import { listPages } from './lister';
+import { readManifest } from './object-io';
 import { withRetry } from './retry';
 import { S3OperationError, isNotFound } from './errors';
-import { NotS3Error } from './client';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
 
 /** One piece of the output: a whole object, or a byte range of one. */
@@ -59,23 +61,14 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
   const name = opts.name.replace(/\/+$/, '');
   const url = `s3://${bucket}/${name}`;
   const retry = { attempts: opts.attempts, signal };
+  let manifest: Manifest | undefined;
   try {
-    const out = await withRetry(async () => {
-      const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: manifestKey(name) }), { abortSignal: signal });
-      // We store manifests as JSON; an HTML page here is a web server, not S3.
-      if (/text\/html/i.test(r.ContentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
-      return r.Body!.transformToString();
-    }, retry);
-    const manifest = parseManifest(out);
-    return { kind: 'chunk-set', parts: manifest.chunks.map((c) => ({ ...c })), size: manifest.size, manifest };
+    manifest = await readManifest(client, bucket, manifestKey(name), retry);
   } catch (err) {
-    if (!isNotFound(err)) {
-      if (err instanceof ManifestError) {
-        throw new ChunkVerificationError(`${url}/MANIFEST: ${err.message}`);
-      }
-      throw new S3OperationError('cannot read', url, err);
-    }
+    if (err instanceof ManifestError) throw new ChunkVerificationError(`${url}/MANIFEST: ${err.message}`);
+    throw new S3OperationError('cannot read', url, err);
   }
+  if (manifest) return { kind: 'chunk-set', parts: manifest.chunks.map((c) => ({ ...c })), size: manifest.size, manifest };
   try {
     const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: name }), { abortSignal: signal }), retry);
     const size = head.ContentLength ?? 0;
@@ -113,14 +106,12 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
 export class ChunkSetSource extends Readable {
   private readonly opts: ChunkSetSourceOptions;
   private readonly jobs: number;
-  private readonly abort = new AbortController();
+  private readonly abort: AbortController;
   private plan?: SourcePlan;
-  private readonly pending = new Map<number, Promise<Buffer>>();
+  private chunks?: AsyncGenerator<Buffer>;
   /** Memory of emitted chunks the consumer released, for reuse. */
   private readonly spare: ArrayBuffer[] = [];
   private readonly emitted = new WeakSet<ArrayBufferLike>();
-  private nextToFetch = 0;
-  private nextToPush = 0;
   private pumping = false;
   /** Bytes pushed so far: on failure, how much of the output is good. */
   bytes = 0;
@@ -129,10 +120,8 @@ export class ChunkSetSource extends Readable {
     super({ highWaterMark: 64 * 1024 });
     this.opts = opts;
     this.jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
-    if (opts.signal) {
-      if (opts.signal.aborted) this.abort.abort(opts.signal.reason);
-      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
-    }
+    this.abort = requestController(this.jobs);
+    destroyOnAbort(this, opts.signal);
   }
 
   /** Hand back a Buffer this stream emitted, once nothing refers to it any more. */
@@ -159,35 +148,20 @@ export class ChunkSetSource extends Readable {
 
   private async pump(): Promise<void> {
     this.plan ??= await resolveSource({ ...this.opts, signal: this.abort.signal });
-    const parts = this.plan.parts;
+    this.chunks ??= mapOrdered(this.plan.parts, this.jobs, (part) => this.fetchPart(part));
     for (;;) {
-      this.prefetch();
-      if (this.nextToPush === parts.length) {
+      const next = await this.chunks.next();
+      if (this.destroyed) return;
+      if (next.done) {
         this.push(null);
         return;
       }
-      const index = this.nextToPush;
-      const buf = await this.pending.get(index)!;
-      this.pending.delete(index);
-      this.nextToPush++;
-      this.prefetch();
-      this.bytes += buf.length;
-      if (this.destroyed) return;
-      this.emitted.add(buf.buffer);
-      if (!this.push(buf)) {
+      this.bytes += next.value.length;
+      this.emitted.add(next.value.buffer);
+      if (!this.push(next.value)) {
         this.pumping = false;
         return;
       }
-    }
-  }
-
-  private prefetch(): void {
-    const parts = this.plan!.parts;
-    while (this.nextToFetch < parts.length && this.pending.size < this.jobs) {
-      const index = this.nextToFetch++;
-      const p = this.fetchPart(parts[index]);
-      p.catch(() => undefined); // awaited in order by pump(); this only silences early rejections
-      this.pending.set(index, p);
     }
   }
 

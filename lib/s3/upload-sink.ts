@@ -1,10 +1,13 @@
 import { Writable } from 'node:stream';
 import { createHash, type Hash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { destroyOnAbort, requestController } from '../abort';
+import { Slots } from '../slots';
 import { ChunkAccumulator } from './chunker';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
 import { HashPool, sharedBuffer } from './hash-pool';
+import type { Digest } from './object-io';
 
 export interface UploadSinkOptions {
   client: S3Client;
@@ -23,15 +26,6 @@ export interface UploadSinkOptions {
 export const DEFAULT_CHUNK_SIZE = 8 * 2 ** 20;
 export const DEFAULT_JOBS = 4;
 
-/** What a subclass knows about one uploaded chunk, for its commit. */
-export interface UploadedChunk {
-  index: number;
-  size: number;
-  /** Hex digests of the chunk's bytes. */
-  md5: string;
-  sha256: string;
-}
-
 /**
  * The shared engine of ChunkSetSink and MultipartObjectSink: a byte Writable that cuts
  * its input into chunks and uploads up to `jobs` of them at once, holding the write
@@ -41,20 +35,18 @@ export interface UploadedChunk {
 export abstract class ChunkedUploadSink extends Writable {
   protected readonly client: S3Client;
   protected readonly bucket: string;
-  protected readonly jobs: number;
   protected readonly chunkSize: number;
   protected readonly attempts?: number;
-  /** Aborts every request in flight when the sink is destroyed or the caller's signal fires. */
-  protected readonly abort = new AbortController();
+  /** Aborts every request in flight when the sink is destroyed (the caller's signal destroys it). */
+  protected readonly abort: AbortController;
   private readonly onRetry?: (err: unknown, attempt: number) => void;
   private readonly accumulator: ChunkAccumulator;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly slots: Slots;
   private readonly hashes = new HashPool();
   /** Chunk buffers whose upload finished, for reuse: at most jobs + 1 ever exist. */
   private readonly spare: Buffer[] = [];
   private readonly wholeHash: Hash = createHash('sha256');
   private nextIndex = 0;
-  private waiting: (() => void) | null = null;
   private failure: Error | null = null;
   /** Bytes accepted so far. */
   bytes = 0;
@@ -62,14 +54,15 @@ export abstract class ChunkedUploadSink extends Writable {
   uploaded = 0;
   /** Requests retried so far (all chunks). */
   retries = 0;
-  /** The uploaded chunks, by index. */
-  protected readonly chunks: UploadedChunk[] = [];
+  /** Digests of the uploaded chunks, by index. */
+  protected readonly chunks: Digest[] = [];
 
   constructor(opts: UploadSinkOptions) {
     super({ highWaterMark: 64 * 1024 });
     this.client = opts.client;
     this.bucket = opts.bucket;
-    this.jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
+    this.slots = new Slots(Math.max(1, opts.jobs ?? DEFAULT_JOBS));
+    this.abort = requestController(this.slots.size);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.attempts = opts.attempts;
     this.onRetry = opts.onRetry;
@@ -77,15 +70,12 @@ export abstract class ChunkedUploadSink extends Writable {
     // reused: a worker frees its view of a SharedArrayBuffer only when it collects
     // garbage, which an idle worker hardly does (measured: 590 MB RSS for 1 GiB without reuse).
     this.accumulator = new ChunkAccumulator((i) => this.sizeOfChunk(i), (size) => this.takeBuffer(size));
-    if (opts.signal) {
-      if (opts.signal.aborted) this.abort.abort(opts.signal.reason);
-      else opts.signal.addEventListener('abort', () => this.destroy(opts.signal!.reason as Error), { once: true });
-    }
+    destroyOnAbort(this, opts.signal);
   }
 
   /** Chunks in flight now. */
   get inFlight(): number {
-    return this.inflight.size;
+    return this.slots.busy;
   }
 
   /** SHA-256 of every byte written, hex; valid after finish. */
@@ -97,7 +87,7 @@ export abstract class ChunkedUploadSink extends Writable {
   }
 
   /** Upload one chunk (one attempt); throw to retry when transient. */
-  protected abstract putChunk(index: number, chunk: Buffer, digest: UploadedChunk): Promise<void>;
+  protected abstract putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void>;
 
   /** `s3://bucket/key` of chunk `index`, for error lines. */
   protected abstract chunkUrl(index: number): string;
@@ -112,14 +102,15 @@ export abstract class ChunkedUploadSink extends Writable {
     this.bytes += data.length;
     this.wholeHash.update(data);
     for (const chunk of this.accumulator.push(data)) this.startUpload(chunk);
-    this.whenSlotFree(cb);
+    this.slots.whenFree().then(() => cb(), cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
     const last = this.accumulator.flush();
     if (last) this.startUpload(last);
     this.wholeSha256 = this.wholeHash.digest('hex');
-    this.drain()
+    this.slots
+      .drain()
       .then(() => {
         if (this.failure) throw this.failure;
         return this.commit();
@@ -129,22 +120,11 @@ export abstract class ChunkedUploadSink extends Writable {
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.abort.abort(err ?? new Error('destroyed'));
-    Promise.allSettled([...this.inflight])
+    this.slots
+      .drain()
       .then(() => this.hashes.close())
       .then(() => (err ? this.discard() : undefined))
       .then(() => cb(err));
-  }
-
-  private whenSlotFree(cb: (err?: Error | null) => void): void {
-    if (this.inflight.size < this.jobs) {
-      cb();
-      return;
-    }
-    this.waiting = () => this.whenSlotFree(cb);
-  }
-
-  private async drain(): Promise<void> {
-    while (this.inflight.size) await Promise.race(this.inflight);
   }
 
   private takeBuffer(size: number): Buffer {
@@ -158,8 +138,8 @@ export abstract class ChunkedUploadSink extends Writable {
     if (chunk.buffer instanceof SharedArrayBuffer) this.spare.push(Buffer.from(chunk.buffer));
   }
 
-  private async uploadOne(index: number, chunk: Buffer): Promise<UploadedChunk> {
-    const digest: UploadedChunk = { index, size: chunk.length, ...(await this.hashes.digest(chunk)) };
+  private async uploadOne(index: number, chunk: Buffer): Promise<Digest> {
+    const digest = await this.hashes.digest(chunk);
     await withRetry(() => this.putChunk(index, chunk, digest), {
       attempts: this.attempts,
       signal: this.abort.signal,
@@ -173,18 +153,13 @@ export abstract class ChunkedUploadSink extends Writable {
 
   private startUpload(chunk: Buffer): void {
     const index = this.nextIndex++;
-    const job = this.uploadOne(index, chunk).then(
+    this.slots.start(() => this.uploadOne(index, chunk)).then(
       (digest) => {
         this.recycle(chunk);
         this.chunks[index] = digest;
         this.uploaded++;
-        this.inflight.delete(job);
-        const w = this.waiting;
-        this.waiting = null;
-        w?.();
       },
       (err: unknown) => {
-        this.inflight.delete(job);
         if (!this.failure) {
           this.failure = this.abort.signal.aborted
             ? (this.abort.signal.reason as Error)
@@ -193,6 +168,5 @@ export abstract class ChunkedUploadSink extends Writable {
         this.destroy(this.failure);
       },
     );
-    this.inflight.add(job);
   }
 }

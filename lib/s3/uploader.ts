@@ -1,11 +1,11 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { putObjectVerified } from './put';
-import { withRetry } from './retry';
+import { withRequestScope } from '../abort';
+import { Slots } from '../slots';
+import { writeObject } from './object-io';
 import { S3OperationError } from './errors';
 import { MultipartObjectSink } from './object-sink';
 import { DEFAULT_CHUNK_SIZE } from './upload-sink';
@@ -56,22 +56,6 @@ export function kindOf(st: Stats): string | null {
   return 'special file';
 }
 
-/** Items of a newline- or NUL-separated list, as they arrive (a `find` may still be running). */
-export async function* splitList(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, nul: boolean): AsyncGenerator<string> {
-  const sep = nul ? 0 : 0x0a;
-  let rest = Buffer.alloc(0);
-  for await (const c of input) {
-    let buf = rest.length ? Buffer.concat([rest, typeof c === 'string' ? Buffer.from(c) : c]) : typeof c === 'string' ? Buffer.from(c) : c;
-    let i: number;
-    while ((i = buf.indexOf(sep)) >= 0) {
-      if (i > 0) yield buf.subarray(0, i).toString('utf8');
-      buf = buf.subarray(i + 1);
-    }
-    rest = Buffer.from(buf);
-  }
-  if (rest.length) yield rest.toString('utf8');
-}
-
 export interface UploadFilesOptions {
   client: S3Client;
   bucket: string;
@@ -107,28 +91,31 @@ export interface UploadTotals {
  */
 export async function uploadFiles(paths: AsyncIterable<string> | Iterable<string>, opts: UploadFilesOptions): Promise<UploadTotals> {
   const totals: UploadTotals = { uploaded: 0, bytes: 0, skipped: 0, failed: 0 };
-  const files = regularFiles(paths, opts, totals);
-  const worker = async () => {
-    for (;;) {
-      const next = await files.next();
-      if (next.done) return;
-      const { path, size } = next.value;
+  const slots = new Slots(Math.max(1, opts.jobs ?? 4));
+  return withRequestScope(opts.signal, slots.size, async (signal) => {
+    const upload = async (path: string, size: number) => {
       const key = opts.prefix + keyPathOf(path);
       try {
-        const bytes = await uploadFile(path, key, size, opts);
+        const bytes = await uploadFile(path, key, size, { ...opts, signal });
         totals.uploaded++;
         totals.bytes += bytes;
         opts.onUploaded?.(key, path, bytes);
       } catch (err) {
-        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (signal.aborted) return;
         totals.failed++;
         opts.onFailure?.(path, err as Error);
       }
+    };
+    // A file per free slot: the list is read no faster than files go out.
+    for await (const { path, size } of regularFiles(paths, opts, totals)) {
+      await slots.whenFree();
+      if (signal.aborted) break;
+      void slots.start(() => upload(path, size));
     }
-  };
-  // The workers share one generator; its next() calls queue, so each file goes once.
-  await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 4) }, worker));
-  return totals;
+    await slots.drain();
+    if (signal.aborted) throw signal.reason;
+    return totals;
+  });
 }
 
 async function* regularFiles(
@@ -173,7 +160,6 @@ function readError(path: string, err: unknown): Error {
 }
 
 async function uploadFile(path: string, key: string, size: number, opts: UploadFilesOptions): Promise<number> {
-  const url = `s3://${opts.bucket}/${key}`;
   if (size > (opts.multipartThreshold ?? DEFAULT_CHUNK_SIZE)) {
     const sink = new MultipartObjectSink({ client: opts.client, bucket: opts.bucket, key, chunkSize: opts.partSize, jobs: 2, signal: opts.signal });
     try {
@@ -189,16 +175,6 @@ async function uploadFile(path: string, key: string, size: number, opts: UploadF
   } catch (err) {
     throw readError(path, err);
   }
-  const digest = {
-    index: 0,
-    size: body.length,
-    md5: createHash('md5').update(body).digest('hex'),
-    sha256: createHash('sha256').update(body).digest('hex'),
-  };
-  try {
-    await withRetry(() => putObjectVerified(opts.client, opts.bucket, key, body, digest, opts.signal), { signal: opts.signal });
-  } catch (err) {
-    throw new S3OperationError('cannot write', url, err);
-  }
+  await writeObject(opts.client, opts.bucket, key, body, { signal: opts.signal });
   return body.length;
 }

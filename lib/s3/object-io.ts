@@ -1,0 +1,171 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { NotS3Error } from './client';
+import { S3OperationError, isNotFound } from './errors';
+import { parseManifest, type Manifest } from './layout';
+import { withRetry, type RetryOptions } from './retry';
+
+/**
+ * Object I/O for whole objects held in memory: digests, verified PUTs, reads, existence,
+ * manifests. Every upload carries end-to-end checks: Content-MD5 (the server rejects a
+ * body that does not match), the body's SHA-256 as the signed payload hash (computed
+ * anyway for the manifest, so the signer does not hash the body a second time, and
+ * servers that verify it do), and the returned ETag compared with the MD5.
+ */
+
+/** Size and hex digests of one body: MD5 for Content-MD5 and the ETag check, SHA-256 for manifests and signatures. */
+export interface Digest {
+  size: number;
+  md5: string;
+  sha256: string;
+}
+
+export function digestOf(body: Buffer): Digest {
+  return {
+    size: body.length,
+    md5: createHash('md5').update(body).digest('hex'),
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
+}
+
+export class ChecksumMismatch extends Error {
+  override readonly name = 'ChecksumMismatch';
+}
+
+type BuildArgs = { request: unknown };
+interface BuildStack {
+  add(
+    mw: (next: (args: BuildArgs) => Promise<unknown>) => (args: BuildArgs) => Promise<unknown>,
+    opts: { step: 'build'; name: string },
+  ): void;
+}
+
+function withPayloadHash<C extends { middlewareStack: unknown }>(cmd: C, sha256: string): C {
+  (cmd.middlewareStack as BuildStack).add(
+    (next) => async (args) => {
+      const req = args.request as { headers?: Record<string, string> };
+      if (req.headers) req.headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    },
+    { step: 'build', name: 'pipekitPayloadHash' },
+  );
+  return cmd;
+}
+
+function checkEtag(etag: string | undefined, digest: Digest, what: string): void {
+  const bare = (etag ?? '').replace(/"/g, '');
+  // Some servers (Ceph RGW on multipart) answer with no ETag at all; Content-MD5 was
+  // still checked by the server. A different one means the stored bytes differ.
+  if (bare && /^[0-9a-f]{32}$/.test(bare) && bare !== digest.md5) {
+    throw new ChecksumMismatch(`${what}: server ETag ${bare} does not match MD5 ${digest.md5}`);
+  }
+}
+
+const contentMd5 = (digest: Digest) => Buffer.from(digest.md5, 'hex').toString('base64');
+
+/** One verified PutObject, no retry: for callers whose retry covers more than the request. */
+export async function putObjectOnce(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: Buffer,
+  digest: Digest,
+  signal?: AbortSignal,
+  contentType = 'application/octet-stream',
+): Promise<void> {
+  const cmd = withPayloadHash(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: contentMd5(digest), ContentType: contentType }),
+    digest.sha256,
+  );
+  const out = await client.send(cmd, { abortSignal: signal });
+  checkEtag(out.ETag, digest, key);
+}
+
+/** One verified UploadPart, no retry; resolves with the part's ETag. */
+export async function uploadPartOnce(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  partNumber: number,
+  body: Buffer,
+  digest: Digest,
+  signal?: AbortSignal,
+): Promise<string> {
+  const cmd = withPayloadHash(
+    new UploadPartCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      Body: body,
+      ContentLength: body.length,
+      ContentMD5: contentMd5(digest),
+    }),
+    digest.sha256,
+  );
+  const out = await client.send(cmd, { abortSignal: signal });
+  checkEtag(out.ETag, digest, `${key} part ${partNumber}`);
+  return out.ETag ?? `"${digest.md5}"`;
+}
+
+export interface WriteObjectOptions extends RetryOptions {
+  contentType?: string;
+  /** The body's digest when the caller has it already. */
+  digest?: Digest;
+}
+
+/** A verified PUT of a whole body, retried; fails as `cannot write s3://bucket/key: …`. */
+export async function writeObject(client: S3Client, bucket: string, key: string, body: Buffer, opts: WriteObjectOptions = {}): Promise<void> {
+  const digest = opts.digest ?? digestOf(body);
+  try {
+    await withRetry(() => putObjectOnce(client, bucket, key, body, digest, opts.signal, opts.contentType), opts);
+  } catch (err) {
+    throw new S3OperationError('cannot write', `s3://${bucket}/${key}`, err);
+  }
+}
+
+/**
+ * A small object, whole. The body is read inside the retry: a body cut short is as
+ * transient as a reset. Errors are the SDK's, so callers can tell a missing key apart.
+ */
+export function readObject(client: S3Client, bucket: string, key: string, opts: RetryOptions = {}): Promise<Buffer> {
+  return withRetry(async () => {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal });
+    return Buffer.from(await out.Body!.transformToByteArray());
+  }, opts);
+}
+
+/** HEAD: whether `key` exists; other failures as `cannot read s3://bucket/key: …`. */
+export async function objectExists(client: S3Client, bucket: string, key: string, opts: RetryOptions = {}): Promise<boolean> {
+  try {
+    await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }), opts);
+    return true;
+  } catch (err) {
+    // HEAD has no body, so a missing bucket looks like a missing key; the listing that
+    // usually follows names the real problem.
+    if (isNotFound(err)) return false;
+    throw new S3OperationError('cannot read', `s3://${bucket}/${key}`, err);
+  }
+}
+
+/**
+ * A manifest, parsed and validated, or undefined when the key is not there. Throws
+ * ManifestError for a body that is not a valid manifest, and the SDK's error otherwise.
+ * Manifests are stored as JSON: an HTML page in their place is a web server, not S3
+ * (the client lets HTML through for GETs only, since objects may be pages).
+ */
+export async function readManifest(client: S3Client, bucket: string, key: string, opts: RetryOptions = {}): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await withRetry(async () => {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal });
+      if (/text\/html/i.test(out.ContentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
+      return out.Body!.transformToString();
+    }, opts);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  return parseManifest(text);
+}
