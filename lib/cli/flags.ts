@@ -1,4 +1,4 @@
-import { humanSize, parseDuration, parseSize } from '../units';
+import { parseDuration, parseSize } from '../units';
 import { UsageError, type Flags, type OptionSpec } from './args';
 
 /**
@@ -39,26 +39,45 @@ export interface Bounds {
   max?: number;
 }
 
+/** A flag value checked against bounds; `expected` says what was wanted, given the bounds as `show` prints them. */
+function bounded(
+  flags: Flags,
+  name: string,
+  fallback: number | undefined,
+  { min = 1, max }: Bounds,
+  parse: (text: string) => number,
+  expected: (bounds: string) => string,
+  show: (n: number) => string,
+): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const n = parse(String(v));
+  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, expected(range(min, max, show)));
+  return n;
+}
+
+/** A bound as a user would type it: `5M`, `5G`, `1536`. */
+function exactSize(bytes: number): string {
+  for (const [unit, n] of [['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+    if (bytes >= n && bytes % n === 0) return `${bytes / n}${unit}`;
+  }
+  return String(bytes);
+}
+
+const wholeNumber = (text: string) => (/^\d+$/.test(text) ? Number(text) : NaN);
+
 /** A whole-number flag (`--jobs 4`), default `min` 1. */
 export function intFlag(flags: Flags, name: string, fallback: number, bounds?: Bounds): number;
 export function intFlag(flags: Flags, name: string, fallback: undefined, bounds?: Bounds): number | undefined;
-export function intFlag(flags: Flags, name: string, fallback: number | undefined, { min = 1, max }: Bounds = {}): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return fallback;
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, `a whole number ${range(min, max, String)}`);
-  return n;
+export function intFlag(flags: Flags, name: string, fallback: number | undefined, bounds: Bounds = {}): number | undefined {
+  return bounded(flags, name, fallback, bounds, wholeNumber, (r) => `a whole number ${r}`, String);
 }
 
 /** A size flag (`8M`, `512K`, `5G`, binary multiples), default `min` 1 byte. */
 export function sizeFlag(flags: Flags, name: string, fallback: number, bounds?: Bounds): number;
 export function sizeFlag(flags: Flags, name: string, fallback: undefined, bounds?: Bounds): number | undefined;
-export function sizeFlag(flags: Flags, name: string, fallback: number | undefined, { min = 1, max }: Bounds = {}): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return fallback;
-  const n = parseSize(String(v));
-  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, `a size ${range(min, max, humanSize)}, such as 8M`);
-  return n;
+export function sizeFlag(flags: Flags, name: string, fallback: number | undefined, bounds: Bounds = {}): number | undefined {
+  return bounded(flags, name, fallback, bounds, parseSize, (r) => `a size ${r}, such as 8M`, exactSize);
 }
 
 /** A duration flag (`30s`, `500ms`, `2m`) in milliseconds, more than zero. */

@@ -26,6 +26,11 @@ export interface S3ClientOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * An S3Client that works on AWS, s3rver and Ceph RGW alike: the settings below are the
+ * quirks each needs. Endpoint, region and credentials default to the SDK's chain
+ * (`AWS_ENDPOINT_URL`, `AWS_REGION`, env keys, ~/.aws, IMDS).
+ */
 export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const caFile = opts.caBundle ?? process.env.AWS_CA_BUNDLE;
@@ -111,12 +116,14 @@ export interface S3Address {
   key: string;
 }
 
+/** Split `s3://bucket/key`; throws for anything else. */
 export function parseS3Url(url: string): S3Address {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/s.exec(url);
   if (!m) throw new Error(`not an s3:// address: ${url}`);
   return { bucket: m[1], key: m[2] ?? '' };
 }
 
+/** `s3://bucket/key`, as every filter prints it. */
 export function formatS3Url(addr: S3Address): string {
   return `s3://${addr.bucket}/${addr.key}`;
 }
@@ -128,6 +135,7 @@ export interface S3storeConfig {
   bucket?: string;
 }
 
+/** The s3store INI file's credentials and bucket; unknown sections and keys are ignored. */
 export function parseS3storeConfig(text: string): S3storeConfig {
   const out: S3storeConfig = {};
   let section = '';

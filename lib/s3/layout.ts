@@ -39,6 +39,14 @@ export function isGeneration(s: string): boolean {
   return GENERATION.test(s);
 }
 
+/** When a generation was created, from its id (the inverse of newGeneration). */
+export function generationTime(generation: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(generation);
+  if (!m) throw new RangeError(`not a generation id: ${generation}`);
+  const [, y, mo, d, h, mi, s, ms] = m.map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
+}
+
 export function chunkKey(name: string, generation: string, index: number): string {
   return `${name}/${generation}/${String(index).padStart(10, '0')}`;
 }
@@ -64,6 +72,7 @@ export function isLegacyChunkKey(tag: string, key: string): boolean {
   return key.length === tag.length + 11 && key.startsWith(`${tag}-`) && /^\d{10}$/.test(key.slice(tag.length + 1));
 }
 
+/** A MANIFEST that is not one: truncated, corrupt, inconsistent, or of a newer format. */
 export class ManifestError extends Error {}
 
 /** Parse and validate a MANIFEST; every field the reader relies on is checked. */

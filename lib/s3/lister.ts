@@ -29,6 +29,7 @@ export interface ListObjectsOptions {
   signal?: AbortSignal;
 }
 
+/** A page chain a correct server never sends: a listing that would lose or repeat keys. */
 export class ListingError extends Error {}
 
 /**

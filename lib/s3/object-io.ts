@@ -20,6 +20,7 @@ export interface Digest {
   sha256: string;
 }
 
+/** The digest of a body, hashed here (the upload sinks hash large chunks on worker threads). */
 export function digestOf(body: Buffer): Digest {
   return {
     size: body.length,
@@ -28,6 +29,7 @@ export function digestOf(body: Buffer): Digest {
   };
 }
 
+/** The server's ETag says it stored other bytes than were sent; retried as transient. */
 export class ChecksumMismatch extends Error {
   override readonly name = 'ChecksumMismatch';
 }

@@ -1,11 +1,6 @@
 import retry from 'async-retry';
 import { isTransient } from './errors';
 
-/**
- * The one retry policy for every S3 request: exponential backoff with jitter, only on
- * transient faults. The SDK's own retry layer is off (client.ts), so `attempts` is the
- * true number of requests a fault can cost.
- */
 export interface RetryOptions {
   attempts?: number;
   signal?: AbortSignal;
@@ -16,6 +11,11 @@ export interface RetryOptions {
 
 export const DEFAULT_ATTEMPTS = 6;
 
+/**
+ * The one retry policy for every S3 request: exponential backoff with jitter, only on
+ * transient faults. The SDK's own retry layer is off (client.ts), so `attempts` is the
+ * true number of requests a fault can cost.
+ */
 export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
   return retry(

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { withRetry } from './retry';
 import { S3OperationError, isNotFound } from './errors';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from './upload-sink';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
 
 /** One piece of the output: a whole object, or a byte range of one. */
 export interface SourcePart {
@@ -31,16 +31,8 @@ export interface SourcePlan {
   manifest?: Manifest;
 }
 
-export interface ChunkSetSourceOptions {
-  client: S3Client;
-  bucket: string;
+export interface ChunkSetSourceOptions extends ChunkStreamOptions {
   name: string;
-  /** GETs in flight ahead of the reader; memory is about (jobs + 1) × chunk size. */
-  jobs?: number;
-  /** Range size for plain objects (default 8 MiB). */
-  chunkSize?: number;
-  attempts?: number;
-  signal?: AbortSignal;
 }
 
 /** A stored chunk does not match its manifest: corrupt, truncated, or replaced. */

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createHash, type Hash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
 import { destroyOnAbort, requestController } from '../abort';
 import { Slots } from '../slots';
 import { ChunkAccumulator } from './chunker';
@@ -9,22 +10,10 @@ import { S3OperationError } from './errors';
 import { HashPool, sharedBuffer } from './hash-pool';
 import type { Digest } from './object-io';
 
-export interface UploadSinkOptions {
-  client: S3Client;
-  bucket: string;
-  /** Uploads in flight at once; memory is about (jobs + 1) × chunk size. */
-  jobs?: number;
-  /** Bytes per chunk (default 8 MiB). */
-  chunkSize?: number;
-  /** Attempts per request, all retry layers counted. */
-  attempts?: number;
-  signal?: AbortSignal;
+export interface UploadSinkOptions extends ChunkStreamOptions {
   /** Called after each retry, for progress/diagnostics. */
   onRetry?: (err: unknown, attempt: number) => void;
 }
-
-export const DEFAULT_CHUNK_SIZE = 8 * 2 ** 20;
-export const DEFAULT_JOBS = 4;
 
 /**
  * The shared engine of ChunkSetSink and MultipartObjectSink: a byte Writable that cuts

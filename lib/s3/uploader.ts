@@ -8,7 +8,7 @@ import { Slots } from '../slots';
 import { writeObject } from './object-io';
 import { S3OperationError } from './errors';
 import { MultipartObjectSink } from './object-sink';
-import { DEFAULT_CHUNK_SIZE } from './upload-sink';
+import { DEFAULT_CHUNK_SIZE } from './chunk-options';
 
 /**
  * s3put's engine, the seed's backup.py as streams: paths in (from `find`, or directories

@@ -1,0 +1,86 @@
+/**
+ * Which generations a retention policy keeps, as a pure function over their creation
+ * times, with the reason for each decision. The semantics are those of `restic forget`
+ * (internal/restic/snapshot_policy.go), in UTC:
+ *
+ * - `last N` keeps the N newest;
+ * - `daily N` (weekly, monthly) keeps, for each of the last N days (ISO weeks, months)
+ *   that have a generation, that day's newest;
+ * - a rule with counts left when it reaches the oldest generation keeps that one too
+ *   (restic 0.17), so a young set keeps as much history as the policy allows;
+ * - `within D` keeps every generation strictly newer than the newest one's time minus D.
+ *
+ * A generation kept by any rule stays. The caller adds what no policy may remove (the
+ * current generation, and anything newer than it).
+ */
+
+export interface RetentionPolicy {
+  last?: number;
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+  /** Milliseconds. */
+  withinMs?: number;
+}
+
+export interface Dated {
+  id: string;
+  time: Date;
+}
+
+export interface RetentionDecision<T extends Dated> {
+  generation: T;
+  /** Why it stays (`last`, `daily 2026-11-30`, `weekly 2026-W48`, `monthly 2026-11`, `within 7d`); empty: it goes. */
+  reasons: string[];
+}
+
+/** Whether the policy names any rule at all (restic refuses to forget with none). */
+export function hasRules(p: RetentionPolicy): boolean {
+  return Boolean(p.last || p.daily || p.weekly || p.monthly || p.withinMs);
+}
+
+const day = (t: Date) => t.toISOString().slice(0, 10);
+const month = (t: Date) => t.toISOString().slice(0, 7);
+
+/** ISO 8601 week of a UTC time: `2026-W48` (the week's Thursday decides its year). */
+export function isoWeek(t: Date): string {
+  const d = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
+  const weekday = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+function humanWithin(ms: number): string {
+  for (const [unit, n] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= n && ms % n === 0) return `${ms / n}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** The policy's decision for every generation, newest first. */
+export function applyRetention<T extends Dated>(generations: T[], policy: RetentionPolicy): RetentionDecision<T>[] {
+  const list = [...generations].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : -1));
+  const buckets = [
+    { count: policy.last ?? 0, key: (_t: Date, nr: number) => String(nr), reason: () => 'last' },
+    { count: policy.daily ?? 0, key: day, reason: (k: string) => `daily ${k}` },
+    { count: policy.weekly ?? 0, key: isoWeek, reason: (k: string) => `weekly ${k}` },
+    { count: policy.monthly ?? 0, key: month, reason: (k: string) => `monthly ${k}` },
+  ].map((b) => ({ ...b, seen: undefined as string | undefined }));
+  const newest = list[0]?.time.getTime() ?? 0;
+  return list.map((generation, nr) => {
+    const reasons: string[] = [];
+    if (policy.withinMs && generation.time.getTime() > newest - policy.withinMs) reasons.push(`within ${humanWithin(policy.withinMs)}`);
+    for (const b of buckets) {
+      if (b.count <= 0) continue;
+      const k = b.key(generation.time, nr);
+      if (k !== b.seen || nr === list.length - 1) {
+        b.seen = k;
+        b.count--;
+        reasons.push(b.reason(k));
+      }
+    }
+    return { generation, reasons };
+  });
+}
