@@ -13,7 +13,10 @@ all: build
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# From scratch: tsc never removes the output of a source file that moved or went, and a
+# stale dist/lib/cli.js would shadow dist/lib/cli/index.js.
 build: node_modules/.package-lock.json
+	rm -rf dist
 	npx tsc -p .
 	chmod +x dist/filters/*.js
 	mkdir -p dist/bin

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { argsOrStdin, COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, UsageError, type FilterSpec } from '../lib/cli';
 import { MxError, sendEtrn, sendEtrnToBackups, type EtrnResult } from '../lib/mail';
-import { domainList, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
-import { etrnTargets } from '../lib/mail/etrn';
-import { tsvField } from '../lib/mail/smtp-reply';
+import { etrnFailures, formatEtrnResult } from '../lib/mail/format';
+import { domainList, etrnTargets, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 
 const spec: FilterSpec = {
   name: 'etrn',
@@ -23,17 +22,12 @@ const spec: FilterSpec = {
   ],
 };
 
-function line(r: EtrnResult, json: boolean): string {
-  if (json) return JSON.stringify(r);
-  return [r.server, r.domain, r.code, r.message].map(tsvField).join('\t');
-}
-
 runFilter(spec, async ({ flags, args, signal, warn, info }) => {
-  const timeout = timeoutFlag(flags);
-  const resolver = resolverFlag(flags, timeout);
+  const timeoutMs = timeoutFlag(flags);
+  const resolver = resolverFlag(flags, timeoutMs);
   const options = {
     port: portFlag(flags),
-    timeout,
+    timeoutMs,
     resolver,
     signal,
     starttls: flags.starttls === true,
@@ -43,18 +37,13 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   let failed = false;
   const report = (results: EtrnResult[]) => {
     if (signal.aborted) throw signal.reason;
-    const server = results[0]?.server;
-    if (results[0]?.advertised === false) info(`${server} does not advertise ETRN; tried anyway`);
-    const said = new Set<string>();
-    for (const r of results) {
-      process.stdout.write(`${line(r, json)}\n`);
-      if (r.ok) continue;
-      failed = true;
-      // One diagnostic per distinct failure: a server that fails before ETRN fails every domain alike.
-      const why = `${r.code ? `${r.code} ` : ''}${r.message}`;
-      if (!said.has(why) && !r.message.startsWith('not sent:')) warn(`${r.server}: ${r.domain}: ${why}`);
-      said.add(why);
-    }
+    if (results[0]?.advertised === false) info(`${results[0].server} does not advertise ETRN; tried anyway`);
+    const failures = etrnFailures(results);
+    results.forEach((r, i) => {
+      process.stdout.write(`${formatEtrnResult(r, json)}\n`);
+      if (!r.ok) failed = true;
+      if (failures[i]) warn(failures[i]);
+    });
   };
 
   if (flags.mx) {

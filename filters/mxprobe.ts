@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { argsOrStdin, COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, UsageError, type FilterSpec } from '../lib/cli';
-import { probeDomains, type ProbeResult } from '../lib/mail';
+import { argsOrStdin, COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, intFlag, jobsOption, NUL, runFilter, UsageError, type FilterSpec } from '../lib/cli';
+import { probeDomains } from '../lib/mail';
+import { formatProbeResult, probeFailure } from '../lib/mail/format';
 import { domainList, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
-import { tsvField } from '../lib/mail/smtp-reply';
 
 const spec: FilterSpec = {
   name: 'mxprobe',
@@ -19,40 +19,32 @@ const spec: FilterSpec = {
     { name: 'quit-after', arg: 'STEP', help: "'rcpt': stop after RCPT TO, send no message (default 'data')" },
     { name: 'tls', negatable: true, help: 'do not use STARTTLS even when offered' },
     { name: 'require-tls', help: 'fail an exchange that does not offer STARTTLS' },
-    { name: 'jobs', short: 'j', arg: 'N', help: 'probe N exchanges at once (default 1)' },
+    jobsOption('probe N exchanges', 1),
     MAIL_OPTIONS.timeout,
     MAIL_OPTIONS.json,
     MAIL_OPTIONS.transcript,
-    { name: 'null', short: '0', help: 'domains on stdin are NUL-separated' },
+    NUL,
     ...COMMON_OPTIONS,
   ],
 };
-
-function line(r: ProbeResult, json: boolean): string {
-  if (json) return JSON.stringify(r);
-  return [r.domain, r.exchange, r.preference, r.status, r.code, r.phase, r.message].map(tsvField).join('\t');
-}
 
 runFilter(spec, async ({ flags, args, signal, warn }) => {
   const quitAfter = (flags['quit-after'] as string | undefined) ?? 'data';
   if (quitAfter !== 'rcpt' && quitAfter !== 'data') throw new UsageError(`invalid --quit-after '${quitAfter}' (rcpt or data)`);
   if (flags['require-tls'] && !flags.tls) throw new UsageError('--no-tls and --require-tls contradict each other');
-  const jobsText = (flags.jobs as string | undefined) ?? '1';
-  const jobs = Number(jobsText);
-  if (!/^\d+$/.test(jobsText) || jobs < 1 || jobs > 1024) throw new UsageError(`invalid --jobs '${jobsText}' (1-1024)`);
-  const timeout = timeoutFlag(flags);
+  const jobs = intFlag(flags, 'jobs', 1, { max: 1024 });
+  const timeoutMs = timeoutFlag(flags);
   const port = portFlag(flags);
-  const resolver = resolverFlag(flags, timeout);
+  const resolver = resolverFlag(flags, timeoutMs);
   const domains = domainList(await argsOrStdin(args, flags.null === true, 'domains'));
 
   let failed = false;
-  const json = flags.json === true;
   const probes = probeDomains(domains, {
     resolver,
     port,
-    timeout,
+    timeoutMs,
     signal,
-    concurrency: jobs,
+    jobs,
     quitAfter,
     from: flags.from as string | undefined,
     to: flags.to as string | undefined,
@@ -61,11 +53,10 @@ runFilter(spec, async ({ flags, args, signal, warn }) => {
   });
   for await (const r of probes) {
     if (signal.aborted) throw signal.reason;
-    process.stdout.write(`${line(r, json)}\n`);
+    process.stdout.write(`${formatProbeResult(r, flags.json === true)}\n`);
     if (r.status === 'fail') {
       failed = true;
-      const where = r.exchange === '-' || r.exchange === '.' ? r.domain : `${r.domain}: ${r.exchange}`;
-      warn(`${where}: ${r.code ? `${r.code} ` : ''}${r.message} (${r.phase})`);
+      warn(probeFailure(r));
     }
   }
   return failed ? EXIT_FAILURE : EXIT_OK;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { DEBUG, FilterError, HELP, QUIET, UsageError, VERSION, runFilter, type FilterSpec } from '../lib/cli';
-import { createRandfs, MountError, randfsOptionsFromFlags } from '../lib/fuse';
+import { createRandfs, MountError } from '../lib/fuse';
+import { randfsOptionsFromFlags } from '../lib/fuse/options';
 
 const spec: FilterSpec = {
   name: 'randfs',

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { COMMON_OPTIONS, PROGRESS, Progress, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/upload-sink';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { S3_OPTIONS, TAG_OPTION, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { describeError } from '../lib/s3/errors';
 
@@ -45,7 +45,7 @@ void runFilter(spec, async ({ flags, args, signal, info, warn, progress, debug }
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, onRetry };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })
-    : new ChunkSetSink({ ...common, name: target.key, keep });
+    : new ChunkSetSink({ ...common, name: target.key, retention: { last: keep } });
   const meter = new Progress('s3sink', progress);
   const timer = setInterval(() => meter.update(sink.bytes, `${sink.uploaded} chunks, ${sink.inFlight} in flight`), 250);
   const started = Date.now();

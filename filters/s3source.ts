@@ -7,7 +7,7 @@
 // is a few MiB, so the full collections that remain take milliseconds.
 import { COMMON_OPTIONS, PROGRESS, Progress, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource } from '../lib/s3/source';
-import { DEFAULT_JOBS } from '../lib/s3/upload-sink';
+import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { S3_OPTIONS, TAG_OPTION, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 
 

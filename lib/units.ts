@@ -22,11 +22,15 @@ export function humanSize(bytes: number): string {
   const units = ['', 'K', 'M', 'G', 'T', 'P'];
   let v = bytes;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  // Compare what will be printed, not the raw value: 10239 is `10K`, not `10.0K`, and
+  // 1048575 is `1.0M`, not `1024K`.
+  const shown = () => (v < 10 ? Number(v.toFixed(1)) : Math.round(v));
+  while ((i === 0 ? v : shown()) >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return i === 0 ? String(bytes) : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+  if (i === 0) return String(bytes);
+  return shown() < 10 ? `${shown().toFixed(1)}${units[i]}` : `${shown()}${units[i]}`;
 }
 
 /** Bytes per second as `123.4 MB/s` (decimal, as throughput is usually quoted). */

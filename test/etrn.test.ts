@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { MxResolver, sendEtrn, sendEtrnToBackups } from '../lib/mail';
 import { startDnsServer, type DnsServer } from './helpers/dns-server';
@@ -128,7 +129,9 @@ describe('etrn against a real Postfix', () => {
   });
 
   it('library: sendEtrn and sendEtrnToBackups', async () => {
-    const results = await sendEtrn(pf, ['flush.test', 'other.org'], { timeout: 5000 });
+    const ac = new AbortController();
+    const results = await sendEtrn(pf, ['flush.test', 'other.org'], { timeoutMs: 5000, signal: ac.signal });
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'no listener left on the signal');
     assert.deepEqual(
       results.map((x) => [x.domain, x.code, x.ok, x.advertised]),
       [
@@ -136,8 +139,8 @@ describe('etrn against a real Postfix', () => {
         ['other.org', 459, false, true],
       ],
     );
-    const resolver = new MxResolver({ nameservers: [{ host: dns.host, port: dns.port }], timeout: 2000 });
-    const backups = await sendEtrnToBackups('flush2.test', { resolver, port: postfix.port, timeout: 5000 });
+    const resolver = new MxResolver({ nameservers: [{ host: dns.host, port: dns.port }], timeoutMs: 2000 });
+    const backups = await sendEtrnToBackups('flush2.test', { resolver, port: postfix.port, timeoutMs: 5000 });
     assert.deepEqual(
       backups.map((x) => `${x.server} ${x.code}`),
       ['b1.flush2.test 250', 'b2.flush2.test 250'],
@@ -193,6 +196,23 @@ describe('etrn against smtp-server answers and faults', () => {
     assert.match(r.stderr, /\netrn: interrupted\n$/);
   });
 
+  it('library: an abort during ETRN answers "interrupted" and leaves no listener on the signal', async () => {
+    const ac = new AbortController();
+    const results = await sendEtrn(`${addr('hang')}:${fakePort}`, ['a.org', 'b.org'], {
+      timeoutMs: 20_000,
+      signal: ac.signal,
+      transcript: (l) => l === '-> ETRN a.org' && ac.abort(),
+    });
+    assert.deepEqual(
+      results.map((r) => [r.domain, r.code, r.message]),
+      [
+        ['a.org', null, 'interrupted'],
+        ['b.org', null, 'not sent: interrupted'],
+      ],
+    );
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+  });
+
   it('connection refused: one line, exit 1', async () => {
     const r = await etrn(['--port', String(fakePort), '127.0.0.254', 'a.org']);
     assert.equal(out(r), tsv('127.0.0.254', 'a.org', '-', 'connection refused'));
@@ -240,8 +260,8 @@ describe('etrn: usage', () => {
     [['mx.example.net'], undefined, /^etrn: no domain given after server mx\.example\.net$/],
     [['bad!server', 'a.org'], undefined, /^etrn: malformed server 'bad!server' \(HOST\[:PORT\]\)$/],
     [['mx.example.net', 'a_b.org'], undefined, /^etrn: malformed domain 'a_b\.org'$/],
-    [['--port', '0', 'mx', 'a.org'], undefined, /^etrn: invalid --port '0'/],
-    [['--timeout', 'x', 'mx', 'a.org'], undefined, /^etrn: invalid --timeout 'x'/],
+    [['--port', '0', 'mx', 'a.org'], undefined, /^etrn: invalid --port '0' \(a whole number from 1 to 65535\)$/],
+    [['--timeout', 'x', 'mx', 'a.org'], undefined, /^etrn: invalid --timeout 'x' \(a duration such as 30s, 500ms or 2m\)$/],
     [['--mx', 'bad domain'], undefined, /^etrn: malformed domain 'bad domain'$/],
     [[], 'mx.example.net\n', /^etrn: no domain given after server mx\.example\.net$/],
     [[], 'mx a.org\nmx2 b..org\n', /^etrn: line 2: malformed domain 'b\.\.org'$/],

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backupExchanges, etrnAccepted, etrnTargets, isEtrnArgument } from '../lib/mail/etrn';
-import { defaultNameservers, parseNameserver } from '../lib/mail/mx';
-import { domainList, portFlag, timeoutFlag } from '../lib/mail/options';
-import { mapOrdered, testMessage } from '../lib/mail/probe';
+import { UsageError } from '../lib/cli';
+import { mapOrdered } from '../lib/slots';
+import { formatHostPort, normalizeDomain, parseHostPort, parsePort } from '../lib/mail/address';
+import { backupExchanges, etrnAccepted } from '../lib/mail/etrn';
+import { EtrnTargetError, isEtrnArgument, parseEtrnTargets } from '../lib/mail/etrn-targets';
+import { defaultNameservers, parseNameserver, parseResolvConf } from '../lib/mail/mx';
+import { domainList, etrnTargets, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
+import { testMessage } from '../lib/mail/probe';
 import {
   ehloKeywords,
-  normalizeDomain,
-  parseHostPort,
-  parseResolvConf,
   parseSmtpReply,
+  printable,
+  replyText,
   SmtpProtocolError,
   SmtpReplyParser,
-  tsvField,
+  splitReplyText,
   type SmtpReply,
 } from '../lib/mail/smtp-reply';
 
@@ -116,6 +119,44 @@ describe('SmtpReplyParser: garbage', () => {
   });
 });
 
+describe('reply text for people', () => {
+  it('replyText joins the lines without the code', () => {
+    assert.equal(replyText({ code: 554, lines: ['5.7.1 Relay access denied', '5.7.1 see why '] }), '5.7.1 Relay access denied 5.7.1 see why');
+    assert.equal(replyText({ code: 250, lines: [''] }), '');
+  });
+
+  const splits: [string | undefined, number | null, string][] = [
+    [undefined, null, ''],
+    ['', null, ''],
+    ['250 2.0.0 Ok: queued as 4F2A', 250, '2.0.0 Ok: queued as 4F2A'],
+    ['250-mx.test\n250-PIPELINING\n250 8BITMIME', 250, 'mx.test PIPELINING 8BITMIME'],
+    ['554-5.7.1 Relay access denied\r\n554 5.7.1 see https://example.org/why\r\n', 554, '5.7.1 Relay access denied 5.7.1 see https://example.org/why'],
+    ['421', 421, ''],
+    ['250 ', 250, ''],
+    ['HTTP/1.1 400 Bad Request\nContent-Type: text/html', null, 'not an SMTP reply: HTTP/1.1 400 Bad Request'],
+    ['\x00\x07 junk', null, 'not an SMTP reply: \\x00\\x07 junk'],
+  ];
+  for (const [text, code, words] of splits) {
+    it(`splitReplyText(${JSON.stringify(text)}) -> ${code} ${JSON.stringify(words)}`, () => {
+      assert.deepEqual(splitReplyText(text), { code, text: words });
+    });
+  }
+
+  const shown: [string, number | undefined, string][] = [
+    ['plain text', undefined, 'plain text'],
+    ['a\tb', undefined, 'a b'],
+    ['nul\x00bel\x07del\x7f', undefined, 'nul\\x00bel\\x07del\\x7f'],
+    ['x'.repeat(81), undefined, `${'x'.repeat(80)}…`],
+    ['abcdef', 3, 'abc…'],
+    ['abc', 3, 'abc'],
+  ];
+  for (const [text, max, expected] of shown) {
+    it(`printable(${JSON.stringify(text.slice(0, 20))}${max ? `, ${max}` : ''})`, () => {
+      assert.equal(printable(text, max), expected);
+    });
+  }
+});
+
 describe('names, addresses and fields', () => {
   it('normalizeDomain', () => {
     assert.equal(normalizeDomain('Example.ORG.'), 'example.org');
@@ -125,6 +166,37 @@ describe('names, addresses and fields', () => {
       assert.equal(normalizeDomain(bad), undefined, bad);
     }
     assert.equal(normalizeDomain(`${'a.'.repeat(127)}a`), undefined); // 255 characters
+  });
+
+  it('parsePort: 1-65535 in at most five digits', () => {
+    const table: [string, number | undefined][] = [
+      ['1', 1],
+      ['25', 25],
+      ['65535', 65535],
+      ['02525', 2525],
+      ['0', undefined],
+      ['65536', undefined],
+      ['000025', undefined],
+      ['', undefined],
+      ['-1', undefined],
+      ['2.5', undefined],
+      ['smtp', undefined],
+      [' 25', undefined],
+    ];
+    for (const [text, port] of table) assert.equal(parsePort(text), port, text);
+  });
+
+  it('formatHostPort brackets IPv6 addresses only', () => {
+    const table: [string, number, string][] = [
+      ['127.0.0.1', 25, '127.0.0.1:25'],
+      ['mx.example.org', 2525, 'mx.example.org:2525'],
+      ['::1', 53, '[::1]:53'],
+      ['2001:db8::25', 25, '[2001:db8::25]:25'],
+    ];
+    for (const [host, port, text] of table) {
+      assert.equal(formatHostPort(host, port), text);
+      assert.deepEqual(parseHostPort(text), { host, port }, `round trip of ${text}`);
+    }
   });
 
   it('parseHostPort and parseNameserver', () => {
@@ -150,24 +222,35 @@ describe('names, addresses and fields', () => {
     assert.deepEqual(defaultNameservers({}, '/nonexistent/resolv.conf'), [{ host: '127.0.0.1', port: 53 }]);
   });
 
-  it('tsvField never lets a tab or line break through', () => {
-    assert.equal(tsvField('a\tb\r\nc'), 'a b c');
-    assert.equal(tsvField(null), '-');
-    assert.equal(tsvField(''), '-');
-    assert.equal(tsvField(0), '0');
-  });
-
   it('option parsing: port, timeout, domains', () => {
     assert.equal(portFlag({}, {}), 25);
     assert.equal(portFlag({}, { PIPEKIT_SMTP_PORT: '2525' }), 2525);
     assert.equal(portFlag({ port: '587' }, { PIPEKIT_SMTP_PORT: '2525' }), 587);
-    assert.throws(() => portFlag({ port: '0' }, {}), /invalid --port '0'/);
-    assert.throws(() => portFlag({}, { PIPEKIT_SMTP_PORT: 'x' }), /invalid PIPEKIT_SMTP_PORT/);
+    assert.equal(portFlag({ port: '65535' }, {}), 65535);
+    const usage = (message: string) => (e: unknown) => e instanceof UsageError && e.message === message;
+    for (const bad of ['0', '65536', 'smtp', '-1']) {
+      assert.throws(() => portFlag({ port: bad }, {}), usage(`invalid --port '${bad}' (a whole number from 1 to 65535)`));
+    }
+    for (const bad of ['x', '0', '70000']) {
+      assert.throws(() => portFlag({}, { PIPEKIT_SMTP_PORT: bad }), usage(`invalid PIPEKIT_SMTP_PORT '${bad}' (a whole number from 1 to 65535)`));
+    }
     assert.equal(timeoutFlag({}), 30_000);
     assert.equal(timeoutFlag({ timeout: '500ms' }), 500);
-    assert.throws(() => timeoutFlag({ timeout: '0' }), /invalid --timeout/);
+    assert.equal(timeoutFlag({ timeout: '2m' }), 120_000);
+    for (const bad of ['0', 'soon', '-1s']) {
+      assert.throws(() => timeoutFlag({ timeout: bad }), usage(`invalid --timeout '${bad}' (a duration such as 30s, 500ms or 2m)`));
+    }
     assert.deepEqual(domainList(['a.org', '  b.org. ', '', '# comment']), ['a.org', 'b.org']);
-    assert.throws(() => domainList(['a.org', 'bad domain']), /malformed domain 'bad domain'/);
+    assert.throws(() => domainList(['a.org', 'bad domain']), usage("malformed domain 'bad domain'"));
+  });
+
+  it('resolverFlag: --nameserver, else PIPEKIT_NAMESERVER, with the timeout', () => {
+    const r = resolverFlag({ nameserver: '127.0.0.1:5353' }, 1500, {});
+    assert.deepEqual(r.nameservers, [{ host: '127.0.0.1', port: 5353 }]);
+    assert.equal(r.timeoutMs, 1500);
+    assert.deepEqual(resolverFlag({}, 1000, { PIPEKIT_NAMESERVER: '[::1]:53' }).nameservers, [{ host: '::1', port: 53 }]);
+    assert.throws(() => resolverFlag({ nameserver: 'no such host' }, 1000, {}), (e: unknown) => e instanceof UsageError);
+    assert.throws(() => resolverFlag({}, 1000, { PIPEKIT_NAMESERVER: 'x y' }), (e: unknown) => e instanceof UsageError);
   });
 });
 
@@ -192,16 +275,33 @@ describe('ETRN helpers', () => {
     for (const bad of ['', '@', '#', '# q', 'exa mple', '@@x.org']) assert.ok(!isEtrnArgument(bad), bad);
   });
 
-  it('etrnTargets: the seed backup_servers map as lines', () => {
-    const lines = ['# backup MX map', 'mx3.zoneedit.com bjdean.id.au orientgrove.net', '', '127.0.0.1:2525  a.org'];
-    assert.deepEqual(etrnTargets(lines), [
+  it('parseEtrnTargets: the seed backup_servers map as lines', () => {
+    const lines = ['# backup MX map', 'mx3.zoneedit.com bjdean.id.au orientgrove.net', '', '127.0.0.1:2525  a.org', '[::1]:25 @sub.b.org #q1'];
+    assert.deepEqual(parseEtrnTargets(lines), [
       { server: 'mx3.zoneedit.com', domains: ['bjdean.id.au', 'orientgrove.net'] },
       { server: '127.0.0.1:2525', domains: ['a.org'] },
+      { server: '[::1]:25', domains: ['@sub.b.org', '#q1'] },
     ]);
-    assert.throws(() => etrnTargets(['mx.example.net', 'x a.org']), /line 1: no domain given after server mx.example.net/);
-    assert.throws(() => etrnTargets(['mx:99999 a.org']), /malformed server 'mx:99999'/);
-    assert.throws(() => etrnTargets(['mx a_b.org']), /malformed domain 'a_b.org'/);
+    assert.deepEqual(parseEtrnTargets([]), []);
+    assert.deepEqual(parseEtrnTargets(['', '  # nothing']), []);
   });
+
+  const badTargets: [string[], string][] = [
+    [['mx.example.net', 'x a.org'], 'line 1: no domain given after server mx.example.net'],
+    [['mx.example.net'], 'no domain given after server mx.example.net'],
+    [['mx:99999 a.org'], "malformed server 'mx:99999' (HOST[:PORT])"],
+    [['bad!server a.org'], "malformed server 'bad!server' (HOST[:PORT])"],
+    [['mx a_b.org'], "malformed domain 'a_b.org'"],
+    [['mx a.org', 'mx2 b..org'], "line 2: malformed domain 'b..org'"],
+    [['mx a.org\x01'], "malformed domain 'a.org\\x01'"],
+  ];
+  for (const [lines, message] of badTargets) {
+    it(`parseEtrnTargets(${JSON.stringify(lines)}): ${message}`, () => {
+      assert.throws(() => parseEtrnTargets(lines), (e: unknown) => e instanceof EtrnTargetError && e.message === message);
+      // the CLI wrapper turns the same rejection into a usage error
+      assert.throws(() => etrnTargets(lines), (e: unknown) => e instanceof UsageError && e.message === message);
+    });
+  }
 });
 
 describe('probe helpers', () => {
@@ -211,12 +311,12 @@ describe('probe helpers', () => {
     assert.ok(!/[^\r]\n/.test(msg));
   });
 
-  it('mapOrdered yields in input order with at most `limit` running', async () => {
+  it('probeDomains keeps input order through lib/slots mapOrdered, at most `jobs` running', async () => {
     let running = 0;
     let peak = 0;
     const delays = [30, 5, 20, 1, 10, 2, 15];
     const out: number[] = [];
-    for await (const v of mapOrdered(delays.keys(), 3, async (i) => {
+    for await (const v of mapOrdered(delays.keys(), 3, async (i: number) => {
       running++;
       peak = Math.max(peak, running);
       await new Promise((r) => setTimeout(r, delays[i]));

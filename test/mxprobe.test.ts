@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { MxError, MxResolver, probeDomains, probeExchange, resolveMx, type ProbeResult } from '../lib/mail';
 import { deadNameserver, startDnsServer, type DnsServer, type Zone } from './helpers/dns-server';
@@ -55,6 +56,9 @@ const zone: Zone = {
   'twoaddr.test': { mx: [[10, 'mx.twoaddr.test']] },
   'mx.twoaddr.test': { a: ['127.0.0.254', '127.0.0.2'] }, // the first refuses, the second is 'accept'
 };
+// Enough domains on one hanging exchange to hold 16 sessions open at once.
+const MANY = Array.from({ length: 20 }, (_, i) => `hang${String(i).padStart(2, '0')}.test`);
+for (const domain of MANY) zone[domain] = { mx: [[10, 'mx.hang.test']] };
 for (const [domain, behaviour] of Object.entries(single)) {
   zone[domain] = { mx: [[10, `mx.${domain}`]] };
   zone[`mx.${domain}`] = { a: [ip(behaviour)] };
@@ -294,6 +298,17 @@ describe('mxprobe: options', () => {
     }
   });
 
+  it('-j 16 with 16 sessions open at once: no MaxListenersExceededWarning', async () => {
+    const hang = server('hang-rcpt');
+    const r = await mxprobe(['-j', '16', ...MANY], { timeout: '1s' });
+    // every session stood open until its timeout, so all 16 slots held one at the same time
+    assert.equal(hang.connections.peak, 16);
+    assert.equal(out(r), MANY.map((d) => tsv(d, 'mx.hang.test', 10, 'fail', '-', 'rcpt', 'no reply within 1s')).join(''));
+    assert.equal(r.code, 1);
+    assert.ok(!r.stderr.includes('MaxListenersExceededWarning'), r.stderr);
+    assert.deepEqual(stderrLines(r), MANY.map((d) => `mxprobe: ${d}: mx.hang.test: no reply within 1s (rcpt)`));
+  });
+
   it('SIGINT while an exchange hangs: exit 130, one line, nothing on stdout', async () => {
     const args = ['--nameserver', dns.nameserver, '--port', String(port), '--timeout', '20s', '--transcript', 'hang.test'];
     const child = spawn(process.execPath, [filterPath('mxprobe'), ...args]);
@@ -332,14 +347,16 @@ describe('mxprobe: usage errors exit 2 with one clear line', () => {
     [['exa mple.org'], /^mxprobe: malformed domain 'exa mple\.org'$/],
     [['good.test', '-bad-.test'], /^mxprobe: unknown option -bad-\.test$/],
     [['--', 'a..b'], /^mxprobe: malformed domain 'a\.\.b'$/],
-    [['--port', '0', 'a.test'], /^mxprobe: invalid --port '0' \(1-65535\)$/],
-    [['--port', '70000', 'a.test'], /^mxprobe: invalid --port '70000'/],
-    [['--port', 'smtp', 'a.test'], /^mxprobe: invalid --port 'smtp'/],
+    [['--port', '0', 'a.test'], /^mxprobe: invalid --port '0' \(a whole number from 1 to 65535\)$/],
+    [['--port', '70000', 'a.test'], /^mxprobe: invalid --port '70000' \(a whole number from 1 to 65535\)$/],
+    [['--port', 'smtp', 'a.test'], /^mxprobe: invalid --port 'smtp' \(a whole number from 1 to 65535\)$/],
     [['--nameserver', 'no such host', 'a.test'], /^mxprobe: invalid --nameserver 'no such host'/],
-    [['--timeout', 'soon', 'a.test'], /^mxprobe: invalid --timeout 'soon'/],
+    [['--timeout', 'soon', 'a.test'], /^mxprobe: invalid --timeout 'soon' \(a duration such as 30s, 500ms or 2m\)$/],
+    [['--timeout', '0', 'a.test'], /^mxprobe: invalid --timeout '0' \(a duration such as 30s, 500ms or 2m\)$/],
     [['--quit-after', 'mail', 'a.test'], /^mxprobe: invalid --quit-after 'mail' \(rcpt or data\)$/],
     [['--no-tls', '--require-tls', 'a.test'], /^mxprobe: --no-tls and --require-tls contradict each other$/],
-    [['-j', '0', 'a.test'], /^mxprobe: invalid --jobs '0'/],
+    [['-j', '0', 'a.test'], /^mxprobe: invalid --jobs '0' \(a whole number from 1 to 1024\)$/],
+    [['-j', '1025', 'a.test'], /^mxprobe: invalid --jobs '1025' \(a whole number from 1 to 1024\)$/],
     [['--frobnicate', 'a.test'], /^mxprobe: unknown option --frobnicate$/],
   ];
   for (const [args, re] of cases) {
@@ -392,7 +409,7 @@ describe('mail library: resolveMx, probeExchange, probeDomains', () => {
       ['silent.test', 'timeout'],
       ['nomail.test', 'nomail'],
     ]) {
-      await assert.rejects(resolveMx(domain, { nameservers: nameservers(), timeout: 500 }), (e: unknown) => {
+      await assert.rejects(resolveMx(domain, { nameservers: nameservers(), timeoutMs: 500 }), (e: unknown) => {
         assert.ok(e instanceof MxError);
         assert.equal(e.kind, kind);
         return true;
@@ -401,11 +418,11 @@ describe('mail library: resolveMx, probeExchange, probeDomains', () => {
   });
 
   it('probeExchange reports, never throws; transcript callback gets the dialogue', async () => {
-    const resolver = new MxResolver({ nameservers: nameservers(), timeout: 2000 });
+    const resolver = new MxResolver({ nameservers: nameservers(), timeoutMs: 2000 });
     const lines: string[] = [];
     const r = await probeExchange(
       { domain: 'relay.test', exchange: 'mx.relay.test', preference: 10 },
-      { resolver, port, timeout: 2000, quitAfter: 'rcpt', transcript: (l) => lines.push(l) },
+      { resolver, port, timeoutMs: 2000, quitAfter: 'rcpt', transcript: (l) => lines.push(l) },
     );
     assert.deepEqual(
       { status: r.status, code: r.code, phase: r.phase, message: r.message, address: r.address },
@@ -415,9 +432,9 @@ describe('mail library: resolveMx, probeExchange, probeDomains', () => {
   });
 
   it('probeDomains yields in input order and honours an AbortSignal', async () => {
-    const resolver = new MxResolver({ nameservers: nameservers(), timeout: 2000 });
+    const resolver = new MxResolver({ nameservers: nameservers(), timeoutMs: 2000 });
     const results: ProbeResult[] = [];
-    for await (const r of probeDomains(['implicit.test', 'multi.test'], { resolver, port, timeout: 2000, concurrency: 4 })) results.push(r);
+    for await (const r of probeDomains(['implicit.test', 'multi.test'], { resolver, port, timeoutMs: 2000, jobs: 4 })) results.push(r);
     assert.deepEqual(
       results.map((r) => `${r.exchange} ${r.status}`),
       ['implicit.test ok', 'mx1.multi.test ok', 'mx2.multi.test fail', 'mx3.multi.test ok'],
@@ -426,9 +443,27 @@ describe('mail library: resolveMx, probeExchange, probeDomains', () => {
     setTimeout(() => ac.abort(), 300);
     const t0 = Date.now();
     const hung: ProbeResult[] = [];
-    for await (const r of probeDomains(['hang.test'], { resolver, port, timeout: 20_000, signal: ac.signal })) hung.push(r);
+    for await (const r of probeDomains(['hang.test'], { resolver, port, timeoutMs: 20_000, signal: ac.signal })) hung.push(r);
     assert.ok(Date.now() - t0 < 5000);
     assert.equal(hung[0].status, 'fail');
     assert.equal(hung[0].message, 'interrupted');
+  });
+
+  it('probeDomains listens on the caller\'s signal once while it runs, and not at all after, also after an early return', async () => {
+    const resolver = new MxResolver({ nameservers: nameservers(), timeoutMs: 2000 });
+    const ac = new AbortController();
+    const listeners = () => getEventListeners(ac.signal, 'abort').length;
+    const seen: number[] = [];
+    for await (const r of probeDomains(['multi.test', 'accept.test'], { resolver, port, timeoutMs: 2000, jobs: 4, quitAfter: 'rcpt', signal: ac.signal })) {
+      seen.push(listeners());
+      assert.ok(r.exchange);
+    }
+    assert.deepEqual(seen, [1, 1, 1, 1]);
+    assert.equal(listeners(), 0);
+    for await (const r of probeDomains(['multi.test', 'accept.test'], { resolver, port, timeoutMs: 2000, jobs: 4, quitAfter: 'rcpt', signal: ac.signal })) {
+      assert.equal(r.exchange, 'mx1.multi.test');
+      break;
+    }
+    assert.equal(listeners(), 0);
   });
 });

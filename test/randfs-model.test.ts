@@ -175,16 +175,45 @@ describe('randfs options', () => {
     assert.equal(parseSizeRange('1-2-3'), undefined);
   });
 
-  it('turns flags into options and bad values into usage errors', () => {
+  it('turns flags into options', () => {
     const o = randfsOptionsFromFlags({ seed: 'a', fanout: '3', files: '0', 'max-depth': '2', chaos: true, 'inject-errors': '0.5', timeout: '250ms' });
     assert.deepEqual(
       { ...o },
       { seed: 'a', fanout: 3, files: 0, maxDepth: 2, chaos: true, log: undefined, injectErrors: 0.5, opTimeoutMs: 250 },
     );
-    for (const bad of [{ fanout: 'x' }, { files: '-1' }, { 'file-size': '9-1' }, { 'inject-errors': '2' }, { 'inject-errors': 'often' }, { timeout: 'soon' }, { fanout: '999999', files: '999999' }]) {
-      assert.throws(() => randfsOptionsFromFlags(bad), UsageError, JSON.stringify(bad));
-    }
+    assert.deepEqual(
+      { ...randfsOptionsFromFlags({ 'file-size': '1K-2K', 'max-depth': '0', 'inject-errors': '1', timeout: '1m', fanout: '1000000', files: '0' }) },
+      { seed: undefined, fanout: 1_000_000, files: 0, maxDepth: 0, chaos: false, log: undefined, opTimeoutMs: 60_000, fileSize: { min: 1024, max: 2048 }, injectErrors: 1 },
+    );
+    assert.deepEqual(
+      { ...randfsOptionsFromFlags({}) },
+      { seed: undefined, fanout: undefined, files: undefined, maxDepth: undefined, chaos: false, log: undefined, opTimeoutMs: undefined },
+    );
   });
+
+  // One message style with every other filter: `invalid --NAME 'VALUE' (what is expected)`.
+  const bad: [Record<string, string>, string][] = [
+    [{ fanout: 'x' }, "invalid --fanout 'x' (a whole number from 0 to 1000000)"],
+    [{ files: '-1' }, "invalid --files '-1' (a whole number from 0 to 1000000)"],
+    [{ files: '1000001' }, "invalid --files '1000001' (a whole number from 0 to 1000000)"],
+    [{ 'max-depth': '1.5' }, "invalid --max-depth '1.5' (a whole number from 0 to 1000000)"],
+    [{ 'file-size': '9-1' }, "invalid --file-size '9-1' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'file-size': '1-2-3' }, "invalid --file-size '1-2-3' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'inject-errors': '2' }, "invalid --inject-errors '2' (a rate from 0 to 1, such as 0.1)"],
+    [{ 'inject-errors': 'often' }, "invalid --inject-errors 'often' (a rate from 0 to 1, such as 0.1)"],
+    [{ timeout: 'soon' }, "invalid --timeout 'soon' (a duration such as 30s, 500ms or 2m)"],
+    [{ timeout: '0s' }, "invalid --timeout '0s' (a duration such as 30s, 500ms or 2m)"],
+    [{ fanout: '999999', files: '999999' }, '--fanout plus --files must not exceed 1000000'],
+  ];
+  for (const [flags, message] of bad) {
+    it(`rejects ${JSON.stringify(flags)} with a usage error`, () => {
+      assert.throws(() => randfsOptionsFromFlags(flags), (err: unknown) => {
+        assert.ok(err instanceof UsageError);
+        assert.equal(err.message, message);
+        return true;
+      });
+    });
+  }
 });
 
 describe('safe op wrapper (no mount)', () => {

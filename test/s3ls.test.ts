@@ -295,7 +295,7 @@ for (const server of SERVERS) {
 
     describe('--sets', () => {
       async function storeSet(name: string, data: Buffer, keep = 1): Promise<void> {
-        await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: 1000, keep }));
+        await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: 1000, retention: { last: keep } }));
       }
       before(async () => {
         await storeSet('sets/www', Buffer.alloc(2500, 1), 2);

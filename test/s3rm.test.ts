@@ -197,7 +197,7 @@ for (const server of SERVERS) {
     it('-r NAME removes a chunk set whole (every generation, MANIFEST first), and nothing beside it', async () => {
       const bucket = await freshBucket(client, 'rm');
       const store = (data: Buffer) =>
-        pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name: 'sets/www', chunkSize: 100, keep: 2 }));
+        pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name: 'sets/www', chunkSize: 100, retention: { last: 2 } }));
       await store(Buffer.alloc(250, 1));
       await store(Buffer.alloc(350, 2));
       await putKeys(client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);

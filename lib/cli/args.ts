@@ -58,7 +58,8 @@ export function parseArgs(spec: FilterSpec, argv: string[]): ParsedArgs {
   for (const o of spec.options) if (o.negatable) defaults[o.name] = true;
   const unknown: string[] = [];
   const parsed = minimist(argv, {
-    string: strings,
+    // `_` too: operands stay as typed (minimist would make `0010` the number 10).
+    string: [...strings, '_'],
     boolean: booleans,
     alias,
     default: defaults,

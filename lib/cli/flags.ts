@@ -25,7 +25,8 @@ export function jobsOption(what: string, fallback: number, note?: string): Optio
   return { name: 'jobs', short: 'j', arg: 'N', help: `${what} at once (default ${fallback})${note ? `; ${note}` : ''}` };
 }
 
-function invalid(name: string, value: unknown, expected: string): UsageError {
+/** The one message style for a bad flag value: `invalid --NAME 'VALUE' (what is expected)`. */
+export function invalidFlag(name: string, value: unknown, expected: string): UsageError {
   return new UsageError(`invalid --${name} '${String(value)}' (${expected})`);
 }
 
@@ -52,7 +53,7 @@ function bounded(
   const v = flags[name];
   if (v === undefined) return fallback;
   const n = parse(String(v));
-  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalid(name, v, expected(range(min, max, show)));
+  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) throw invalidFlag(name, v, expected(range(min, max, show)));
   return n;
 }
 
@@ -87,6 +88,6 @@ export function durationFlag(flags: Flags, name: string, fallback: number | unde
   const v = flags[name];
   if (v === undefined) return fallback;
   const ms = parseDuration(String(v));
-  if (!(ms > 0)) throw invalid(name, v, 'a duration such as 30s, 500ms or 2m');
+  if (!(ms > 0)) throw invalidFlag(name, v, 'a duration such as 30s, 500ms or 2m');
   return ms;
 }

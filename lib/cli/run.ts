@@ -24,6 +24,13 @@ export class FilterError extends Error {
   }
 }
 
+/** The reason the filter's signal aborts with on SIGINT/SIGTERM; `signal` names it, so it can be forwarded. */
+export class Interrupted extends FilterError {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`, signal === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM);
+  }
+}
+
 export interface FilterContext extends ParsedArgs {
   /** Aborted on SIGINT/SIGTERM; pass it to every stream and request. */
   signal: AbortSignal;
@@ -68,8 +75,9 @@ export async function runFilter(spec: FilterSpec, main: FilterMain, argv = proce
   let signalExit = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalExit) process.exit(signalExit);
-    signalExit = sig === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
-    controller.abort(new FilterError(`interrupted by ${sig}`, signalExit));
+    const reason = new Interrupted(sig);
+    signalExit = reason.exitCode;
+    controller.abort(reason);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

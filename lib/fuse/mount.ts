@@ -17,7 +17,7 @@ export interface RandfsOptions extends TreeOptions {
   signal?: AbortSignal;
 }
 
-/** Why a mount could not be made; `message` is one line naming the mountpoint. */
+/** Rejection of {@link createRandfs}: `message` is one line naming the mountpoint and the reason. */
 export class MountError extends Error {}
 
 /** A mounted randfs. */
@@ -32,7 +32,7 @@ export interface Randfs {
   unmount(): Promise<void>;
 }
 
-/** Whether `mountpoint` (absolute) is listed in /proc/mounts. */
+/** Whether `mountpoint` (absolute) is a mount point listed in /proc/mounts. */
 export async function isMounted(mountpoint: string): Promise<boolean> {
   const text = await readFile('/proc/mounts', 'utf8');
   return text.split('\n').some((line) => unescapeMountField(line.split(' ')[1] ?? '') === mountpoint);
@@ -97,12 +97,20 @@ async function openLog(path: string): Promise<WriteStream> {
 
 /**
  * Mount a randfs tree on `mountpoint` (an existing directory) and resolve once the
- * kernel is serving it. Every operation goes through {@link safeOperations}; a stale
- * mount left by a crash is cleared first, and fusermount unmounts it if this process
- * dies (even by SIGKILL). Rejects with a {@link MountError} leaving no mount behind.
+ * kernel is serving it; see {@link RandfsOptions}. Every operation goes through
+ * {@link safeOperations}; a stale mount left by a crash is cleared first, and fusermount
+ * unmounts it if this process dies (even by SIGKILL). Rejects with a {@link MountError}
+ * leaving no mount behind.
  *
  * Never touch the mount with synchronous fs calls from the same process: the kernel
  * waits for this process's event loop to answer, and a blocked loop deadlocks.
+ *
+ * @example
+ * ```ts
+ * const fs = await createRandfs('/mnt/rand', { seed: 'demo', fanout: 3, files: 2 });
+ * // ... run `find /mnt/rand -maxdepth 3` in a child process ...
+ * await fs.unmount();
+ * ```
  */
 export async function createRandfs(mountpoint: string, opts: RandfsOptions = {}): Promise<Randfs> {
   const mnt = resolve(mountpoint);

@@ -155,7 +155,10 @@ export function fillContent(key: Buffer, target: Buffer, offset: number, length:
   out.copy(target, 0, skip, skip + length);
 }
 
-/** Bytes `[offset, offset + length)` of a file's content (clipped to nothing past `size`). */
+/**
+ * Bytes `[offset, offset + length)` of a file's content as the mount serves them, at any
+ * offset (clipped to nothing past `size`).
+ */
 export function readContent(seed: string, path: string, size: number, offset: number, length: number): Buffer {
   const n = Math.max(0, Math.min(length, size - offset));
   const buf = Buffer.alloc(n);
@@ -169,7 +172,7 @@ export interface Listed {
   entry: Entry;
 }
 
-/** A randfs tree: look paths up, list directories, read files. */
+/** The tree model without a mount: look paths up, list directories, read files; for tests and tools. */
 export class RandTree {
   readonly seed: string;
   readonly fanout: number;

@@ -56,7 +56,7 @@ function summarise(arg: unknown): unknown {
   return arg;
 }
 
-/** Wrap one handler (callback last) so it always answers exactly once. */
+/** Wrap one handler (callback last) so it always answers exactly once, with EIO on failure. */
 export function safeHandler<H extends Handler>(op: string, handler: H, opts: SafeOptions): H {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
   const wrapped = (...args: unknown[]) => {
@@ -101,7 +101,10 @@ export function safeHandler<H extends Handler>(op: string, handler: H, opts: Saf
   return wrapped as H;
 }
 
-/** Wrap every handler of an operations table with {@link safeHandler}. */
+/**
+ * Wrap every handler of a fuse-native operations table with {@link safeHandler}: a throw,
+ * a rejection or silence becomes a record and EIO.
+ */
 export function safeOperations<T extends object>(ops: T, opts: SafeOptions): T {
   const out: Record<string, Handler> = {};
   for (const [op, handler] of Object.entries(ops)) {

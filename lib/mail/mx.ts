@@ -1,7 +1,8 @@
 import DNS = require('dns2');
 import { readFileSync } from 'node:fs';
 import { isIP, isIPv6 } from 'node:net';
-import { formatHostPort, parseHostPort, parseResolvConf } from './smtp-reply';
+import { humanDuration } from '../units';
+import { formatHostPort, parseHostPort } from './address';
 
 /** One mail exchange of a domain. */
 export interface MxExchange {
@@ -15,7 +16,11 @@ export interface MxExchange {
 /** Why a domain's exchanges could not be found. */
 export type MxErrorKind = 'nxdomain' | 'servfail' | 'refused' | 'timeout' | 'nullmx' | 'nomail' | 'dns';
 
-/** A failed MX lookup, with a one-line message for the user and a kind for programs. */
+/**
+ * A failed lookup of a domain's exchanges or of an exchange's addresses, with a one-line
+ * message for the user and a kind for programs: nxdomain, servfail, refused, timeout,
+ * nullmx (RFC 7505), nomail (neither MX nor address records) or dns (anything else).
+ */
 export class MxError extends Error {
   constructor(
     /** The message without the name in front, for output that already shows the name. */
@@ -41,15 +46,26 @@ export interface ResolverOptions {
    */
   nameservers?: Nameserver[];
   /** Milliseconds to wait for each answer. Default 5000. */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 const RCODE_NAME: Record<number, string> = { 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
 
-/** `host[:port]` of a nameserver, port 53 by default; undefined when malformed. */
+/** `host[:port]` of a nameserver (port 53 by default); undefined when malformed. */
 export function parseNameserver(text: string): Nameserver | undefined {
   const hp = parseHostPort(text);
   return hp && { host: hp.host, port: hp.port ?? 53 };
+}
+
+/** Nameserver addresses from resolv.conf text, in order (no RFC, but a universal format). */
+export function parseResolvConf(text: string): string[] {
+  const servers: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    const m = /^nameserver\s+(\S+)/.exec(line);
+    if (m) servers.push(m[1].replace(/%.*$/, '')); // drop an IPv6 zone id: dgram cannot use it here
+  }
+  return servers;
 }
 
 /**
@@ -74,14 +90,18 @@ export function defaultNameservers(env: NodeJS.ProcessEnv = process.env, resolvC
   return (hosts.length ? hosts : ['127.0.0.1']).map((host) => ({ host, port: 53 }));
 }
 
-/** A DNS client for MX and address lookups against chosen nameservers, built on dns2. */
+/**
+ * A DNS client for MX and address lookups bound to chosen nameservers, built on dns2:
+ * `resolveMx`, `resolveAddresses` and the underlying `query`.
+ */
 export class MxResolver {
   readonly nameservers: Nameserver[];
-  readonly timeout: number;
+  /** Milliseconds to wait for each answer. */
+  readonly timeoutMs: number;
 
   constructor(options: ResolverOptions = {}) {
     this.nameservers = options.nameservers ?? defaultNameservers();
-    this.timeout = options.timeout ?? 5000;
+    this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
   /** One query, nameservers tried in turn; answers with any RCODE come back as packets. */
@@ -92,7 +112,7 @@ export class MxResolver {
       const resolve = DNS.UDPClient({
         dns: ns.host,
         port: ns.port,
-        timeout: this.timeout,
+        timeout: this.timeoutMs,
         socketType: isIPv6(ns.host) ? 'udp6' : 'udp4',
       });
       try {
@@ -103,7 +123,7 @@ export class MxResolver {
     }
     const where = this.nameservers.map((ns) => formatHostPort(ns.host, ns.port)).join(', ');
     const timedOut = (lastError as { code?: string } | undefined)?.code === 'ETIMEDOUT';
-    const why = timedOut ? `no answer within ${seconds(this.timeout)}` : (lastError as Error)?.message ?? 'failed';
+    const why = timedOut ? `no answer within ${humanDuration(this.timeoutMs)}` : (lastError as Error)?.message ?? 'failed';
     throw new MxError(`${type} lookup: nameserver ${where}: ${why}`, timedOut ? 'timeout' : 'dns', name, {
       cause: lastError,
     });
@@ -158,13 +178,11 @@ function checkRcode(packet: DNS.Packet, name: string, type: string): void {
   throw new MxError(`${rname} from nameserver (${type} lookup)`, kind, name);
 }
 
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
 /**
- * The exchanges of `domain`, most preferred first, looked up with dns2 against the
- * given (or the system's) nameservers. See MxResolver.resolveMx for the errors.
+ * The exchanges of `domain`, most preferred first, looked up with dns2 against the given
+ * nameservers (default: `PIPEKIT_NAMESERVER`, else /etc/resolv.conf). A domain without MX
+ * but with A/AAAA records has itself as implicit exchange. Throws MxError for NXDOMAIN,
+ * SERVFAIL, timeouts, a null MX (RFC 7505) and a domain with neither MX nor addresses.
  */
 export function resolveMx(domain: string, options: ResolverOptions = {}): Promise<MxExchange[]> {
   return new MxResolver(options).resolveMx(domain);

@@ -3,8 +3,22 @@ import { isIP } from 'node:net';
 // The maintained successor of the deprecated `smtp-connection` package, reached through
 // nodemailer's package "exports".
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { RequestScope } from '../abort';
+import { mapOrdered, Slots } from '../slots';
 import { MxError, MxResolver, type MxExchange } from './mx';
-import { formatHostPort, printable } from './smtp-reply';
+import {
+  CLOSED_BY_SERVER,
+  connectedNote,
+  connectFailure,
+  connectTimedOut,
+  DEFAULT_TIMEOUT_MS,
+  firstConnected,
+  noReplyWithin,
+  quitGraceMs,
+  serverLine,
+  TLS_ESTABLISHED,
+} from './smtp-dialogue';
+import { printable, splitReplyText } from './smtp-reply';
 
 /** How far an SMTP probe got: the step that failed, or the last one for a success. */
 export type ProbePhase = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'mail' | 'rcpt' | 'data';
@@ -24,7 +38,7 @@ export interface ProbeOptions {
   /** Default `opportunistic`. Certificates are not verified: MX hosts rarely have public ones (RFC 7435). */
   tls?: TlsPolicy;
   /** Milliseconds to wait for the connection and for each reply. Default 30000. */
-  timeout?: number;
+  timeoutMs?: number;
   /** The resolver for exchange addresses. Default: the system's nameservers. */
   resolver?: MxResolver;
   /** Receives the dialogue: `<- ` server lines, `-> ` client lines, `** ` notes. */
@@ -77,20 +91,10 @@ function commandPhase(line: string): ProbePhase | undefined {
   return undefined;
 }
 
-/** `250 2.0.0 Ok\n250 more` -> [250, '2.0.0 Ok more']. */
-function splitResponse(response: string | undefined): { code: number | null; text: string } {
-  if (!response) return { code: null, text: '' };
-  const lines = response.split(/\r?\n/).filter((l) => l !== '');
-  const m = /^(\d{3})/.exec(lines[0] ?? '');
-  if (!m) return { code: null, text: `not an SMTP reply: ${printable(lines[0] ?? '')}` };
-  return { code: Number(m[1]), text: lines.map((l) => l.replace(/^\d{3}[ -]?/, '')).join(' ').trim() };
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/** The test message: headers the seed's test_smtp_servers sent, plus Date and Message-ID. */
+/**
+ * The test message mxprobe sends: the headers the seed's test_smtp_servers sent (From, To,
+ * `Subject: Test via EXCHANGE for DOMAIN`), plus Date and Message-ID; CRLF line ends.
+ */
 export function testMessage(target: ProbeTarget, from: string, to: string, now = new Date()): string {
   const subject = `Test via ${target.exchange} for ${target.domain}`;
   return [
@@ -115,7 +119,7 @@ interface SmtpError extends Error {
 }
 
 /** One SMTP session to one address; resolves once the connection is closed. */
-function session(target: ProbeTarget, address: string, opts: Required<Pick<ProbeOptions, 'port' | 'quitAfter' | 'tls' | 'timeout'>> & ProbeOptions): Promise<ProbeResult> {
+function session(target: ProbeTarget, address: string, opts: Required<Pick<ProbeOptions, 'port' | 'quitAfter' | 'tls' | 'timeoutMs'>> & ProbeOptions): Promise<ProbeResult> {
   const from = opts.from ?? `mxprobe-FROM@${target.domain}`;
   const to = opts.to ?? `mxprobe-TO@${target.domain}`;
   const say = opts.transcript ?? (() => {});
@@ -139,7 +143,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
     const tnx = data?.tnx;
     if (tnx === 'server' && level === 'debug') {
       replied();
-      for (const l of text.split(/\r?\n/)) say(`<- ${printable(l, 512)}`);
+      for (const l of text.split(/\r?\n/)) say(serverLine(l));
     } else if (tnx === 'client' && level === 'debug') {
       // Commands sent through the customAuth channel are logged as `/* secret */`; that
       // channel writes its own transcript lines (see envelopeOnly).
@@ -148,10 +152,10 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
       say(`-> ${text}`);
     } else if (tnx === 'network' && data?.remoteAddress) {
       awaiting.splice(0, awaiting.length, 'greeting');
-      say(`** connected to ${formatHostPort(String(data.remoteAddress), Number(data.remotePort))}`);
+      say(connectedNote(String(data.remoteAddress), Number(data.remotePort)));
     } else if (tnx === 'smtp' && /upgraded with STARTTLS/.test(text)) {
       tls = true;
-      say('** TLS established (certificate not verified)');
+      say(TLS_ESTABLISHED);
     } else if (tnx === 'message' && level === 'info') {
       // The message went out: show its headers, never its body.
       const [head, body = ''] = message.split('\r\n\r\n');
@@ -177,10 +181,10 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
     requireTLS: opts.tls === 'require',
     opportunisticTLS: opts.tls === 'opportunistic',
     tls: { rejectUnauthorized: false },
-    connectionTimeout: opts.timeout * 2,
-    greetingTimeout: opts.timeout,
-    socketTimeout: opts.timeout,
-    socketCloseTimeout: Math.min(opts.timeout, 1000),
+    connectionTimeout: opts.timeoutMs * 2,
+    greetingTimeout: opts.timeoutMs,
+    socketTimeout: opts.timeoutMs,
+    socketCloseTimeout: Math.min(opts.timeoutMs, 1000),
     logger,
     transactionLog: true,
     customAuth: { 'X-MXPROBE-ENVELOPE': (ctx) => envelopeOnly(ctx) },
@@ -193,14 +197,13 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
   };
   const fail = (err: SmtpError) => {
     const phase = (err.command && PHASE_OF_COMMAND[err.command]) || currentPhase();
-    const { code, text } = splitResponse(err.response);
+    const { code, text } = splitReplyText(err.response);
     let why = text;
     if (!err.response) {
       if (err.code === 'ETIMEDOUT' || err.timeoutType) {
-        why = phase === 'connect' ? `connection timed out after ${seconds(opts.timeout)}` : `no reply within ${seconds(opts.timeout)}`;
-      } else if (err.originalCode === 'ECONNREFUSED') why = 'connection refused';
-      else if (err.originalCode) why = `connection failed: ${err.originalCode}`;
-      else if (/closed unexpectedly/i.test(err.message)) why = 'connection closed by server';
+        why = phase === 'connect' ? connectTimedOut(opts.timeoutMs) : noReplyWithin(opts.timeoutMs);
+      } else if (err.originalCode) why = connectFailure(err.originalCode);
+      else if (/closed unexpectedly/i.test(err.message)) why = CLOSED_BY_SERVER;
       else why = printable(err.message.split('\n')[0], 200);
     }
     if (err.code === 'ETLS' && !/^STARTTLS/.test(why)) why = `STARTTLS failed: ${why}`;
@@ -218,7 +221,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
       note(phase);
       say(`-> ${cmd}`);
       const reply = await ctx.sendCommand(cmd);
-      const { code, text } = splitResponse(reply.response);
+      const { code, text } = splitReplyText(reply.response);
       if (!code || code >= 300) {
         settle({ status: 'fail', code, phase, message: text });
         return;
@@ -234,7 +237,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
       finished = true;
       opts.signal?.removeEventListener('abort', onAbort);
       clearTimeout(closeTimer);
-      result ??= { ...base, status: 'fail', code: null, phase: currentPhase(), message: 'connection closed by server', tls };
+      result ??= { ...base, status: 'fail', code: null, phase: currentPhase(), message: CLOSED_BY_SERVER, tls };
       resolve(result);
     };
     let closeTimer: NodeJS.Timeout | undefined;
@@ -243,7 +246,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
       closeTimer = setTimeout(() => {
         conn.close();
         finish();
-      }, Math.min(opts.timeout, 2000));
+      }, quitGraceMs(opts.timeoutMs));
       try {
         conn.quit();
       } catch {
@@ -276,7 +279,7 @@ function session(target: ProbeTarget, address: string, opts: Required<Pick<Probe
       conn.send({ from, to }, message, (sendErr: SmtpError | null, info?: { response?: string }) => {
         if (sendErr) fail(sendErr);
         else {
-          const { code, text } = splitResponse(info?.response);
+          const { code, text } = splitReplyText(info?.response);
           settle({ status: 'ok', code, phase: 'data', message: text });
         }
         quit();
@@ -291,18 +294,19 @@ function format(fmt: string, args: unknown[]): string {
 }
 
 /**
- * Probe one exchange of a domain: resolve its addresses, connect on port 25, EHLO,
- * STARTTLS when offered, MAIL FROM, RCPT TO and (unless quitAfter is `rcpt`) DATA with a
- * test message, then QUIT. Addresses are tried in turn while connecting fails. Never
- * throws for server behaviour: every outcome is a ProbeResult.
+ * Probe one exchange of a domain with nodemailer's SMTPConnection: resolve its addresses,
+ * connect on port 25, EHLO, STARTTLS when offered, MAIL FROM, RCPT TO and (unless
+ * quitAfter is `rcpt`) DATA with a test message, then QUIT. Addresses are tried in turn
+ * while connecting fails. Never throws for server behaviour: every outcome is a
+ * ProbeResult (status, code, phase, message).
  */
 export async function probeExchange(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const opts = { port: 25, quitAfter: 'data' as const, tls: 'opportunistic' as const, timeout: 30_000, ...options };
+  const opts = { port: 25, quitAfter: 'data' as const, tls: 'opportunistic' as const, timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
   const say = opts.transcript ?? (() => {});
   const base = { ...target, code: null, tls: false };
   let addresses: string[];
   try {
-    addresses = await (opts.resolver ?? new MxResolver({ timeout: opts.timeout })).resolveAddresses(target.exchange);
+    addresses = await (opts.resolver ?? new MxResolver({ timeoutMs: opts.timeoutMs })).resolveAddresses(target.exchange);
   } catch (err) {
     const message = err instanceof MxError ? err.reason : (err as Error).message;
     return { ...base, address: null, status: 'fail', phase: 'dns', message };
@@ -310,72 +314,44 @@ export async function probeExchange(target: ProbeTarget, options: ProbeOptions =
   if (!addresses.length) {
     return { ...base, address: null, status: 'fail', phase: 'dns', message: 'exchange has no A/AAAA records' };
   }
-  let result: ProbeResult | undefined;
-  for (const address of addresses) {
-    if (opts.signal?.aborted) break;
-    say(`** ${target.domain}: probing ${target.exchange} [${address}]:${opts.port}`);
-    result = await session(target, address, opts);
-    if (result.phase !== 'connect') break;
-  }
+  const result = await firstConnected(
+    addresses,
+    (address) => {
+      say(`** ${target.domain}: probing ${target.exchange} [${address}]:${opts.port}`);
+      return session(target, address, opts);
+    },
+    (r) => r.phase !== 'connect',
+    opts.signal,
+  );
   return result ?? { ...base, address: null, status: 'fail', phase: 'connect', message: 'interrupted' };
-}
-
-/** Runs `fn` over `items` with at most `limit` at once, yielding results in input order. */
-export async function* mapOrdered<T, R>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const running: Promise<R>[] = [];
-  const it = items[Symbol.iterator]();
-  let next = it.next();
-  while (!next.done || running.length) {
-    while (!next.done && running.length < limit) {
-      const p = fn(next.value);
-      p.catch(() => {}); // observed below, in order
-      running.push(p);
-      next = it.next();
-    }
-    yield await running.shift()!;
-  }
-}
-
-/** A counting semaphore: at most `n` holders at once. */
-function semaphore(n: number) {
-  let free = n;
-  const waiting: (() => void)[] = [];
-  return async <R>(fn: () => Promise<R>): Promise<R> => {
-    if (free > 0) free--;
-    else await new Promise<void>((r) => waiting.push(r));
-    try {
-      return await fn();
-    } finally {
-      const w = waiting.shift();
-      if (w) w();
-      else free++;
-    }
-  };
 }
 
 export interface ProbeDomainsOptions extends ProbeOptions {
   /** Exchanges (and MX lookups) in flight at once. Default 1. */
-  concurrency?: number;
+  jobs?: number;
 }
 
 /**
- * Probe every exchange of every domain, most preferred first, yielding one result per
- * exchange (or one per domain whose MX lookup failed) in input order. With concurrency
- * above 1 the transcript of each probe is held back and given out just before its
- * result, so dialogues never interleave.
+ * Probe every exchange of every domain, most preferred first, yielding one ProbeResult
+ * per exchange (or one per domain whose MX lookup failed) in input order. Up to `jobs`
+ * MX lookups and probes run at once; with more than one, the transcript of each probe is
+ * held back and given out just before its result, so dialogues never interleave.
  */
 export async function* probeDomains(domains: Iterable<string>, options: ProbeDomainsOptions = {}): AsyncGenerator<ProbeResult> {
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  const timeout = options.timeout ?? 30_000;
-  const resolver = options.resolver ?? new MxResolver({ timeout });
-  const limit = semaphore(concurrency);
-  const live = concurrency === 1;
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const resolver = options.resolver ?? new MxResolver({ timeoutMs });
+  // One slot per exchange probed or domain looked up: both talk to servers.
+  const slots = new Slots(jobs);
+  // Up to `jobs` sessions listen for an abort at once: on the scope's signal, not the caller's.
+  const scope = new RequestScope(options.signal, jobs);
+  const live = jobs === 1;
   type Held = { result: ProbeResult; lines: string[] };
 
   const probeDomain = async (domain: string): Promise<Held[]> => {
     let exchanges: MxExchange[];
     try {
-      exchanges = await limit(() => resolver.resolveMx(domain));
+      exchanges = await slots.run(() => resolver.resolveMx(domain));
     } catch (err) {
       const nullMx = err instanceof MxError && err.kind === 'nullmx';
       const message = err instanceof MxError ? err.reason : (err as Error).message;
@@ -396,18 +372,23 @@ export async function* probeDomains(domains: Iterable<string>, options: ProbeDom
       exchanges.map(async (mx) => {
         const lines: string[] = [];
         const transcript = options.transcript && (live ? options.transcript : (l: string) => lines.push(l));
-        const result = await limit(() =>
-          probeExchange({ domain, exchange: mx.exchange, preference: mx.preference }, { ...options, timeout, resolver, transcript }),
+        const target = { domain, exchange: mx.exchange, preference: mx.preference };
+        const result = await slots.run(() =>
+          probeExchange(target, { ...options, timeoutMs, resolver, transcript, signal: scope.signal }),
         );
         return { result, lines };
       }),
     );
   };
 
-  for await (const held of mapOrdered(domains, concurrency, probeDomain)) {
-    for (const { result, lines } of held) {
-      for (const l of lines) options.transcript?.(l);
-      yield result;
+  try {
+    for await (const held of mapOrdered(domains, jobs, probeDomain)) {
+      for (const { result, lines } of held) {
+        for (const l of lines) options.transcript?.(l);
+        yield result;
+      }
     }
+  } finally {
+    scope.close();
   }
 }

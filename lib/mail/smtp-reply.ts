@@ -1,6 +1,6 @@
 /**
- * SMTP replies, names and addresses as pure functions: no sockets here, so every
- * chunk boundary and malformed line can be tested without a server.
+ * SMTP replies as pure functions: no sockets here, so every chunk boundary and
+ * malformed line can be tested without a server.
  */
 
 /** One complete SMTP reply (RFC 5321 4.2): a code and one or more text lines. */
@@ -17,7 +17,7 @@ export class SmtpProtocolError extends Error {}
 const MAX_LINE = 4096;
 const MAX_LINES = 1000;
 
-/** The reply as one line: `code text`, continuation lines joined with a space. */
+/** The reply's text as one line, without its code: continuation lines joined with a space. */
 export function replyText(reply: SmtpReply): string {
   return reply.lines.join(' ').trim();
 }
@@ -87,78 +87,20 @@ export function parseSmtpReply(text: string): SmtpReply {
   return replies[0];
 }
 
+/**
+ * Code and one-line text of a reply as a client library hands it over, lines joined
+ * with LF (`250-2.0.0 Ok\n250 more` -> 250, `2.0.0 Ok more`). Lenient where the parser
+ * is strict: the reply already decided the session, only its words are wanted.
+ */
+export function splitReplyText(response: string | undefined): { code: number | null; text: string } {
+  if (!response) return { code: null, text: '' };
+  const lines = response.split(/\r?\n/).filter((l) => l !== '');
+  const m = /^(\d{3})/.exec(lines[0] ?? '');
+  if (!m) return { code: null, text: `not an SMTP reply: ${printable(lines[0] ?? '')}` };
+  return { code: Number(m[1]), text: lines.map((l) => l.replace(/^\d{3}[ -]?/, '')).join(' ').trim() };
+}
+
 /** EHLO keywords (upper case) from an EHLO reply; the first line is the greeting, not a keyword. */
 export function ehloKeywords(reply: SmtpReply): Set<string> {
   return new Set(reply.lines.slice(1).map((l) => l.trim().split(/\s+/)[0].toUpperCase()).filter(Boolean));
-}
-
-/**
- * A domain name as mail uses it (RFC 5321 4.1.2 / RFC 1123 2.1): dot-separated LDH labels
- * of 1–63 characters, not starting or ending with a hyphen, 253 characters at most.
- * A trailing dot is allowed. Returns the name without the trailing dot, or undefined.
- */
-export function normalizeDomain(name: string): string | undefined {
-  const n = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (!n || n.length > 253) return undefined;
-  const label = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-  return n.split('.').every((l) => label.test(l)) ? n.toLowerCase() : undefined;
-}
-
-export interface HostPort {
-  host: string;
-  port?: number;
-}
-
-/** A TCP/UDP port number from text, or undefined when it is not 1–65535. */
-export function parsePort(text: string): number | undefined {
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : undefined;
-}
-
-/**
- * `host`, `host:port`, `1.2.3.4:53`, `::1`, `[::1]:53`. Returns undefined when malformed
- * (empty host, bad port, an unbracketed IPv6 address with a port).
- */
-export function parseHostPort(text: string): HostPort | undefined {
-  let host: string;
-  let portText: string | undefined;
-  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(text);
-  if (bracketed) {
-    host = bracketed[1];
-    portText = bracketed[2];
-  } else if ((text.match(/:/g) ?? []).length > 1) {
-    host = text; // a bare IPv6 address
-  } else {
-    const i = text.indexOf(':');
-    host = i < 0 ? text : text.slice(0, i);
-    portText = i < 0 ? undefined : text.slice(i + 1);
-  }
-  if (!host || /\s/.test(host)) return undefined;
-  if (host.includes(':') ? !/^[0-9A-Fa-f:.]+$/.test(host) : !normalizeDomain(host)) return undefined;
-  if (portText === undefined) return { host };
-  const port = parsePort(portText);
-  return port === undefined ? undefined : { host, port };
-}
-
-/** `host:port`, bracketing IPv6 addresses. */
-export function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** Nameserver addresses from resolv.conf text, in order (RFC-less but universal format). */
-export function parseResolvConf(text: string): string[] {
-  const servers: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/[#;].*$/, '').trim();
-    const m = /^nameserver\s+(\S+)/.exec(line);
-    if (m) servers.push(m[1].replace(/%.*$/, '')); // drop an IPv6 zone id: dgram cannot use it here
-  }
-  return servers;
-}
-
-/** Everything in a TSV field that would break the line: tabs and line breaks become spaces. */
-export function tsvField(value: string | number | undefined | null): string {
-  if (value === undefined || value === null || value === '') return '-';
-  return String(value).replace(/[\t\r\n]+/g, ' ');
 }

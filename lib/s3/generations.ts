@@ -1,8 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { generationManifestKey, isGeneration, manifestKey, parseSetKey, type Manifest } from './layout';
+import { mapOrdered } from '../slots';
+import { generationManifestKey, generationTime, isGeneration, manifestKey, parseSetKey, type Manifest } from './layout';
 import { listPages } from './lister';
-import { objectExists, readManifest } from './object-io';
+import { objectExists, readManifest, readObject, writeObject } from './object-io';
 import { deleteKeys } from './delete-objects';
+import { applyRetention, type RetentionPolicy } from './retention';
 
 /**
  * The generations of a chunk set as stored: which one NAME/MANIFEST names, which are
@@ -39,9 +41,16 @@ export async function newestCompleteGeneration(
   return since;
 }
 
+/** One chunk object as listed: enough to tell whether it holds the bytes a resumed upload would send. */
+export interface StoredChunk {
+  key: string;
+  size: number;
+  etag?: string;
+}
+
 /** The keys stored for one generation: its chunks, and its manifest when it was committed. */
 export interface StoredGeneration {
-  chunks: string[];
+  chunks: StoredChunk[];
   manifest?: string;
 }
 
@@ -55,55 +64,89 @@ export async function storedGenerations(client: S3Client, bucket: string, name: 
       if (!parsed) continue;
       const g = gens.get(parsed.generation) ?? { chunks: [] };
       if (parsed.manifest) g.manifest = entry.key;
-      else g.chunks.push(entry.key);
+      else g.chunks.push({ key: entry.key, size: entry.size, etag: entry.etag });
       gens.set(parsed.generation, g);
     }
   }
   return gens;
 }
 
-/**
- * Which stored generations are stale, as a pure function: every generation older than
- * `current` except the `keep` newest committed ones (the current one counts), and
- * uncommitted (orphaned) ones older than the current. Generations newer than the current
- * are never stale: another writer may be uploading them.
- */
-export function staleGenerations(gens: Map<string, StoredGeneration>, current: string, keep: number): string[] {
-  const kept = new Set(
-    [...gens]
-      .filter(([gen, g]) => g.manifest && gen <= current)
-      .map(([gen]) => gen)
-      .sort()
-      .reverse()
-      .slice(0, keep),
-  );
-  kept.add(current);
-  return [...gens.keys()].filter((gen) => gen < current && !kept.has(gen)).sort();
+/** What pruning does with one stored generation, and why. */
+export interface PruneDecision {
+  generation: string;
+  keep: boolean;
+  /** `current`, the retention rules that keep it, `newer than the current one`; or `uncommitted` for an orphan that goes. */
+  reasons: string[];
 }
 
 /**
- * Delete the stale generations of `name` (see staleGenerations) and return the number of
- * keys deleted. The current MANIFEST is re-read here, not assumed to be the caller's.
+ * The prune plan for a set, as a pure function, oldest first. The current generation
+ * stays; committed ones older than it stay when the policy keeps them (the current one
+ * counts toward the policy); uncommitted ones older than it are orphans of interrupted
+ * uploads and go. Generations newer than the current one are never touched: another
+ * writer may be uploading them.
  */
-export async function removeStaleGenerations(
+export function planPrune(gens: Map<string, StoredGeneration>, current: string, policy: RetentionPolicy): PruneDecision[] {
+  const committed = [...gens]
+    .filter(([gen, g]) => g.manifest && gen <= current)
+    .map(([gen]) => ({ id: gen, time: generationTime(gen) }));
+  if (!committed.some((c) => c.id === current)) committed.push({ id: current, time: generationTime(current) });
+  const reasons = new Map(applyRetention(committed, policy).map((d) => [d.generation.id, d.reasons]));
+  return [...gens.keys()].sort().map((generation) => {
+    if (generation > current) return { generation, keep: true, reasons: ['newer than the current one'] };
+    if (generation === current) return { generation, keep: true, reasons: ['current', ...(reasons.get(generation) ?? [])] };
+    const kept = reasons.get(generation);
+    if (!kept) return { generation, keep: false, reasons: ['uncommitted'] };
+    return { generation, keep: kept.length > 0, reasons: kept };
+  });
+}
+
+/** One decision as `s3rm --prune -n` prints it: `keep (daily 2026-11-30) GEN`, `remove GEN`. */
+export function formatPruneDecision(d: PruneDecision): string {
+  if (d.keep) return `keep (${d.reasons.join(', ')}) ${d.generation}`;
+  return d.reasons.length ? `remove ${d.generation} (${d.reasons.join(', ')})` : `remove ${d.generation}`;
+}
+
+export interface PruneOptions {
+  signal?: AbortSignal;
+  /** Decide and report, delete nothing. */
+  dryRun?: boolean;
+}
+
+/**
+ * Apply `policy` to the set `name` (see planPrune) and return the plan. The current
+ * MANIFEST is re-read here, not assumed to be the caller's; nothing is decided when
+ * there is none.
+ */
+export async function pruneGenerations(
   client: S3Client,
   bucket: string,
   name: string,
-  keep: number,
-  signal?: AbortSignal,
-): Promise<number> {
+  policy: RetentionPolicy,
+  opts: PruneOptions = {},
+): Promise<PruneDecision[]> {
+  const { signal } = opts;
   const current = await currentGeneration(client, bucket, name, signal);
-  if (!current) return 0;
+  if (!current) return [];
   const gens = await storedGenerations(client, bucket, name, signal);
-  const stale = staleGenerations(gens, current.generation, keep).map((gen) => gens.get(gen)!);
-  // Manifests before chunks: an interrupted cleanup leaves an uncommitted orphan (removed
-  // next time), never a manifest that claims chunks which are gone.
-  const chunkKeys = stale.flatMap((g) => g.chunks);
-  const manifestKeys = stale.flatMap((g) => (g.manifest ? [g.manifest] : []));
+  const plan = planPrune(gens, current.generation, policy);
+  if (opts.dryRun) return plan;
+  const stale = plan.filter((d) => !d.keep).map((d) => gens.get(d.generation)!);
   // Another writer may have committed between our read of the MANIFEST and now: then what
   // we judged stale may be current. Leave it all to the next run.
   const again = await currentGeneration(client, bucket, name, signal);
-  if (again?.generation !== current.generation) return 0;
+  if (again?.generation !== current.generation) return plan.map((d) => ({ ...d, keep: true }));
+  await deleteGenerations(client, bucket, stale, signal);
+  return plan;
+}
+
+/**
+ * Delete whole generations, manifests before chunks: an interrupted deletion leaves an
+ * uncommitted orphan (removed next time), never a manifest that claims chunks which are gone.
+ */
+async function deleteGenerations(client: S3Client, bucket: string, gens: StoredGeneration[], signal?: AbortSignal): Promise<void> {
+  const manifestKeys = gens.flatMap((g) => (g.manifest ? [g.manifest] : []));
+  const chunkKeys = gens.flatMap((g) => g.chunks.map((c) => c.key));
   for (const keys of [manifestKeys, chunkKeys]) {
     let failures = await deleteKeys(client, bucket, keys, signal);
     // A per-key failure can be a server's own race (s3rver removes emptied directories
@@ -111,5 +154,110 @@ export async function removeStaleGenerations(
     if (failures.length) failures = await deleteKeys(client, bucket, failures.map((f) => f.key), signal);
     if (failures.length) throw new Error(`${failures.length} keys not deleted (first: ${failures[0].key}: ${failures[0].code})`);
   }
-  return chunkKeys.length + manifestKeys.length;
+}
+
+/** A committed generation, as its own GEN/MANIFEST describes it. */
+export interface CommittedGeneration {
+  manifest: Manifest;
+  /** Whether NAME/MANIFEST names it. */
+  current: boolean;
+}
+
+/**
+ * Every committed generation of `name`, newest first: one listing, and a GET of each
+ * generation's own manifest, a few at a time.
+ */
+export async function listGenerations(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<CommittedGeneration[]> {
+  const current = await currentGeneration(client, bucket, name, signal);
+  const gens = await storedGenerations(client, bucket, name, signal);
+  const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen).sort().reverse();
+  const out: CommittedGeneration[] = [];
+  for await (const manifest of mapOrdered(committed, 8, (gen) => readManifest(client, bucket, generationManifestKey(name, gen), { signal }))) {
+    // Gone between the listing and the read: removed by a concurrent prune.
+    if (manifest) out.push({ manifest, current: manifest.generation === current?.generation });
+  }
+  return out;
+}
+
+/** A `--generation` reference that names no generation of the set. */
+export class GenerationNotFound extends Error {}
+
+/**
+ * The GEN id a reference names, as a pure function: a GEN id among `committed`, or `~N`,
+ * the Nth committed generation before the current one (`~0` is the current one).
+ * `committed` is every committed GEN id; generations newer than the current one count
+ * only by id.
+ */
+export function pickGeneration(ref: string, committed: string[], current: string | undefined, url: string): string {
+  const older = committed.filter((g) => current !== undefined && g <= current).sort().reverse();
+  const tilde = /^~(\d+)$/.exec(ref);
+  if (tilde) {
+    const picked = older[Number(tilde[1])];
+    if (picked) return picked;
+    const range = older.length ? ` (~0 to ~${older.length - 1})` : '';
+    throw new GenerationNotFound(`no generation ${ref} of ${url}: ${older.length} committed generation${older.length === 1 ? '' : 's'}${range}`);
+  }
+  if (committed.includes(ref)) return ref;
+  throw new GenerationNotFound(`no generation ${ref} of ${url}: ${committed.length} committed generation${committed.length === 1 ? '' : 's'}; s3ls --generations lists them`);
+}
+
+/** Resolve a `--generation` reference against what is stored (one listing and a GET). */
+export async function resolveGeneration(client: S3Client, bucket: string, name: string, ref: string, signal?: AbortSignal): Promise<string> {
+  const current = await currentGeneration(client, bucket, name, signal);
+  const gens = await storedGenerations(client, bucket, name, signal);
+  const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen);
+  return pickGeneration(ref, committed, current?.generation, `s3://${bucket}/${name}`);
+}
+
+/**
+ * Remove one committed generation. The current one goes only with `force`: the newest
+ * remaining committed generation is made current first (NAME/MANIFEST rewritten), or
+ * NAME/MANIFEST goes when none remains, so a reader never finds a MANIFEST naming deleted
+ * chunks.
+ */
+export async function removeGeneration(
+  client: S3Client,
+  bucket: string,
+  name: string,
+  generation: string,
+  opts: { force?: boolean; signal?: AbortSignal } = {},
+): Promise<void> {
+  const { signal } = opts;
+  const url = `s3://${bucket}/${name}`;
+  const current = await currentGeneration(client, bucket, name, signal);
+  const gens = await storedGenerations(client, bucket, name, signal);
+  const target = gens.get(generation);
+  if (!target?.manifest) throw new GenerationNotFound(`no generation ${generation} of ${url}`);
+  if (current?.generation === generation) {
+    if (!opts.force) throw new GenerationNotFound(`${generation} is the current generation of ${url}; add --force to remove it`);
+    const next = [...gens].filter(([gen, g]) => g.manifest && gen !== generation).map(([gen]) => gen).sort().pop();
+    if (next) {
+      const body = await readObject(client, bucket, generationManifestKey(name, next), { signal });
+      await writeObject(client, bucket, manifestKey(name), body, { contentType: 'application/json', signal });
+    } else {
+      await deleteKeys(client, bucket, [manifestKey(name)], signal);
+    }
+  }
+  await deleteGenerations(client, bucket, [target], signal);
+}
+
+/** An interrupted upload that `--resume` can continue. */
+export interface ResumableGeneration {
+  generation: string;
+  /** Its chunks, by index. */
+  chunks: Map<number, StoredChunk>;
+}
+
+/**
+ * The newest uncommitted generation newer than the current one, if any: what an upload
+ * that died left behind (its chunks, no GEN/MANIFEST).
+ */
+export async function resumableGeneration(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<ResumableGeneration | undefined> {
+  const current = await currentGeneration(client, bucket, name, signal);
+  const gens = await storedGenerations(client, bucket, name, signal);
+  const candidates = [...gens].filter(([gen, g]) => !g.manifest && g.chunks.length && (!current || gen > current.generation)).map(([gen]) => gen);
+  const generation = candidates.sort().pop();
+  if (!generation) return undefined;
+  const chunks = new Map(gens.get(generation)!.chunks.map((c) => [Number(c.key.slice(-10)), c]));
+  return { generation, chunks };
 }

@@ -83,7 +83,7 @@ export function parseManifest(text: string): Manifest {
   } catch {
     throw new ManifestError('MANIFEST is not valid JSON (truncated or corrupt)');
   }
-  if (typeof m !== 'object' || m === null) throw new ManifestError('MANIFEST is not a JSON object');
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ManifestError('MANIFEST is not a JSON object');
   if (typeof m.format !== 'number') throw new ManifestError('MANIFEST has no format version');
   if (m.format > MANIFEST_FORMAT) {
     throw new ManifestError(`MANIFEST format ${m.format} is newer than this version understands (${MANIFEST_FORMAT}); upgrade pipekit`);

@@ -3,15 +3,22 @@ import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGener
 import { listPages } from './lister';
 import { putObjectOnce, readObject, writeObject, type Digest } from './object-io';
 import { deleteKeys } from './delete-objects';
-import { currentGeneration, newestCompleteGeneration, removeStaleGenerations } from './generations';
-import { ChunkedUploadSink, type UploadSinkOptions } from './upload-sink';
+import { currentGeneration, newestCompleteGeneration, pruneGenerations, type ResumableGeneration } from './generations';
+import type { RetentionPolicy } from './retention';
+import { ChunkedUploadSink, NotCommitted, type UploadSinkOptions } from './upload-sink';
 import { S3OperationError, isNotFound } from './errors';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
   /** The chunk set's name: a key prefix such as `backups/www`. */
   name: string;
-  /** Committed generations to keep, the new one included (default 1). */
-  keep?: number;
+  /** Which committed generations stay after the commit (default: the new one only, `{ last: 1 }`). */
+  retention?: RetentionPolicy;
+  /**
+   * Continue this interrupted generation instead of starting a new one: a chunk it holds
+   * with the input's size and MD5 is not sent again; from the first one that differs on,
+   * chunks are sent as usual. The commit names this generation.
+   */
+  resume?: ResumableGeneration;
 }
 
 /**
@@ -27,7 +34,10 @@ export interface ChunkSetSinkOptions extends UploadSinkOptions {
 export class ChunkSetSink extends ChunkedUploadSink {
   readonly name: string;
   readonly generation: string;
-  private readonly keep: number;
+  private readonly retention: RetentionPolicy;
+  private readonly stored: ResumableGeneration['chunks'];
+  /** The first chunk index whose stored copy differed from the input: reuse ends there. */
+  private reuseBelow = Infinity;
   /** The committed manifest, once the sink has finished. */
   manifest?: Manifest;
   /** Problems after the commit (cleanup of old generations); the upload itself succeeded. */
@@ -37,8 +47,16 @@ export class ChunkSetSink extends ChunkedUploadSink {
     super(opts);
     this.name = opts.name.replace(/\/+$/, '');
     if (!this.name) throw new RangeError('a chunk set needs a name');
-    this.keep = Math.max(1, opts.keep ?? 1);
-    this.generation = newGeneration(new Date(), randomBytes(4).toString('hex'));
+    this.retention = opts.retention ?? { last: 1 };
+    this.generation = opts.resume?.generation ?? newGeneration(new Date(), randomBytes(4).toString('hex'));
+    this.stored = opts.resume?.chunks ?? new Map();
+  }
+
+  protected override alreadyStored(index: number, digest: Digest): boolean {
+    const stored = this.stored.get(index);
+    const same = stored !== undefined && stored.size === digest.size && stored.etag?.replace(/"/g, '') === digest.md5;
+    if (!same && stored !== undefined) this.reuseBelow = Math.min(this.reuseBelow, index);
+    return same && index < this.reuseBelow;
   }
 
   protected chunkUrl(index: number): string {
@@ -70,7 +88,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
     }
     this.manifest = manifest;
     try {
-      await removeStaleGenerations(this.client, this.bucket, this.name, this.keep, this.abort.signal);
+      await pruneGenerations(this.client, this.bucket, this.name, this.retention, { signal: this.abort.signal });
     } catch (err) {
       this.warnings.push(`committed, but could not remove old generations: ${(err as Error).message}`);
     }
@@ -152,7 +170,11 @@ export class ChunkSetSink extends ChunkedUploadSink {
     return true;
   }
 
-  protected async discard(): Promise<void> {
+  protected async discard(failure?: Error): Promise<void> {
+    // An upload that failed in transfer (network, server, SIGINT) leaves its chunks for
+    // `--resume`; the next upload that commits removes them. A stream refused as
+    // incomplete goes at once: its bytes must never be resumed into a backup.
+    if (failure && !(failure instanceof NotCommitted)) return;
     // Listed, not taken from this.chunks: a PUT aborted by us may still have landed.
     // A fresh signal: the sink's own is aborted by now, and this is a last short effort.
     const signal = AbortSignal.timeout(5000);

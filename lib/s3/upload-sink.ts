@@ -13,6 +13,24 @@ import type { Digest } from './object-io';
 export interface UploadSinkOptions extends ChunkStreamOptions {
   /** Called after each retry, for progress/diagnostics. */
   onRetry?: (err: unknown, attempt: number) => void;
+  /** A stream shorter than this many bytes is not committed (an empty dump is the classic silent failure). */
+  minSize?: number;
+  /**
+   * Awaited once every chunk is stored, before anything is committed; a rejection leaves
+   * nothing committed and fails the sink with that error. It is how `s3sink -- COMMAND`
+   * commits only what a producer that exited 0 wrote.
+   */
+  approve?: () => Promise<void>;
+}
+
+/** The upload was complete but not committed: the stream was too short, or its producer failed. */
+export class NotCommitted extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(`not committed: ${message}`);
+  }
 }
 
 /**
@@ -29,6 +47,8 @@ export abstract class ChunkedUploadSink extends Writable {
   /** Aborts every request in flight when the sink is destroyed (the caller's signal destroys it). */
   protected readonly abort: AbortController;
   private readonly onRetry?: (err: unknown, attempt: number) => void;
+  private readonly approve?: () => Promise<void>;
+  private readonly minSize: number;
   private readonly accumulator: ChunkAccumulator;
   private readonly slots: Slots;
   private readonly hashes = new HashPool();
@@ -43,6 +63,8 @@ export abstract class ChunkedUploadSink extends Writable {
   uploaded = 0;
   /** Requests retried so far (all chunks). */
   retries = 0;
+  /** Chunks not sent because the server already held the same bytes (a resumed upload). */
+  reused = 0;
   /** Digests of the uploaded chunks, by index. */
   protected readonly chunks: Digest[] = [];
 
@@ -55,6 +77,8 @@ export abstract class ChunkedUploadSink extends Writable {
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.attempts = opts.attempts;
     this.onRetry = opts.onRetry;
+    this.approve = opts.approve;
+    this.minSize = opts.minSize ?? 0;
     // Chunks are gathered in shared memory so the hash workers read them in place, and
     // reused: a worker frees its view of a SharedArrayBuffer only when it collects
     // garbage, which an idle worker hardly does (measured: 590 MB RSS for 1 GiB without reuse).
@@ -75,6 +99,11 @@ export abstract class ChunkedUploadSink extends Writable {
     return this.chunkSize;
   }
 
+  /** Whether chunk `index` is stored already with exactly these bytes, so it need not be sent. */
+  protected alreadyStored(_index: number, _digest: Digest): boolean {
+    return false;
+  }
+
   /** Upload one chunk (one attempt); throw to retry when transient. */
   protected abstract putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void>;
 
@@ -84,8 +113,8 @@ export abstract class ChunkedUploadSink extends Writable {
   /** Make the upload visible: runs once, after every chunk is stored. */
   protected abstract commit(): Promise<void>;
 
-  /** Best-effort removal of what this upload stored, after a failure. Never throws. */
-  protected abstract discard(): Promise<void>;
+  /** Best-effort removal of what this upload stored, after `failure` or when it stands aside. Never throws. */
+  protected abstract discard(failure?: Error): Promise<void>;
 
   override _write(data: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.bytes += data.length;
@@ -100,9 +129,11 @@ export abstract class ChunkedUploadSink extends Writable {
     this.wholeSha256 = this.wholeHash.digest('hex');
     this.slots
       .drain()
-      .then(() => {
+      .then(async () => {
         if (this.failure) throw this.failure;
-        return this.commit();
+        await this.approve?.();
+        if (this.bytes < this.minSize) throw new NotCommitted(`the stream is ${this.bytes} bytes, shorter than the minimum of ${this.minSize}`);
+        await this.commit();
       })
       .then(() => cb(), cb);
   }
@@ -112,7 +143,7 @@ export abstract class ChunkedUploadSink extends Writable {
     this.slots
       .drain()
       .then(() => this.hashes.close())
-      .then(() => (err ? this.discard() : undefined))
+      .then(() => (err ? this.discard(err) : undefined))
       .then(() => cb(err));
   }
 
@@ -129,6 +160,10 @@ export abstract class ChunkedUploadSink extends Writable {
 
   private async uploadOne(index: number, chunk: Buffer): Promise<Digest> {
     const digest = await this.hashes.digest(chunk);
+    if (this.alreadyStored(index, digest)) {
+      this.reused++;
+      return digest;
+    }
     await withRetry(() => this.putChunk(index, chunk, digest), {
       attempts: this.attempts,
       signal: this.abort.signal,

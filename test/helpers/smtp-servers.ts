@@ -37,7 +37,24 @@ export interface TestSmtpServer {
   received: Received[];
   /** Commands seen by raw servers, and ETRN arguments seen by smtp-server ones. */
   commands: string[];
+  /** Connections open now, and the most that were open at once. */
+  connections: Connections;
   close(): Promise<void>;
+}
+
+export interface Connections {
+  open: number;
+  peak: number;
+}
+
+function countConnections(server: Server): Connections {
+  const connections = { open: 0, peak: 0 };
+  server.on('connection', (socket: Socket) => {
+    connections.open++;
+    connections.peak = Math.max(connections.peak, connections.open);
+    socket.once('close', () => connections.open--);
+  });
+  return connections;
 }
 
 // smtp-server dispatches on `handler_<VERB>`; patching the prototype gives it ETRN.
@@ -149,6 +166,7 @@ export async function startSmtpServer(
   const commands: string[] = [];
   if (RAW.includes(behaviour)) {
     const { server, sockets } = rawServer(behaviour, commands);
+    const connections = countConnections(server);
     const bound = await listen(server, host, port);
     return {
       behaviour,
@@ -156,6 +174,7 @@ export async function startSmtpServer(
       port: bound,
       received,
       commands,
+      connections,
       close: () =>
         new Promise<void>((resolve) => {
           for (const s of sockets) s.destroy();
@@ -168,6 +187,7 @@ export async function startSmtpServer(
   options.etrnLog = commands;
   const server = new SMTPServer(options);
   server.on('error', () => {});
+  const connections = countConnections(server.server as unknown as Server);
   const bound = await listen(server.server as unknown as Server, host, port);
   return {
     behaviour,
@@ -175,6 +195,7 @@ export async function startSmtpServer(
     port: bound,
     received,
     commands,
+    connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

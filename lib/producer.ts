@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { NotCommitted } from './s3/upload-sink';
+
+/**
+ * The producer of a backup stream, run as a child instead of read from a pipe: a pipe
+ * hands its reader a clean EOF whatever the writer's fate (`tar` failing halfway,
+ * `pg_dump` killed), and `set -o pipefail` acts only after the reader has committed.
+ * Knowing the exit status is what lets s3sink commit only what a producer finished
+ * (restic's --stdin-from-command, borg's --content-from-command).
+ */
+export interface Producer {
+  /** The command's standard output: the stream to store. */
+  stdout: Readable;
+  /** Resolves when the command exited 0; rejects with NotCommitted otherwise. */
+  finished: Promise<void>;
+}
+
+/**
+ * Run `argv` directly (no shell), its stderr passed through. An abort of `signal` is
+ * forwarded to it, as the signal the reason names (`reason.signal`, as the filters'
+ * SIGINT/SIGTERM reasons carry it), else SIGTERM. A command that cannot be started
+ * fails with exit code 2, as a usage error.
+ */
+export function startProducer(argv: string[], signal?: AbortSignal): Producer {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['inherit', 'pipe', 'inherit'] });
+  const forward = () => child.kill(((signal?.reason as { signal?: NodeJS.Signals } | undefined)?.signal) ?? 'SIGTERM');
+  signal?.addEventListener('abort', forward, { once: true });
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new NotCommitted(`cannot run ${argv[0]}: ${err.code === 'ENOENT' ? 'command not found' : (err.code ?? err.message)}`, 2));
+    });
+    child.once('close', (code, killedBy) => {
+      if (code === 0) resolve();
+      else reject(new NotCommitted(`${argv[0]} ${killedBy ? `killed by ${killedBy}` : `exited ${code}`}`));
+    });
+  }).finally(() => signal?.removeEventListener('abort', forward));
+  finished.catch(() => {}); // awaited by the sink's approve(); a spawn error may come first
+  return { stdout: child.stdout!, finished };
+}
