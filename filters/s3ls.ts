@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { COMMON_OPTIONS, HELP, NUL, UsageError, intFlag, runFilter, type FilterSpec } from '../lib/cli';
 import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
 import { listBuckets, listObjects } from '../lib/s3/lister';
-import { formatBucket, formatChunkSet, formatEntry } from '../lib/s3/format';
+import { formatBucket, formatChunkSet, formatEntry, formatGeneration } from '../lib/s3/format';
+import { GenerationNotFound, listGenerations } from '../lib/s3/generations';
 import { listChunkSets } from '../lib/s3/sets';
 
 const spec: FilterSpec = {
@@ -18,6 +19,7 @@ const spec: FilterSpec = {
     NUL,
     { name: 'json', help: 'print one JSON object per line' },
     { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, date, generation)' },
+    { name: 'generations', help: 'list the committed generations of the chunk set s3://BUCKET/NAME, newest first: GEN CREATED SIZE CHUNKS SHA256 current|-' },
     { name: 'page-size', arg: 'N', help: 'keys per list request, 1 to 1000 (default 1000)' },
     ...S3_OPTIONS,
     ...COMMON_OPTIONS.map((o) => (o === HELP ? { ...HELP, short: undefined } : o)),
@@ -30,6 +32,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const end = flags.null ? '\0' : '\n';
   const targets = args.map(s3Argument);
   if (!targets.length && (flags.sets || flags.recursive)) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
+  if (flags.generations && (targets.length !== 1 || !targets[0].key)) throw new UsageError('--generations takes one s3://BUCKET/NAME');
   const { client } = s3FromFlags(flags, warn, 4);
   // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
   // error and lose the lines listed before it.
@@ -43,6 +46,12 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     }
     for (const { bucket, key: prefix } of targets) {
       const common = { client, bucket, prefix, pageSize, signal };
+      if (flags.generations) {
+        const gens = await listGenerations(client, bucket, prefix.replace(/\/+$/, ''), signal);
+        if (!gens.length) throw new GenerationNotFound(`s3://${bucket}/${prefix}: no committed generation`);
+        for (const g of gens) await out(formatGeneration(g, fmt));
+        continue;
+      }
       if (flags.sets) {
         for await (const s of listChunkSets(common)) {
           if (s.error) {

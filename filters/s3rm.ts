@@ -1,12 +1,21 @@
 #!/usr/bin/env node
 import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, inBucketOption, resolveTargets, s3FromFlags } from '../lib/s3/options';
+import { RETENTION_OPTIONS, S3_OPTIONS, generationRefFlag, inBucketOption, resolveTargets, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } from '../lib/s3/generations';
 import { listBuckets } from '../lib/s3/lister';
 import { removeAll } from '../lib/s3/remove';
 
 const spec: FilterSpec = {
   name: 's3rm',
-  synopsis: ['[OPTION]... s3://BUCKET/KEY...', '[OPTION]... -b BUCKET KEY...', '[OPTION]... -r s3://BUCKET/PREFIX...', '[OPTION]... --bucket [-r] s3://BUCKET...', '--all --yes'],
+  synopsis: [
+    '[OPTION]... s3://BUCKET/KEY...',
+    '[OPTION]... -b BUCKET KEY...',
+    '[OPTION]... -r s3://BUCKET/PREFIX...',
+    '[OPTION]... --bucket [-r] s3://BUCKET...',
+    '[OPTION]... --generation REF [--force] s3://BUCKET/NAME',
+    '[OPTION]... --prune --keep... s3://BUCKET/NAME',
+    '--all --yes',
+  ],
   summary:
     'Remove keys (from arguments, or one per line on standard input) with one DeleteObjects request per 1000 keys. As with rm -f, a key that does not exist is not an error.',
   options: [
@@ -14,6 +23,10 @@ const spec: FilterSpec = {
     { name: 'bucket', help: 'remove the buckets named s3://BUCKET; they must be empty unless -r is given' },
     { name: 'all', help: 'remove every key of every bucket, then the buckets; needs --yes' },
     { name: 'yes', help: 'confirm --all' },
+    { name: 'generation', short: 'g', arg: 'REF', help: 'remove one generation of the chunk set NAME: a GEN id, or ~N, N before the current one' },
+    { name: 'force', help: 'with --generation: the current one too (the newest remaining becomes current)' },
+    { name: 'prune', help: 'remove the generations of NAME that the --keep flags do not keep (-n: print each decision)' },
+    ...RETENTION_OPTIONS,
     { name: 'dry-run', short: 'n', help: 'print what would be removed; remove nothing' },
     { name: 'verbose', short: 'v', help: 'print each key (and bucket) removed' },
     NUL,
@@ -30,6 +43,24 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   if (flags.all && !flags.yes && !dryRun) throw new UsageError('--all removes every bucket and everything in it; add --yes to confirm');
   if (flags.all && args.length) throw new UsageError('--all takes no arguments');
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  const ref = generationRefFlag(flags);
+  const policy = retentionFromFlags(flags, undefined);
+  if (policy && !flags.prune) throw new UsageError('the --keep flags go with --prune');
+  if (flags.prune || ref !== undefined) {
+    if (flags.prune && ref !== undefined) throw new UsageError('give --prune or --generation, not both');
+    if (flags.prune && !policy) throw new UsageError('--prune needs a policy: --keep, --keep-daily, --keep-weekly, --keep-monthly or --keep-within');
+    const { bucket, key: name } = targetFromArgs(args, flags, undefined);
+    if (ref !== undefined) {
+      const generation = await resolveGeneration(client, bucket, name, ref, signal);
+      await removeGeneration(client, bucket, name, generation, { force: flags.force === true, dryRun, signal });
+      if (dryRun || flags.verbose) process.stdout.write(`remove ${generation}\n`);
+      return 0;
+    }
+    for (const d of await pruneGenerations(client, bucket, name, policy!, { dryRun, signal })) {
+      if (dryRun || flags.verbose) process.stdout.write(`${formatPruneDecision(d)}\n`);
+    }
+    return 0;
+  }
   let items: string[];
   if (flags.all) {
     items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);

@@ -9,12 +9,13 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * SUFFIX[m[2].toUpperCase()]);
 }
 
-/** `30`, `30s`, `500ms`, `2m`: milliseconds. Returns NaN when malformed. */
+const DURATION_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30`, `30s`, `500ms`, `2m`, `12h`, `30d`: milliseconds (seconds when bare). Returns NaN when malformed. */
 export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!m) return NaN;
-  const unit = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000;
-  return Math.round(Number(m[1]) * unit);
+  return Math.round(Number(m[1]) * DURATION_UNIT[m[2] ?? 's']);
 }
 
 /** 1536 -> `1.5K`, as `du -h` prints. */

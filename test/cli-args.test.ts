@@ -58,10 +58,13 @@ describe('parseArgs', () => {
     ['a lone - is an operand (stdin)', ['-'], {}, ['-']],
     ['operands that look like numbers stay text', ['0010', '1e3', '0x1f', '1.50', '-0'], { null: true }, ['0010', '1e3', '0x1f', '1.50']],
     ['an operand after -- that looks like a number', ['--', '007'], {}, ['007']],
+    ['-- with nothing after it', ['s3://b/n', '--'], {}, ['s3://b/n']],
   ];
   for (const [what, argv, flags, args] of cases) {
     it(`${what}: ${JSON.stringify(argv)}`, () => {
-      assert.deepEqual(parseArgs(spec, argv), { flags: { ...NONE, ...flags }, args });
+      const end = argv.indexOf('--');
+      const dashed = end < 0 ? {} : { dashed: argv.slice(end + 1) };
+      assert.deepEqual(parseArgs(spec, argv), { flags: { ...NONE, ...flags }, args, ...dashed });
     });
   }
 

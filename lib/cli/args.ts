@@ -42,7 +42,10 @@ export type Flags = Record<string, string | boolean | string[] | undefined>;
 
 export interface ParsedArgs {
   flags: Flags;
+  /** Every operand, those after `--` included. */
   args: string[];
+  /** The operands after `--`, when it was given (`s3sink URL -- COMMAND ARG...`). */
+  dashed?: string[];
 }
 
 export function parseArgs(spec: FilterSpec, argv: string[]): ParsedArgs {
@@ -88,8 +91,8 @@ export function parseArgs(spec: FilterSpec, argv: string[]): ParsedArgs {
     }
     flags[o.name] = value;
   }
-  const args = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? [])];
-  return { flags, args };
+  const dashed = argv.includes('--') ? ((parsed['--'] as string[] | undefined) ?? []) : undefined;
+  return { flags, args: [...parsed._.map(String), ...(dashed ?? [])], ...(dashed ? { dashed } : {}) };
 }
 
 /**

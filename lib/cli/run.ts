@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorLine } from '../error-line';
 import { helpText, parseArgs, UsageError, type FilterSpec, type ParsedArgs } from './args';
 
 /**
@@ -59,11 +60,7 @@ function isEpipe(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
 
-/** The one-line message for any error: the message itself, never a stack. */
-export function errorLine(err: unknown): string {
-  if (err instanceof Error) return err.message.split('\n')[0] || err.name;
-  return String(err);
-}
+export { errorLine };
 
 /**
  * Run a filter: parse argv, handle --help/--version, run `main`, map the outcome to an

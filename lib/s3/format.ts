@@ -2,6 +2,7 @@ import { humanSize } from '../units';
 import { formatS3Url } from './client';
 import { entryName, type ListEntry } from './lister';
 import type { ListedChunkSet } from './sets';
+import type { CommittedGeneration } from './generations';
 
 /**
  * How s3ls prints, as pure functions: one line per bucket, key, prefix or chunk set.
@@ -56,4 +57,16 @@ export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptio
   const size = s.size === undefined ? '?' : o.human ? humanSize(s.size) : String(s.size);
   const created = (s.created ?? '?').replace(/\.\d+Z$/, 'Z');
   return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${url}`;
+}
+
+/**
+ * One committed generation for `s3ls --generations`, tab-separated:
+ * `GEN  CREATED  SIZE  CHUNKS  SHA256  current|-` (`-h` human sizes); or JSON.
+ */
+export function formatGeneration(g: CommittedGeneration, o: FormatOptions = {}): string {
+  const m = g.manifest;
+  const created = m.created.replace(/\.\d+Z$/, 'Z');
+  if (o.json) return JSON.stringify({ generation: m.generation, created, size: m.size, chunks: m.chunks.length, sha256: m.sha256, current: g.current });
+  const size = o.human ? humanSize(m.size) : String(m.size);
+  return [m.generation, created, size, m.chunks.length, m.sha256, g.current ? 'current' : '-'].join('\t');
 }

@@ -1,9 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mapOrdered } from '../slots';
-import { generationManifestKey, generationTime, isGeneration, manifestKey, parseSetKey, type Manifest } from './layout';
+import { ManifestError, generationManifestKey, generationTime, isGeneration, manifestKey, parseSetKey, type Manifest } from './layout';
 import { listPages } from './lister';
 import { objectExists, readManifest, readObject, writeObject } from './object-io';
 import { deleteKeys } from './delete-objects';
+import { S3OperationError } from './errors';
 import { applyRetention, type RetentionPolicy } from './retention';
 
 /**
@@ -125,19 +126,21 @@ export async function pruneGenerations(
   policy: RetentionPolicy,
   opts: PruneOptions = {},
 ): Promise<PruneDecision[]> {
-  const { signal } = opts;
-  const current = await currentGeneration(client, bucket, name, signal);
-  if (!current) return [];
-  const gens = await storedGenerations(client, bucket, name, signal);
-  const plan = planPrune(gens, current.generation, policy);
-  if (opts.dryRun) return plan;
-  const stale = plan.filter((d) => !d.keep).map((d) => gens.get(d.generation)!);
-  // Another writer may have committed between our read of the MANIFEST and now: then what
-  // we judged stale may be current. Leave it all to the next run.
-  const again = await currentGeneration(client, bucket, name, signal);
-  if (again?.generation !== current.generation) return plan.map((d) => ({ ...d, keep: true }));
-  await deleteGenerations(client, bucket, stale, signal);
-  return plan;
+  return step('cannot prune', bucket, name, async () => {
+    const { signal } = opts;
+    const current = await currentGeneration(client, bucket, name, signal);
+    if (!current) return [];
+    const gens = await storedGenerations(client, bucket, name, signal);
+    const plan = planPrune(gens, current.generation, policy);
+    if (opts.dryRun) return plan;
+    const stale = plan.filter((d) => !d.keep).map((d) => gens.get(d.generation)!);
+    // Another writer may have committed between our read of the MANIFEST and now: then what
+    // we judged stale may be current. Leave it all to the next run.
+    const again = await currentGeneration(client, bucket, name, signal);
+    if (again?.generation !== current.generation) return plan.map((d) => ({ ...d, keep: true }));
+    await deleteGenerations(client, bucket, stale, signal);
+    return plan;
+  });
 }
 
 /**
@@ -168,19 +171,31 @@ export interface CommittedGeneration {
  * generation's own manifest, a few at a time.
  */
 export async function listGenerations(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<CommittedGeneration[]> {
-  const current = await currentGeneration(client, bucket, name, signal);
-  const gens = await storedGenerations(client, bucket, name, signal);
-  const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen).sort().reverse();
-  const out: CommittedGeneration[] = [];
-  for await (const manifest of mapOrdered(committed, 8, (gen) => readManifest(client, bucket, generationManifestKey(name, gen), { signal }))) {
-    // Gone between the listing and the read: removed by a concurrent prune.
-    if (manifest) out.push({ manifest, current: manifest.generation === current?.generation });
-  }
-  return out;
+  return step('cannot list', bucket, name, async () => {
+    const current = await currentGeneration(client, bucket, name, signal);
+    const gens = await storedGenerations(client, bucket, name, signal);
+    const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen).sort().reverse();
+    const out: CommittedGeneration[] = [];
+    for await (const manifest of mapOrdered(committed, 8, (gen) => readManifest(client, bucket, generationManifestKey(name, gen), { signal }))) {
+      // Gone between the listing and the read: removed by a concurrent prune.
+      if (manifest) out.push({ manifest, current: manifest.generation === current?.generation });
+    }
+    return out;
+  });
 }
 
 /** A `--generation` reference that names no generation of the set. */
 export class GenerationNotFound extends Error {}
+
+/** Run one step on `s3://bucket/name`, its S3 failures as one line: `cannot read s3://b/n: …`. */
+async function step<T>(action: string, bucket: string, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof GenerationNotFound || err instanceof S3OperationError || err instanceof ManifestError) throw err;
+    throw new S3OperationError(action, `s3://${bucket}/${name}`, err);
+  }
+}
 
 /**
  * The GEN id a reference names, as a pure function: a GEN id among `committed`, or `~N`,
@@ -203,10 +218,12 @@ export function pickGeneration(ref: string, committed: string[], current: string
 
 /** Resolve a `--generation` reference against what is stored (one listing and a GET). */
 export async function resolveGeneration(client: S3Client, bucket: string, name: string, ref: string, signal?: AbortSignal): Promise<string> {
-  const current = await currentGeneration(client, bucket, name, signal);
-  const gens = await storedGenerations(client, bucket, name, signal);
-  const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen);
-  return pickGeneration(ref, committed, current?.generation, `s3://${bucket}/${name}`);
+  return step('cannot read', bucket, name, async () => {
+    const current = await currentGeneration(client, bucket, name, signal);
+    const gens = await storedGenerations(client, bucket, name, signal);
+    const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen);
+    return pickGeneration(ref, committed, current?.generation, `s3://${bucket}/${name}`);
+  });
 }
 
 /**
@@ -220,25 +237,30 @@ export async function removeGeneration(
   bucket: string,
   name: string,
   generation: string,
-  opts: { force?: boolean; signal?: AbortSignal } = {},
+  opts: { force?: boolean; dryRun?: boolean; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const { signal } = opts;
-  const url = `s3://${bucket}/${name}`;
-  const current = await currentGeneration(client, bucket, name, signal);
-  const gens = await storedGenerations(client, bucket, name, signal);
-  const target = gens.get(generation);
-  if (!target?.manifest) throw new GenerationNotFound(`no generation ${generation} of ${url}`);
-  if (current?.generation === generation) {
-    if (!opts.force) throw new GenerationNotFound(`${generation} is the current generation of ${url}; add --force to remove it`);
-    const next = [...gens].filter(([gen, g]) => g.manifest && gen !== generation).map(([gen]) => gen).sort().pop();
-    if (next) {
-      const body = await readObject(client, bucket, generationManifestKey(name, next), { signal });
-      await writeObject(client, bucket, manifestKey(name), body, { contentType: 'application/json', signal });
-    } else {
-      await deleteKeys(client, bucket, [manifestKey(name)], signal);
+  return step('cannot remove a generation of', bucket, name, async () => {
+    const { signal } = opts;
+    const url = `s3://${bucket}/${name}`;
+    const current = await currentGeneration(client, bucket, name, signal);
+    const gens = await storedGenerations(client, bucket, name, signal);
+    const target = gens.get(generation);
+    if (!target?.manifest) throw new GenerationNotFound(`no generation ${generation} of ${url}`);
+    if (current?.generation === generation) {
+      if (!opts.force) throw new GenerationNotFound(`${generation} is the current generation of ${url}; add --force to remove it`);
     }
-  }
-  await deleteGenerations(client, bucket, [target], signal);
+    if (opts.dryRun) return;
+    if (current?.generation === generation) {
+      const next = [...gens].filter(([gen, g]) => g.manifest && gen !== generation).map(([gen]) => gen).sort().pop();
+      if (next) {
+        const body = await readObject(client, bucket, generationManifestKey(name, next), { signal });
+        await writeObject(client, bucket, manifestKey(name), body, { contentType: 'application/json', signal });
+      } else {
+        await deleteKeys(client, bucket, [manifestKey(name)], signal);
+      }
+    }
+    await deleteGenerations(client, bucket, [target], signal);
+  });
 }
 
 /** An interrupted upload that `--resume` can continue. */
@@ -253,11 +275,53 @@ export interface ResumableGeneration {
  * that died left behind (its chunks, no GEN/MANIFEST).
  */
 export async function resumableGeneration(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<ResumableGeneration | undefined> {
-  const current = await currentGeneration(client, bucket, name, signal);
-  const gens = await storedGenerations(client, bucket, name, signal);
-  const candidates = [...gens].filter(([gen, g]) => !g.manifest && g.chunks.length && (!current || gen > current.generation)).map(([gen]) => gen);
-  const generation = candidates.sort().pop();
-  if (!generation) return undefined;
-  const chunks = new Map(gens.get(generation)!.chunks.map((c) => [Number(c.key.slice(-10)), c]));
-  return { generation, chunks };
+  return step('cannot list', bucket, name, async () => {
+    const current = await currentGeneration(client, bucket, name, signal);
+    const gens = await storedGenerations(client, bucket, name, signal);
+    const candidates = [...gens].filter(([gen, g]) => !g.manifest && g.chunks.length && (!current || gen > current.generation)).map(([gen]) => gen);
+    const generation = candidates.sort().pop();
+    if (!generation) return undefined;
+    const chunks = new Map(gens.get(generation)!.chunks.map((c) => [Number(c.key.slice(-10)), c]));
+    return { generation, chunks };
+  });
+}
+
+/**
+ * Why `resume` cannot go on in chunks of `chunkSize`, or undefined when it can: every
+ * stored chunk but the last must be exactly that size (the last may be shorter).
+ */
+export function resumeMismatch(resume: ResumableGeneration, chunkSize: number): string | undefined {
+  const last = Math.max(...resume.chunks.keys());
+  for (const [index, chunk] of resume.chunks) {
+    if (index < last ? chunk.size !== chunkSize : chunk.size > chunkSize) {
+      return `cannot resume ${resume.generation}: its chunk ${index} is ${chunk.size} bytes, not --chunk-size ${chunkSize}; give the --chunk-size it was uploaded with`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The manifests `s3source --check` reads: the generation `ref` names, every committed
+ * one with `all`, else the current one. Fails in one line when there is none.
+ */
+export async function generationsToCheck(
+  client: S3Client,
+  bucket: string,
+  name: string,
+  opts: { ref?: string; all?: boolean; signal?: AbortSignal },
+): Promise<Manifest[]> {
+  return step('cannot read', bucket, name, async () => {
+    const url = `s3://${bucket}/${name}`;
+    if (opts.all) {
+      const all = (await listGenerations(client, bucket, name, opts.signal)).map((g) => g.manifest);
+      if (!all.length) throw new GenerationNotFound(`${url} has no committed generation`);
+      return all;
+    }
+    const generation = opts.ref ? await resolveGeneration(client, bucket, name, opts.ref, opts.signal) : undefined;
+    const manifest = generation
+      ? await readManifest(client, bucket, generationManifestKey(name, generation), { signal: opts.signal })
+      : await currentGeneration(client, bucket, name, opts.signal);
+    if (!manifest) throw new GenerationNotFound(`${url}: no chunk set (no ${generation ? `generation ${generation}` : 'MANIFEST'})`);
+    return [manifest];
+  });
 }

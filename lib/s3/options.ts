@@ -1,8 +1,10 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { durationFlag, UsageError, type Flags, type OptionSpec } from '../cli';
+import { durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
 import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type S3Address } from './client';
+import { isGeneration } from './layout';
 import type { RemoveMode } from './remove';
+import { hasRules, type RetentionPolicy } from './retention';
 
 /** The S3 filters' side of the CLI: shared flags, the client they build, their targets. */
 
@@ -126,4 +128,34 @@ export function resolveTargets(items: string[], mode: RemoveMode, defaultBucket?
     if (mode === 'bucket' && t.key !== '') throw new UsageError(`--bucket takes s3://BUCKET, not a key: ${item}`);
     return t;
   });
+}
+
+/** The retention flags of `s3sink` (at commit) and `s3rm --prune`, as `restic forget` spells them. */
+export const RETENTION_OPTIONS: OptionSpec[] = [
+  { name: 'keep', arg: 'N', help: 'keep the N newest committed generations, the new one included (default 1 when no --keep-* is given)' },
+  { name: 'keep-daily', arg: 'N', help: "keep each of the last N days' newest generation (UTC)" },
+  { name: 'keep-weekly', arg: 'N', help: "keep each of the last N ISO weeks' newest generation" },
+  { name: 'keep-monthly', arg: 'N', help: "keep each of the last N months' newest generation" },
+  { name: 'keep-within', arg: 'DURATION', help: "keep every generation newer than the newest one's time minus DURATION, e.g. 30d" },
+];
+
+/** The policy the retention flags give; `fallback` when none is given. */
+export function retentionFromFlags(flags: Flags, fallback: RetentionPolicy | undefined): RetentionPolicy | undefined {
+  const policy: RetentionPolicy = {
+    last: intFlag(flags, 'keep', undefined),
+    daily: intFlag(flags, 'keep-daily', undefined),
+    weekly: intFlag(flags, 'keep-weekly', undefined),
+    monthly: intFlag(flags, 'keep-monthly', undefined),
+    withinMs: durationFlag(flags, 'keep-within', undefined),
+  };
+  return hasRules(policy) ? policy : fallback;
+}
+
+/** `--generation REF`: a GEN id as s3ls --generations prints it, or `~N`. */
+export function generationRefFlag(flags: Flags): string | undefined {
+  const ref = flags.generation as string | undefined;
+  if (ref !== undefined && !/^~\d+$/.test(ref) && !isGeneration(ref)) {
+    throw new UsageError(`invalid --generation '${ref}' (a GEN id as s3ls --generations prints it, or ~N: N before the current one)`);
+  }
+  return ref;
 }

@@ -1,13 +1,13 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { destroyOnAbort, requestController } from '../abort';
 import { mapOrdered } from '../slots';
-import { ManifestError, isLegacyChunkKey, manifestKey, type Manifest } from './layout';
+import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, type Manifest } from './layout';
 import { listPages } from './lister';
 import { readManifest } from './object-io';
-import { withRetry } from './retry';
+import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
 
@@ -33,6 +33,8 @@ export interface SourcePlan {
 
 export interface ChunkSetSourceOptions extends ChunkStreamOptions {
   name: string;
+  /** A GEN id: read that committed generation of the chunk set instead of the current one. */
+  generation?: string;
 }
 
 /** A stored chunk does not match its manifest: corrupt, truncated, or replaced. */
@@ -53,13 +55,15 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
   const name = opts.name.replace(/\/+$/, '');
   const url = `s3://${bucket}/${name}`;
   const retry = { attempts: opts.attempts, signal };
+  const key = opts.generation ? generationManifestKey(name, opts.generation) : manifestKey(name);
   let manifest: Manifest | undefined;
   try {
-    manifest = await readManifest(client, bucket, manifestKey(name), retry);
+    manifest = await readManifest(client, bucket, key, retry);
   } catch (err) {
-    if (err instanceof ManifestError) throw new ChunkVerificationError(`${url}/MANIFEST: ${err.message}`);
+    if (err instanceof ManifestError) throw new ChunkVerificationError(`s3://${bucket}/${key}: ${err.message}`);
     throw new S3OperationError('cannot read', url, err);
   }
+  if (!manifest && opts.generation) throw new ChunkVerificationError(`cannot read ${url}: no generation ${opts.generation}`);
   if (manifest) return { kind: 'chunk-set', parts: manifest.chunks.map((c) => ({ ...c })), size: manifest.size, manifest };
   try {
     const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: name }), { abortSignal: signal }), retry);
@@ -163,54 +167,68 @@ export class ChunkSetSource extends Readable {
     return Buffer.from(this.spare.splice(i, 1)[0], 0, size);
   }
 
-  private async fetchPart(part: SourcePart): Promise<Buffer> {
-    const url = `s3://${this.opts.bucket}/${part.key}`;
-    try {
-      return await withRetry(() => this.getOnce(part), { attempts: this.opts.attempts, signal: this.abort.signal });
-    } catch (err) {
-      if (err instanceof ChunkVerificationError || this.abort.signal.aborted) throw err;
-      const missing = isNotFound(err) ? ' (chunk missing)' : '';
-      throw new S3OperationError('cannot read', url + missing, err);
-    }
+  private fetchPart(part: SourcePart): Promise<Buffer> {
+    const { client, bucket, attempts } = this.opts;
+    return readPart(client, bucket, part, (size) => this.takeBuffer(size), { attempts, signal: this.abort.signal });
   }
+}
 
-  /**
-   * One GET into a Buffer of the expected size, each piece copied and hashed as it
-   * arrives (so it dies young): a body cut short is retried, a wrong size or SHA-256 is not.
-   */
-  private async getOnce(part: SourcePart): Promise<Buffer> {
-    const { client, bucket } = this.opts;
-    const url = `s3://${bucket}/${part.key}`;
-    const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }),
-      { abortSignal: this.abort.signal },
-    );
-    const declared = out.ContentLength;
-    if (declared !== undefined && declared !== part.size) {
-      throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
-    }
-    const hash = part.sha256 ? createHash('sha256') : undefined;
-    const buf = this.takeBuffer(part.size);
-    let filled = 0;
-    // 'data' rather than for-await: the async iterator's read() concatenates whatever the
-    // socket buffered meanwhile, one more copy of most bytes.
-    const body = out.Body as Readable;
-    body.on('data', (piece: Buffer) => {
-      if (filled + piece.length > part.size) {
-        body.destroy(new ChunkVerificationError(`chunk ${url} is longer than ${part.size} bytes`));
-        return;
-      }
-      hash?.update(piece);
-      buf.set(piece, filled);
-      filled += piece.length;
-    });
-    await finished(body);
-    if (filled !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${filled} of ${part.size} bytes`);
-    const sha = hash?.digest('hex');
-    if (sha !== part.sha256) {
-      throw new ChunkVerificationError(`chunk ${url} is corrupt: SHA-256 ${sha?.slice(0, 12)}… does not match the manifest`);
-    }
-    return buf;
+/**
+ * One part of a source, whole and verified, into a Buffer from `alloc`; fails as
+ * `cannot read s3://b/k: …` (a ChunkVerificationError when the bytes are wrong).
+ */
+export async function readPart(
+  client: S3Client,
+  bucket: string,
+  part: SourcePart,
+  alloc: (size: number) => Buffer,
+  opts: RetryOptions = {},
+): Promise<Buffer> {
+  const url = `s3://${bucket}/${part.key}`;
+  try {
+    return await withRetry(() => getOnce(client, bucket, part, alloc, opts.signal), opts);
+  } catch (err) {
+    if (err instanceof ChunkVerificationError || opts.signal?.aborted) throw err;
+    const missing = isNotFound(err) ? ' (chunk missing)' : '';
+    throw new S3OperationError('cannot read', url + missing, err);
   }
+}
+
+/**
+ * One GET into a Buffer of the expected size, each piece copied and hashed as it
+ * arrives (so it dies young): a body cut short is retried, a wrong size or SHA-256 is not.
+ */
+async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc: (size: number) => Buffer, signal?: AbortSignal): Promise<Buffer> {
+  const url = `s3://${bucket}/${part.key}`;
+  const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
+  const out = await client.send(
+    new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }),
+    { abortSignal: signal },
+  );
+  const declared = out.ContentLength;
+  if (declared !== undefined && declared !== part.size) {
+    throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
+  }
+  const hash = part.sha256 ? createHash('sha256') : undefined;
+  const buf = alloc(part.size);
+  let filled = 0;
+  // 'data' rather than for-await: the async iterator's read() concatenates whatever the
+  // socket buffered meanwhile, one more copy of most bytes.
+  const body = out.Body as Readable;
+  body.on('data', (piece: Buffer) => {
+    if (filled + piece.length > part.size) {
+      body.destroy(new ChunkVerificationError(`chunk ${url} is longer than ${part.size} bytes`));
+      return;
+    }
+    hash?.update(piece);
+    buf.set(piece, filled);
+    filled += piece.length;
+  });
+  await finished(body);
+  if (filled !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${filled} of ${part.size} bytes`);
+  const sha = hash?.digest('hex');
+  if (sha !== part.sha256) {
+    throw new ChunkVerificationError(`chunk ${url} is corrupt: SHA-256 ${sha?.slice(0, 12)}… does not match the manifest`);
+  }
+  return buf;
 }
