@@ -117,7 +117,7 @@ describe('durationFlag', () => {
     });
   }
 
-  for (const value of ['0', '0s', '0ms', '0.1ms', '-1s', '1h', '5 s', '30S', 'soon', '']) {
+  for (const value of ['0', '0s', '0ms', '0.1ms', '-1s', '1w', '5 s', '30S', 'soon', '']) {
     it(`rejects ${JSON.stringify(value)}`, () => {
       assertUsage(() => durationFlag({ timeout: value }, 'timeout', 1), `invalid --timeout '${value}' (a duration such as 30s, 500ms or 2m)`);
     });
@@ -172,8 +172,10 @@ describe('parseDuration', () => {
     ['', NaN],
     ['s', NaN],
     ['ms', NaN],
-    ['1h', NaN],
-    ['1d', NaN],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['1.5d', 129_600_000],
+    ['1w', NaN],
     ['-1', NaN],
     ['30S', NaN],
     ['5 s', NaN],

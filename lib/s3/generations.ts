@@ -204,7 +204,8 @@ async function step<T>(action: string, bucket: string, name: string, fn: () => P
  * only by id.
  */
 export function pickGeneration(ref: string, committed: string[], current: string | undefined, url: string): string {
-  const older = committed.filter((g) => current !== undefined && g <= current).sort().reverse();
+  // The current generation counts even if its own manifest is not listed (yet).
+  const older = [...new Set([...committed, ...(current ? [current] : [])])].filter((g) => current !== undefined && g <= current).sort().reverse();
   const tilde = /^~(\d+)$/.exec(ref);
   if (tilde) {
     const picked = older[Number(tilde[1])];

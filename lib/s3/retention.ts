@@ -62,6 +62,8 @@ function humanWithin(ms: number): string {
 /** The policy's decision for every generation, newest first. */
 export function applyRetention<T extends Dated>(generations: T[], policy: RetentionPolicy): RetentionDecision<T>[] {
   const list = [...generations].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? 1 : -1));
+  // As restic: no rule at all keeps everything, never nothing.
+  if (!hasRules(policy)) return list.map((generation) => ({ generation, reasons: ['policy is empty'] }));
   const buckets = [
     { count: policy.last ?? 0, key: (_t: Date, nr: number) => String(nr), reason: () => 'last' },
     { count: policy.daily ?? 0, key: day, reason: (k: string) => `daily ${k}` },
