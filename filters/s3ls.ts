@@ -9,7 +9,7 @@ import { listChunkSets } from '../lib/s3/sets';
 
 const spec: FilterSpec = {
   name: 's3ls',
-  synopsis: ['[OPTION]...', '[OPTION]... s3://BUCKET[/PREFIX]...'],
+  synopsis: ['[OPTION]...', '[OPTION]... s3://BUCKET[/PREFIX]...', '--generations [-h] [--json] s3://BUCKET/NAME'],
   summary:
     'List buckets, or the keys under each prefix as s3://BUCKET/KEY lines, in key order (one level unless -r; common prefixes end in /).',
   options: [

@@ -1,13 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { runCommand, runFilter } from './helpers/run';
 import { s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { startExampleMail, type ExampleMail } from './helpers/example-mail';
 import { seededBytes } from './helpers/data';
+import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, type Manifest } from '../lib/s3/layout';
 import { BIN, ROOT, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks } from './helpers/docs';
 
 const REQUIRED = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'ENVIRONMENT', 'EXAMPLES', 'SEE ALSO'];
@@ -160,6 +163,115 @@ describe('documentation examples run as written', () => {
     const r = await runCommand(process.execPath, ['example.js'], { cwd: work, env });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.equals(readFileSync(join(work, 'db.dump'))), 'restored bytes differ');
+  });
+
+  it('README: examples/nightly-backup.sh, shown verbatim, backs up, keeps its policy, checks and restores last Tuesday', async () => {
+    const scriptPath = join(ROOT, 'examples', 'nightly-backup.sh');
+    const script = readFileSync(scriptPath, 'utf8');
+    assert.ok(blocks.some((b) => b.lang === 'bash' && b.code === script), 'the README shows examples/nightly-backup.sh verbatim');
+    const client = testClient(s3);
+    const name = 'nightly';
+    const url = `s3://backup/${name}`;
+    const src = join(work, 'nightly-src');
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'index.html'), seededBytes(4000, 7));
+    writeFileSync(join(src, 'sub', 'notes.txt'), 'nightly\n');
+
+    // Earlier nights, stored as s3sink stores them but dated then (GEN id and manifest):
+    // each holds a one-file archive naming its night.
+    const earlierNight = async (when: Date, label: string): Promise<string> => {
+      const dir = mkdtempSync(join(work, 'night-'));
+      writeFileSync(join(dir, 'night.txt'), `${label}\n`);
+      const body = (await runCommand('tar', ['czf', '-', '-C', dir, '.'])).stdout;
+      const generation = newGeneration(when, randomBytes(4).toString('hex'));
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      const key = chunkKey(name, generation, 0);
+      const manifest: Manifest = {
+        format: MANIFEST_FORMAT,
+        name,
+        generation,
+        chunkSize: 8 * 2 ** 20,
+        chunks: [{ key, size: body.length, sha256 }],
+        size: body.length,
+        sha256,
+        created: new Date(when.getTime() + 40_000).toISOString(),
+      };
+      await client.send(new PutObjectCommand({ Bucket: 'backup', Key: key, Body: body }));
+      for (const k of [generationManifestKey(name, generation), manifestKey(name)]) {
+        await client.send(new PutObjectCommand({ Bucket: 'backup', Key: k, Body: JSON.stringify(manifest), ContentType: 'application/json' }));
+      }
+      return generation;
+    };
+    const DAY = 86_400_000;
+    const midnight = Math.floor(Date.now() / DAY) * DAY; // UTC, as retention and `date -u` count days
+    const toTuesday = (new Date(midnight).getUTCDay() + 5) % 7 || 7; // as `date -d 'last tuesday'`: 1 to 7 days back
+    const at = (days: number, hours: number) => new Date(midnight - days * DAY + hours * 3_600_000);
+    const fortyDays = await earlierNight(at(40, 2.5), 'forty days ago');
+    const tenDaysFirst = await earlierNight(at(10, 1), 'ten days ago, first');
+    const tenDaysAgain = await earlierNight(at(10, 3), 'ten days ago, again');
+    const tuesday = await earlierNight(at(toTuesday, 2.5), 'last Tuesday');
+
+    const nightly = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      runCommand('bash', [scriptPath, ...args], { cwd: work, env: { ...env, BACKUP_URL: url, BACKUP_DIR: src, ...extra }, timeout: 90_000 });
+    const generations = async () => {
+      const r = await runFilter('s3ls', ['--generations', url], { env });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.toString().trim().split('\n').map((line) => line.split('\t'));
+    };
+    const today = String(new Date().getDay() || 7); // the script's `date +%u`
+    const notToday = String((Number(today) % 7) + 1);
+
+    // Tonight, not the check day: silent. The daily rule keeps one per day, so the earlier
+    // of the two generations ten days ago goes; the oldest stays (a rule with counts left).
+    const first = await nightly([], { BACKUP_CHECK_DAY: notToday });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stderr, '');
+    const afterFirst = await generations();
+    assert.deepEqual(afterFirst.slice(1).map((g) => g[0]), [tuesday, tenDaysAgain, fortyDays]);
+    assert.equal(afterFirst[0][5], 'current');
+    assert.ok(!afterFirst.some((g) => g[0] === tenDaysFirst));
+
+    // Again tonight, on the check day: the day's newest replaces the first, and every kept
+    // generation is read back, one `ok` line each.
+    const second = await nightly([], { BACKUP_CHECK_DAY: today });
+    assert.equal(second.code, 0, second.stderr);
+    const gens = await generations();
+    assert.equal(gens.length, 4);
+    assert.notEqual(gens[0][0], afterFirst[0][0]);
+    assert.deepEqual(gens.slice(1).map((g) => g[0]), [tuesday, tenDaysAgain, fortyDays]);
+    assert.deepEqual(second.stderr.trim().split('\n'), gens.map((g) => `ok ${g[0]} ${g[2]} ${g[3]}`));
+
+    // A failed night commits nothing and keeps every copy: a missing directory (tar exits 2),
+    // an empty one (an unmounted disk: shorter than BACKUP_MIN_SIZE).
+    const missing = await nightly([], { BACKUP_DIR: join(work, 'nightly-missing'), BACKUP_CHECK_DAY: notToday });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^s3sink: not committed: tar exited 2$/m);
+    mkdirSync(join(work, 'nightly-empty'));
+    const empty = await nightly([], { BACKUP_DIR: join(work, 'nightly-empty'), BACKUP_CHECK_DAY: notToday });
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /^s3sink: not committed: the stream is \d+ bytes, shorter than the minimum of 1024$/m);
+    assert.deepEqual(await generations(), gens);
+
+    // The newest restores byte for byte: the tar of the directory, compressed.
+    const newest = await runFilter('s3source', [url], { env });
+    assert.equal(newest.code, 0, newest.stderr);
+    const tar = await runCommand('tar', ['cf', '-', '-C', src, '.']);
+    assert.ok(gunzipSync(newest.stdout).equals(tar.stdout), 'the restored archive differs from tar of the directory');
+    const restored = join(work, 'nightly-today');
+    const r = await nightly(['restore', 'today', restored]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `nightly-backup: restoring ${gens[0][0]} into ${restored}\n`);
+    for (const f of ['index.html', 'sub/notes.txt']) assert.ok(readFileSync(join(restored, f)).equals(readFileSync(join(src, f))), f);
+
+    // Last Tuesday's copy, found by its date in s3ls --generations.
+    const tue = join(work, 'nightly-tuesday');
+    const t = await nightly(['restore', 'last tuesday', tue]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stderr, `nightly-backup: restoring ${tuesday} into ${tue}\n`);
+    assert.equal(readFileSync(join(tue, 'night.txt'), 'utf8'), 'last Tuesday\n');
+    const before = await nightly(['restore', '60 days ago', join(work, 'nightly-none')]);
+    assert.equal(before.code, 1);
+    assert.match(before.stderr, /^nightly-backup: no generation of s3:\/\/backup\/nightly from \d{4}-\d\d-\d\d or before$/m);
   });
 
   for (const name of ['s3sink', 's3source']) {

@@ -141,6 +141,18 @@ const at = (endpoint: string) => (c: BadInputContext) => ({ ...c.env, AWS_ENDPOI
 const refused = at('http://127.0.0.1:1');
 const html = (c: BadInputContext) => ({ ...c.env, AWS_ENDPOINT_URL: c.html.endpoint });
 const keep = (c: BadInputContext) => `s3://${c.bucket}/${c.keepName}`;
+/** No key anywhere: not in the environment, no config files (s3Env points them at nothing), no IMDS. */
+const noCredentials = (c: BadInputContext) => {
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = c.env;
+  return env;
+};
+/** ~/.aws as a user has it: profile `dev` with its keys, in files of the case directory. */
+const awsFiles = (c: BadInputContext, extra: NodeJS.ProcessEnv = {}) => ({
+  ...c.env,
+  AWS_CONFIG_FILE: join(c.dir, 'aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(c.dir, 'aws-credentials'),
+  ...extra,
+});
 
 /** Bad input across all eight filters: case → exit status. README.md "## Exit status" shows this table. */
 export const BAD_INPUT: BadInput[] = [
@@ -157,8 +169,15 @@ export const BAD_INPUT: BadInput[] = [
   { filter: 's3sink', what: '--config file missing', code: 2, args: (c) => ['--config', join(c.dir, 'absent.ini'), keep(c)], line: /cannot read --config/, keeps: true },
   { filter: 's3sink', what: 'persistent 500s on chunk PUTs', code: 1, coveredBy: 's3sink.test.ts' },
   { filter: 's3sink', what: 'SIGINT / SIGTERM mid-upload', code: 130, coveredBy: 's3sink.test.ts (130), reliability.test.ts (143)' },
+  { filter: 's3sink', what: 'empty stdin (not committed)', code: 1, args: (c) => [keep(c)], input: () => '', line: /^s3sink: empty input, not committed \(--allow-empty to store it\)$/, keeps: true },
+  { filter: 's3sink', what: 'a producer that fails (-- COMMAND exits 3)', code: 1, args: (c) => [keep(c), '--', 'sh', '-c', 'echo partial; exit 3'], line: /^s3sink: not committed: sh exited 3$/, keeps: true },
+  { filter: 's3sink', what: 'a producer that cannot be started', code: 2, coveredBy: 'backups.test.ts' },
+  { filter: 's3sink', what: 'no credentials at all', code: 1, args: (c) => [keep(c)], env: noCredentials, input: () => 'x', line: /: no credentials: tried AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, .*; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --config FILE$/, keeps: true },
+  { filter: 's3sink', what: '--profile that does not exist', code: 2, args: (c) => ['--profile', 'nosuch', keep(c)], env: (c) => awsFiles(c), input: () => 'x', line: /^s3sink: profile nosuch not found in ~\/\.aws\/config or ~\/\.aws\/credentials; see/, keeps: true },
   // s3source
   { filter: 's3source', what: 'unknown flag', code: 2, args: () => ['--bogus', 's3://b/x'] },
+  { filter: 's3source', what: 'an unknown --generation', code: 1, args: (c) => ['--generation', '~5', keep(c)], line: /no generation ~5 of .*: 1 committed generation \(~0 to ~0\)$/ },
+  { filter: 's3source', what: 'a corrupt chunk under --check', code: 1, coveredBy: 'backups.test.ts' },
   { filter: 's3source', what: 'malformed URL (missing NAME)', code: 2, args: (c) => [`s3://${c.bucket}`], line: /missing NAME/ },
   { filter: 's3source', what: 'missing bucket', code: 1, coveredBy: 's3sink.test.ts' },
   { filter: 's3source', what: 'nothing stored under the name', code: 1, coveredBy: 's3sink.test.ts' },
@@ -172,6 +191,12 @@ export const BAD_INPUT: BadInput[] = [
   { filter: 's3source', what: 'closed stdout (| head -c 10)', code: 0, lines: 0, shell: (c) => `s3source ${keep(c)} | head -c 10 >/dev/null` },
   { filter: 's3source', what: 'untrusted TLS certificate', code: 1, coveredBy: 'reliability.test.ts TLS' },
   // s3ls
+  { filter: 's3ls', what: 'AWS_ENDPOINT_URL without a scheme', code: 2, args: (c) => [`s3://${c.bucket}/`], env: at('127.0.0.1:4600'), line: /^s3ls: AWS_ENDPOINT_URL must be an http:\/\/ or https:\/\/ URL: 127\.0\.0\.1:4600; see/ },
+  { filter: 's3ls', what: 'AWS_CA_BUNDLE names a missing file', code: 2, args: (c) => [`s3://${c.bucket}/`], env: (c) => ({ ...c.env, AWS_CA_BUNDLE: '/nonexistent/ca.pem' }), line: /^s3ls: cannot read AWS_CA_BUNDLE \/nonexistent\/ca\.pem: ENOENT; see/ },
+  { filter: 's3ls', what: 'https:// against a plain-http server', code: 1, args: (c) => ['--timeout', '2s', `s3://${c.bucket}/`], env: (c) => at(c.env.AWS_ENDPOINT_URL!.replace(/^http:/, 'https:'))(c), line: /: TLS handshake failed: the server does not speak TLS \(try http:\/\/\)$/ },
+  { filter: 's3ls', what: 'a host that does not resolve', code: 1, args: (c) => [`s3://${c.bucket}/`], env: at('http://nosuch.invalid:9000'), line: /: host not found: nosuch\.invalid$/ },
+  { filter: 's3ls', what: '--profile while AWS_ACCESS_KEY_ID is set too (one line, which source)', code: 0, args: (c) => ['--profile', 'dev', `s3://${c.bucket}/`], env: (c) => awsFiles(c), line: /^s3ls: using profile dev; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set too and ignored$/ },
+  { filter: 's3ls', what: "a profile's endpoint_url (no AWS_ENDPOINT_URL)", code: 0, lines: 0, args: (c) => ['--profile', 'dev', `s3://${c.bucket}/keep`], env: (c) => { const { AWS_ENDPOINT_URL: _e, AWS_ACCESS_KEY_ID: _i, AWS_SECRET_ACCESS_KEY: _s, ...rest } = awsFiles(c) as NodeJS.ProcessEnv; return rest; } },
   { filter: 's3ls', what: 'unknown flag, bad page size, not an s3:// address', code: 2, coveredBy: 's3ls.test.ts' },
   { filter: 's3ls', what: 'malformed URL (s3://)', code: 2, args: () => ['s3://'] },
   { filter: 's3ls', what: 'missing bucket', code: 1, coveredBy: 's3ls.test.ts' },
@@ -699,6 +724,8 @@ describe('reliability on s3rver', () => {
       ctx.smtpGarbage = await startSmtpServer('garbage');
       ctx.deadNs = await deadNameserver();
       writeFileSync(join(ctx.dir, 'file.txt'), 'x');
+      writeFileSync(join(ctx.dir, 'aws-config'), `[default]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\nendpoint_url = ${env.AWS_ENDPOINT_URL}\n`);
+      writeFileSync(join(ctx.dir, 'aws-credentials'), `[dev]\naws_access_key_id = ${env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${env.AWS_SECRET_ACCESS_KEY}\n`);
     });
     after(async () => {
       await ctx.html.close();

@@ -57,11 +57,11 @@ for (const server of S3_SERVERS) {
       return runFilter('s3source', [...args, `s3://${bucket}/${name}`], { env: e });
     }
 
-    it('round-trips byte-identical: empty, 1 byte, chunk size -1, =, +1, many chunks', async () => {
+    it('round-trips byte-identical: empty (--allow-empty), 1 byte, chunk size -1, =, +1, many chunks', async () => {
       for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 4 * CHUNK + 17]) {
         const name = fresh();
         const data = seededBytes(size, size);
-        const w = await sink(name, data);
+        const w = await sink(name, data, [...SMALL, '--allow-empty']);
         assert.equal(w.code, 0, w.stderr);
         const r = await source(name);
         assert.equal(r.code, 0, r.stderr);
@@ -109,7 +109,7 @@ for (const server of S3_SERVERS) {
       const r = await source('plain.bin', ['--chunk-size', '1M', '-j', '3']);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stdout.equals(data));
-      const empty = await sink('empty.bin', Buffer.alloc(0), ['--object']);
+      const empty = await sink('empty.bin', Buffer.alloc(0), ['--object', '--allow-empty']);
       assert.equal(empty.code, 0, empty.stderr);
       assert.equal((await source('empty.bin')).stdout.length, 0);
     });

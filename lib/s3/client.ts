@@ -24,6 +24,8 @@ export interface S3ClientOptions {
   maxSockets?: number;
   /** A request whose connection moves no byte for this long is abandoned and retried. */
   requestTimeoutMs?: number;
+  /** Receives the SDK's warnings, each as one line (the SDK's own are up to ten lines on stderr). */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -62,10 +64,20 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   };
   if (opts.credentials) config.credentials = opts.credentials;
   if (opts.profile) config.profile = opts.profile;
+  const warn = opts.onWarning;
+  if (warn) config.logger = { trace() {}, debug() {}, info() {}, error() {}, warn: (...args: unknown[]) => warn(sdkWarningLine(String(args[0]), opts.profile)) };
   const client = new S3Client(config);
   addContentMd5ForDeleteObjects(client);
   rejectHtmlAnswers(client);
   return client;
+}
+
+/** An SDK warning as one line. */
+function sdkWarningLine(text: string, profile: string | undefined): string {
+  if (/Multiple credential sources detected/.test(text)) {
+    return `using profile ${profile ?? process.env.AWS_PROFILE}; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set too and ignored`;
+  }
+  return `warning: ${text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`;
 }
 
 /** A server that is not S3 (a web page, a captive portal, a proxy's login form). */

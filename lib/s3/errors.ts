@@ -7,6 +7,7 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
+  hostname?: string;
   Code?: string;
   $metadata?: { httpStatusCode?: number };
   $response?: { statusCode?: number };
@@ -45,13 +46,18 @@ export function httpStatus(err: unknown): number | undefined {
   return e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode;
 }
 
-function networkCode(err: unknown): string | undefined {
+/** The network error inside an SDK error (its cause chain), if any. */
+function networkError(err: unknown): (SdkErrorShape & { code: string }) | undefined {
   let e = err as SdkErrorShape | undefined;
   for (let depth = 0; e && depth < 4; depth++) {
-    if (e.code && NETWORK_CODES[e.code]) return e.code;
+    if (e.code && NETWORK_CODES[e.code]) return e as SdkErrorShape & { code: string };
     e = e.cause as SdkErrorShape | undefined;
   }
   return undefined;
+}
+
+function networkCode(err: unknown): string | undefined {
+  return networkError(err)?.code;
 }
 
 /** A key that is not there (GET NoSuchKey, HEAD 404), as opposed to a missing bucket. */
@@ -79,8 +85,15 @@ export function isTransient(err: unknown): boolean {
 export function describeError(err: unknown): string {
   const e = err as SdkErrorShape | undefined;
   if (!e) return 'unknown error';
-  const code = networkCode(err);
-  if (code) return NETWORK_CODES[code];
+  const net = networkError(err);
+  // The name that did not resolve is the useful half: `host not found: minio.local`.
+  if (net) return net.hostname && /^E(NOTFOUND|AI_AGAIN)$/.test(net.code) ? `${NETWORK_CODES[net.code]}: ${net.hostname}` : NETWORK_CODES[net.code];
+  // An https:// endpoint that answers in plain HTTP fails the handshake with OpenSSL's
+  // record-layer text (and source paths): say what it means instead.
+  if (/wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long/i.test(`${e.message} ${e.code}`)) {
+    return 'TLS handshake failed: the server does not speak TLS (try http://)';
+  }
+  if (e.name === 'CredentialsProviderError') return credentialsHint(e.message ?? '');
   if (e.name === 'NotS3Error') return e.message ?? 'not an S3 endpoint';
   if (e.name === 'TimeoutError' || /timed? ?out/i.test(e.message ?? '')) return 'timed out';
   const status = httpStatus(err);
@@ -104,4 +117,13 @@ export class S3OperationError extends Error {
     this.name = 'S3OperationError';
     this.exitCode = exitCode;
   }
+}
+
+/** What to do when the SDK found no credentials, in one line. */
+function credentialsHint(message: string): string {
+  const profile = /profile[: ]+\[?([^\]\s]+?)\]?(?: |$|\.)/i.exec(message)?.[1];
+  if (profile && /could not resolve|not found|does not exist/i.test(message)) {
+    return `profile ${profile} not found in ~/.aws/config or ~/.aws/credentials`;
+  }
+  return 'no credentials: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials and ~/.aws/config, and the instance metadata service; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --config FILE';
 }

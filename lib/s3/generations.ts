@@ -129,7 +129,7 @@ export async function pruneGenerations(
   return step('cannot prune', bucket, name, async () => {
     const { signal } = opts;
     const current = await currentGeneration(client, bucket, name, signal);
-    if (!current) return [];
+    if (!current) throw new GenerationNotFound(`s3://${bucket}/${name}: no chunk set (no MANIFEST)`);
     const gens = await storedGenerations(client, bucket, name, signal);
     const plan = planPrune(gens, current.generation, policy);
     if (opts.dryRun) return plan;
@@ -137,7 +137,7 @@ export async function pruneGenerations(
     // Another writer may have committed between our read of the MANIFEST and now: then what
     // we judged stale may be current. Leave it all to the next run.
     const again = await currentGeneration(client, bucket, name, signal);
-    if (again?.generation !== current.generation) return plan.map((d) => ({ ...d, keep: true }));
+    if (again?.generation !== current.generation) return plan.map((d) => (d.keep ? d : { ...d, keep: true, reasons: ['a commit landed meanwhile: left for the next run'] }));
     await deleteGenerations(client, bucket, stale, signal);
     return plan;
   });

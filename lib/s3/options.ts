@@ -2,6 +2,7 @@ import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
 import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type S3Address } from './client';
+import { findProfile } from './aws-config';
 import { isGeneration } from './layout';
 import type { RemoveMode } from './remove';
 import { hasRules, type RetentionPolicy } from './retention';
@@ -66,16 +67,38 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
     }
     configBucket = cfg.bucket;
   }
-  const endpoint = flags.endpoint as string | undefined;
-  if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`--endpoint must be an http:// or https:// URL: ${endpoint}`);
+  const env = process.env;
+  const profileName = (flags.profile as string | undefined) ?? env.AWS_PROFILE;
+  const profile = profileName === undefined ? findProfile('default', env) : findProfile(profileName, env);
+  if (profileName !== undefined && !profile) throw new UsageError(`profile ${profileName} not found in ~/.aws/config or ~/.aws/credentials`);
+  // The aws cli's order: the flag, the service's variable, the global one, the profile.
+  const [endpointFrom, endpoint] = ([
+    ['--endpoint', flags.endpoint as string | undefined],
+    ['AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3],
+    ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL],
+    [`endpoint_url of profile ${profile?.name}`, profile?.endpointUrl],
+  ] as const).find(([, v]) => v) ?? [];
+  if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`${endpointFrom} must be an http:// or https:// URL: ${endpoint}`);
+  const [caFrom, caBundle] = ([
+    ['--ca-bundle', flags['ca-bundle'] as string | undefined],
+    ['AWS_CA_BUNDLE', env.AWS_CA_BUNDLE],
+  ] as const).find(([, v]) => v) ?? [];
+  if (caBundle) {
+    try {
+      readFileSync(caBundle);
+    } catch (err) {
+      throw new UsageError(`cannot read ${caFrom} ${caBundle}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   const client = createS3Client({
     requestTimeoutMs: durationFlag(flags, 'timeout', undefined),
     endpoint,
-    region: flags.region as string | undefined,
+    region: (flags.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? profile?.region,
     profile: flags.profile as string | undefined,
-    caBundle: flags['ca-bundle'] as string | undefined,
+    caBundle,
     credentials,
     maxSockets,
+    onWarning: warn,
   });
   return { client, configBucket };
 }
@@ -132,7 +155,7 @@ export function resolveTargets(items: string[], mode: RemoveMode, defaultBucket?
 
 /** The retention flags of `s3sink` (at commit) and `s3rm --prune`, as `restic forget` spells them. */
 export const RETENTION_OPTIONS: OptionSpec[] = [
-  { name: 'keep', arg: 'N', help: 'keep the N newest committed generations, the new one included (default 1 when no --keep-* is given)' },
+  { name: 'keep', arg: 'N', help: 'keep the N newest committed generations (the current one counts)' },
   { name: 'keep-daily', arg: 'N', help: "keep each of the last N days' newest generation (UTC)" },
   { name: 'keep-weekly', arg: 'N', help: "keep each of the last N ISO weeks' newest generation" },
   { name: 'keep-monthly', arg: 'N', help: "keep each of the last N months' newest generation" },
