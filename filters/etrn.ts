@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { argsOrStdin, COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, UsageError, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, type FilterSpec } from '../lib/cli';
 import { MxError, sendEtrn, sendEtrnToBackups, type EtrnResult } from '../lib/mail';
 import { etrnFailures, formatEtrnResult } from '../lib/mail/format';
-import { domainList, etrnTargets, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
+import { domainsFromArgsOrStdin, etrnTargetsFromArgsOrStdin, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 
 const spec: FilterSpec = {
   name: 'etrn',
@@ -47,7 +47,7 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   };
 
   if (flags.mx) {
-    for (const domain of domainList(await argsOrStdin(args, false, 'domains'))) {
+    for (const domain of await domainsFromArgsOrStdin(args, false)) {
       try {
         report(await sendEtrnToBackups(domain, options));
       } catch (err) {
@@ -57,9 +57,7 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
       }
     }
   } else {
-    if (args.length === 1) throw new UsageError(`no domain given after server ${args[0]}`);
-    const lines = args.length ? [args.join(' ')] : await argsOrStdin(args, false, 'server and domains');
-    for (const { server, domains } of etrnTargets(lines)) report(await sendEtrn(server, domains, options));
+    for (const { server, domains } of await etrnTargetsFromArgsOrStdin(args)) report(await sendEtrn(server, domains, options));
   }
   return failed ? EXIT_FAILURE : EXIT_OK;
 });

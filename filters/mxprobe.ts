@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { argsOrStdin, COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, intFlag, jobsOption, NUL, runFilter, UsageError, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, intFlag, jobsOption, NUL, runFilter, UsageError, type FilterSpec } from '../lib/cli';
 import { probeDomains } from '../lib/mail';
 import { formatProbeResult, probeFailure } from '../lib/mail/format';
-import { domainList, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
+import { domainsFromArgsOrStdin, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 
 const spec: FilterSpec = {
   name: 'mxprobe',
@@ -36,7 +36,7 @@ runFilter(spec, async ({ flags, args, signal, warn }) => {
   const timeoutMs = timeoutFlag(flags);
   const port = portFlag(flags);
   const resolver = resolverFlag(flags, timeoutMs);
-  const domains = domainList(await argsOrStdin(args, flags.null === true, 'domains'));
+  const domains = await domainsFromArgsOrStdin(args, flags.null === true);
 
   let failed = false;
   const probes = probeDomains(domains, {

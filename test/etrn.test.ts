@@ -6,7 +6,7 @@ import { MxResolver, sendEtrn, sendEtrnToBackups } from '../lib/mail';
 import { startDnsServer, type DnsServer } from './helpers/dns-server';
 import { startPostfix, type Postfix } from './helpers/postfix';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { interruptWhen, startSmtpServers, type Behaviour, type EtrnBehaviour, type TestSmtpServer } from './helpers/smtp-servers';
+import { interruptWhen, startSmtpServer, startSmtpServers, type Behaviour, type EtrnBehaviour, type TestSmtpServer } from './helpers/smtp-servers';
 
 // A real Postfix answers ETRN for its fast_flush_domains; smtp-server instances (which
 // have no ETRN and do not advertise it) play the other RFC 1985 answers and the faults.
@@ -255,6 +255,52 @@ describe('etrn against smtp-server answers and faults', () => {
   });
 });
 
+describe('etrn: an argument is one domain, a stdin line splits at blanks', () => {
+  // A server of its own, so "saw no connection" means no connection from that test.
+  let server: TestSmtpServer;
+  let target: string;
+  before(async () => {
+    server = await startSmtpServer('accept', '127.0.0.1', 0, { code: 250, text: 'OK, queuing for node %s started' });
+    target = `127.0.0.1:${server.port}`;
+  });
+  after(() => server?.close());
+
+  it('etrn SERVER a.org "bad domain": exit 2, one line naming it, no connection to the server', async () => {
+    const r = await etrn(['--timeout', '2s', target, 'a.org', 'bad domain']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(out(r), '');
+    assert.deepEqual(stderrLines(r), ["etrn: malformed domain 'bad domain'; see etrn --help"]);
+    assert.equal(server.connections.peak, 0, 'the server saw a connection');
+    assert.deepEqual(server.commands, []);
+    noStack(r);
+  });
+
+  it('etrn SERVER a.org b.org: two arguments, two ETRNs', async () => {
+    const before = server.commands.length;
+    const r = await etrn(['-q', target, 'a.org', 'b.org']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(out(r), tsv(target, 'a.org', 250, 'OK, queuing for node a.org started') + tsv(target, 'b.org', 250, 'OK, queuing for node b.org started'));
+    assert.deepEqual(server.commands.slice(before), ['a.org', 'b.org']);
+  });
+
+  it('the stdin line "SERVER a.org b.org" still splits: two ETRNs', async () => {
+    const before = server.commands.length;
+    const r = await etrn(['-q'], { input: `${target}  a.org	b.org
+` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(out(r).split('\n').length - 1, 2);
+    assert.deepEqual(server.commands.slice(before), ['a.org', 'b.org']);
+  });
+
+  it('"a.org b.org" as one argument is one malformed domain, nothing sent', async () => {
+    const before = server.commands.length;
+    const r = await etrn(['--timeout', '2s', target, 'a.org b.org']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(stderrLines(r), ["etrn: malformed domain 'a.org b.org'; see etrn --help"]);
+    assert.deepEqual(server.commands.slice(before), []);
+  });
+});
+
 describe('etrn: usage', () => {
   const cases: [string[], string | undefined, RegExp][] = [
     [['mx.example.net'], undefined, /^etrn: no domain given after server mx\.example\.net$/],
@@ -263,12 +309,19 @@ describe('etrn: usage', () => {
     [['--port', '0', 'mx', 'a.org'], undefined, /^etrn: invalid --port '0' \(a whole number from 1 to 65535\)$/],
     [['--timeout', 'x', 'mx', 'a.org'], undefined, /^etrn: invalid --timeout 'x' \(a duration such as 30s, 500ms or 2m\)$/],
     [['--mx', 'bad domain'], undefined, /^etrn: malformed domain 'bad domain'$/],
+    [['--mx', ''], undefined, /^etrn: empty domain argument$/],
+    [['--mx', 'a.org', ''], undefined, /^etrn: empty domain argument$/],
+    [['--mx', '#a.org'], undefined, /^etrn: malformed domain '#a\.org'$/],
+    [['mx.example.net', ''], undefined, /^etrn: empty domain argument$/],
+    [['mx.example.net', 'a.org', ''], undefined, /^etrn: empty domain argument$/],
+    [['', 'a.org'], undefined, /^etrn: empty server argument$/],
+    [['mx.example.net a.org'], undefined, /^etrn: malformed server 'mx\.example\.net a\.org' \(HOST\[:PORT\]\)$/],
     [[], 'mx.example.net\n', /^etrn: no domain given after server mx\.example\.net$/],
     [[], 'mx a.org\nmx2 b..org\n', /^etrn: line 2: malformed domain 'b\.\.org'$/],
     [['--bogus'], undefined, /^etrn: unknown option --bogus$/],
   ];
   for (const [args, input, re] of cases) {
-    it(`${args.join(' ') || '(no arguments)'}${input ? ` < ${JSON.stringify(input)}` : ''}: exit 2`, async () => {
+    it(`${args.length ? JSON.stringify(args) : '(no arguments)'}${input ? ` < ${JSON.stringify(input)}` : ''}: exit 2`, async () => {
       const r = await etrn(args, { input });
       assert.equal(r.code, 2, r.stderr);
       assert.equal(out(r), '');
@@ -285,6 +338,15 @@ describe('etrn: usage', () => {
     assert.equal(r.code, 0);
     assert.equal(out(r), '');
     assert.equal(r.stderr, '');
+  });
+
+  it('--mx with empty stdin, or only blank and comment lines: nothing to do, exit 0', async () => {
+    for (const input of ['', '\n\n# none yet\n']) {
+      const r = await etrn(['--mx'], { input });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(out(r), '');
+      assert.equal(r.stderr, '');
+    }
   });
 
   it('no arguments and stdin a terminal: usage error', async () => {

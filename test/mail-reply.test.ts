@@ -4,9 +4,9 @@ import { UsageError } from '../lib/cli';
 import { mapOrdered } from '../lib/slots';
 import { formatHostPort, normalizeDomain, parseHostPort, parsePort } from '../lib/mail/address';
 import { backupExchanges, etrnAccepted } from '../lib/mail/etrn';
-import { EtrnTargetError, isEtrnArgument, parseEtrnTargets } from '../lib/mail/etrn-targets';
+import { EtrnTargetError, isEtrnArgument, parseEtrnArguments, parseEtrnTargets } from '../lib/mail/etrn-targets';
 import { defaultNameservers, parseNameserver, parseResolvConf } from '../lib/mail/mx';
-import { domainList, etrnTargets, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
+import { domainArguments, domainLines, etrnTargets, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 import { testMessage } from '../lib/mail/probe';
 import {
   ehloKeywords,
@@ -240,8 +240,16 @@ describe('names, addresses and fields', () => {
     for (const bad of ['0', 'soon', '-1s']) {
       assert.throws(() => timeoutFlag({ timeout: bad }), usage(`invalid --timeout '${bad}' (a duration such as 30s, 500ms or 2m)`));
     }
-    assert.deepEqual(domainList(['a.org', '  b.org. ', '', '# comment']), ['a.org', 'b.org']);
-    assert.throws(() => domainList(['a.org', 'bad domain']), usage("malformed domain 'bad domain'"));
+    assert.deepEqual(domainLines(['a.org', '  b.org. ', '', '# comment']), ['a.org', 'b.org']);
+    assert.deepEqual(domainLines([]), []);
+    assert.throws(() => domainLines(['a.org', 'bad domain']), usage("malformed domain 'bad domain'"));
+    assert.throws(() => domainLines(['a.org\x01']), usage("malformed domain 'a.org\\x01'"));
+    // an argument is one domain as it stands: not trimmed, not split, never a comment
+    assert.deepEqual(domainArguments(['a.org', 'b.org.']), ['a.org', 'b.org']);
+    assert.throws(() => domainArguments(['a.org', '']), usage('empty domain argument'));
+    for (const bad of ['bad domain', ' a.org', 'a.org\n', '# comment']) {
+      assert.throws(() => domainArguments([bad]), usage(`malformed domain '${bad.replace('\n', '\\x0a')}'`), JSON.stringify(bad));
+    }
   });
 
   it('resolverFlag: --nameserver, else PIPEKIT_NAMESERVER, with the timeout', () => {
@@ -295,6 +303,27 @@ describe('ETRN helpers', () => {
     [['mx a.org', 'mx2 b..org'], "line 2: malformed domain 'b..org'"],
     [['mx a.org\x01'], "malformed domain 'a.org\\x01'"],
   ];
+  it('parseEtrnArguments: each argument whole, never split at blanks', () => {
+    assert.deepEqual(parseEtrnArguments(['[::1]:25', 'a.org', '@sub.b.org', '#q1']), { server: '[::1]:25', domains: ['a.org', '@sub.b.org', '#q1'] });
+  });
+
+  const badArguments: [string[], string][] = [
+    [['mx', 'bad domain'], "malformed domain 'bad domain'"],
+    [['mx', 'a.org', 'b.org c.org'], "malformed domain 'b.org c.org'"],
+    [['mx', ' a.org'], "malformed domain ' a.org'"],
+    [['mx', ''], 'empty domain argument'],
+    [['mx', 'a.org', ''], 'empty domain argument'],
+    [['', 'a.org'], 'empty server argument'],
+    [[], 'empty server argument'],
+    [['mx a.org'], "malformed server 'mx a.org' (HOST[:PORT])"],
+    [['mx'], 'no domain given after server mx'],
+  ];
+  for (const [args, message] of badArguments) {
+    it(`parseEtrnArguments(${JSON.stringify(args)}): ${message}`, () => {
+      assert.throws(() => parseEtrnArguments(args), (e: unknown) => e instanceof EtrnTargetError && e.message === message);
+    });
+  }
+
   for (const [lines, message] of badTargets) {
     it(`parseEtrnTargets(${JSON.stringify(lines)}): ${message}`, () => {
       assert.throws(() => parseEtrnTargets(lines), (e: unknown) => e instanceof EtrnTargetError && e.message === message);

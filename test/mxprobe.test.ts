@@ -334,6 +334,24 @@ describe('mxprobe: options', () => {
     assert.equal(r.stderr, '');
   });
 
+  it('stdin of blank and comment lines only, or empty with -0: nothing to do, exit 0', async () => {
+    for (const [args, input] of [[[], '\n  \n# later\n'], [['-0'], '']] as [string[], string][]) {
+      const r = await mxprobe(args, { input });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(out(r), '');
+      assert.equal(r.stderr, '');
+    }
+  });
+
+  it("an empty argument among good ones probes nothing: exit 2, one line", async () => {
+    const before = server('accept').received.length;
+    const r = await mxprobe(['accept.test', '']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(out(r), '');
+    assert.deepEqual(stderrLines(r), ['mxprobe: empty domain argument; see mxprobe --help']);
+    assert.equal(server('accept').received.length, before);
+  });
+
   it('a closed stdout ends quietly (| head -1)', async () => {
     const cmd = `node ${filterPath('mxprobe')} --nameserver ${dns.nameserver} --port ${port} accept.test implicit.test accept.test implicit.test | head -n 1; echo "rc=\${PIPESTATUS[0]}" >&2`;
     const r = await runCommand('bash', ['-c', cmd], { timeout: 30_000 });
@@ -345,6 +363,11 @@ describe('mxprobe: options', () => {
 describe('mxprobe: usage errors exit 2 with one clear line', () => {
   const cases: [string[], RegExp][] = [
     [['exa mple.org'], /^mxprobe: malformed domain 'exa mple\.org'$/],
+    [[''], /^mxprobe: empty domain argument$/],
+    [['a.test', ''], /^mxprobe: empty domain argument$/],
+    [['--', ''], /^mxprobe: empty domain argument$/],
+    [[' a.test'], /^mxprobe: malformed domain ' a\.test'$/],
+    [['#a.test'], /^mxprobe: malformed domain '#a\.test'$/],
     [['good.test', '-bad-.test'], /^mxprobe: unknown option -bad-\.test$/],
     [['--', 'a..b'], /^mxprobe: malformed domain 'a\.\.b'$/],
     [['--port', '0', 'a.test'], /^mxprobe: invalid --port '0' \(a whole number from 1 to 65535\)$/],
@@ -360,7 +383,7 @@ describe('mxprobe: usage errors exit 2 with one clear line', () => {
     [['--frobnicate', 'a.test'], /^mxprobe: unknown option --frobnicate$/],
   ];
   for (const [args, re] of cases) {
-    it(args.join(' '), async () => {
+    it(JSON.stringify(args), async () => {
       const r = await runFilter('mxprobe', args, { timeout: 30_000 });
       assert.equal(r.code, 2, r.stderr);
       assert.equal(out(r), '');

@@ -22,8 +22,9 @@ export function isEtrnArgument(text: string): boolean {
 export class EtrnTargetError extends Error {}
 
 /**
- * Servers and their domains from lines `SERVER DOMAIN...` (the seed's backup_servers map);
- * blank lines and `#` comments are skipped. Throws EtrnTargetError for the first bad line.
+ * Servers and their domains from lines `SERVER DOMAIN...` (the seed's backup_servers map):
+ * each line splits at blanks; blank lines and `#` comments are skipped. Throws
+ * EtrnTargetError for the first bad line.
  */
 export function parseEtrnTargets(lines: string[]): EtrnTarget[] {
   const targets: EtrnTarget[] = [];
@@ -31,12 +32,27 @@ export function parseEtrnTargets(lines: string[]): EtrnTarget[] {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const [server, ...domains] = line.split(/\s+/);
-    const where = lines.length > 1 ? `line ${i + 1}: ` : '';
-    if (!parseHostPort(server)) throw new EtrnTargetError(`${where}malformed server '${printable(server)}' (HOST[:PORT])`);
-    if (!domains.length) throw new EtrnTargetError(`${where}no domain given after server ${server}`);
-    const bad = domains.find((d) => !isEtrnArgument(d));
-    if (bad !== undefined) throw new EtrnTargetError(`${where}malformed domain '${printable(bad)}'`);
-    targets.push({ server, domains });
+    targets.push(checkedTarget(server, domains, lines.length > 1 ? `line ${i + 1}: ` : ''));
   });
   return targets;
+}
+
+/**
+ * The target of the arguments `SERVER DOMAIN...`. Each argument is one server or one
+ * ETRN argument as it stands, never split at blanks: `etrn mx "bad domain"` names one
+ * malformed domain, not two domains. An empty argument is an error, not nothing to do.
+ */
+export function parseEtrnArguments(args: string[]): EtrnTarget {
+  const [server = '', ...domains] = args;
+  if (!server) throw new EtrnTargetError('empty server argument');
+  return checkedTarget(server, domains, '');
+}
+
+function checkedTarget(server: string, domains: string[], where: string): EtrnTarget {
+  if (!parseHostPort(server)) throw new EtrnTargetError(`${where}malformed server '${printable(server)}' (HOST[:PORT])`);
+  if (!domains.length) throw new EtrnTargetError(`${where}no domain given after server ${printable(server)}`);
+  const bad = domains.find((d) => !isEtrnArgument(d));
+  if (bad === '') throw new EtrnTargetError(`${where}empty domain argument`);
+  if (bad !== undefined) throw new EtrnTargetError(`${where}malformed domain '${printable(bad)}'`);
+  return { server, domains };
 }

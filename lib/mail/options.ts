@@ -1,9 +1,10 @@
-import { durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
+import { argsOrStdin, durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
 import { humanDuration } from '../units';
 import { normalizeDomain, parsePort } from './address';
-import { EtrnTargetError, parseEtrnTargets, type EtrnTarget } from './etrn-targets';
+import { EtrnTargetError, parseEtrnArguments, parseEtrnTargets, type EtrnTarget } from './etrn-targets';
 import { defaultNameservers, MxResolver, parseNameserver } from './mx';
 import { DEFAULT_TIMEOUT_MS } from './smtp-dialogue';
+import { printable } from './smtp-reply';
 
 /**
  * The CLI side of the mail filters: the options mxprobe and etrn share, so their parsing
@@ -62,19 +63,56 @@ export function resolverFlag(flags: Flags, timeoutMs: number, env: NodeJS.Proces
   }
 }
 
-/** Validated mail domains, blank and `#` lines skipped; the first malformed one is a usage error. */
-export function domainList(items: string[]): string[] {
-  const lines = items.map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
-  return lines.map((d) => {
-    if (!normalizeDomain(d)) throw new UsageError(`malformed domain '${d.replace(/[\x00-\x1f]/g, '?')}'`);
-    return d.replace(/\.$/, '');
+/**
+ * Domains from the arguments, else from stdin (`-0`: NUL-separated). Each argument is one
+ * domain as it stands; stdin items are lines (see domainLines). An empty list on stdin is
+ * nothing to do; an empty or malformed domain is a usage error.
+ */
+export async function domainsFromArgsOrStdin(args: string[], nul: boolean): Promise<string[]> {
+  return args.length ? domainArguments(args) : domainLines(await argsOrStdin(args, nul, 'domains'));
+}
+
+/**
+ * Domain arguments, each validated whole: not trimmed, not split, no `#` comments, so
+ * `mxprobe ''` is a usage error rather than an empty list (exit 0 doing nothing).
+ */
+export function domainArguments(args: string[]): string[] {
+  return args.map((d) => {
+    if (d === '') throw new UsageError('empty domain argument');
+    return checkedDomain(d);
   });
+}
+
+/** Domains from lines of stdin: trimmed; blank and `#` lines skipped. */
+export function domainLines(lines: string[]): string[] {
+  return lines
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('#'))
+    .map(checkedDomain);
+}
+
+function checkedDomain(d: string): string {
+  if (!normalizeDomain(d)) throw new UsageError(`malformed domain '${printable(d)}'`);
+  return d.replace(/\.$/, '');
+}
+
+/**
+ * The ETRN targets of the arguments `SERVER DOMAIN...` (each argument whole), else of the
+ * lines `SERVER DOMAIN...` on stdin (split at blanks); a rejection is a usage error.
+ */
+export async function etrnTargetsFromArgsOrStdin(args: string[]): Promise<EtrnTarget[]> {
+  if (args.length) return [usageOnReject(() => parseEtrnArguments(args))];
+  return etrnTargets(await argsOrStdin(args, false, 'server and domains'));
 }
 
 /** parseEtrnTargets, its rejection of a line a usage error. */
 export function etrnTargets(lines: string[]): EtrnTarget[] {
+  return usageOnReject(() => parseEtrnTargets(lines));
+}
+
+function usageOnReject<T>(parse: () => T): T {
   try {
-    return parseEtrnTargets(lines);
+    return parse();
   } catch (err) {
     if (err instanceof EtrnTargetError) throw new UsageError(err.message);
     throw err;
