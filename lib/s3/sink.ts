@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type Manifest } from './layout';
 import { listPages } from './lister';
 import { putObjectOnce, readObject, writeObject, type Digest } from './object-io';
@@ -115,12 +116,19 @@ export class ChunkSetSink extends ChunkedUploadSink {
   private async settle(body: Buffer): Promise<boolean> {
     const url = `s3://${this.bucket}/${manifestKey(this.name)}`;
     let current: Manifest | undefined;
+    let unreadable: ManifestError | undefined;
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
       try {
         current = await currentGeneration(this.client, this.bucket, this.name, this.abort.signal);
+        unreadable = undefined;
       } catch (err) {
-        if (err instanceof ManifestError) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${err.message}); is the endpoint an S3 server?`);
-        throw new S3OperationError('cannot read back', url, err);
+        if (!(err instanceof ManifestError)) throw new S3OperationError('cannot read back', url, err);
+        // s3rver overwrites a file in place, so a read racing another writer's PUT of
+        // NAME/MANIFEST can see half of it (seen in the concurrent-writer test). S3 and
+        // RGW never serve part of an object: a body that stays unreadable is not S3.
+        unreadable = err;
+        await delay(20 * 2 ** round);
+        continue;
       }
       let newest: string;
       try {
@@ -142,6 +150,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
         if (!isNotFound(err)) throw err; // that generation was removed meanwhile: look again
       }
     }
+    if (unreadable) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${unreadable.message}); is the endpoint an S3 server?`);
     const named = current ? `names generation ${current.generation}` : 'is missing';
     throw new Error(`cannot write ${url}: read back ${SETTLE_ROUNDS} times, it still ${named}; is the endpoint an S3 server?`);
   }
