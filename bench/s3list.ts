@@ -51,8 +51,6 @@ interface Row {
   deleteMs: number;
 }
 
-// The pinned SDK warns about Node 20 on stderr from every client; the bench's output is the table.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? 10_000)): Promise<number> {
   const server = await startS3rver();

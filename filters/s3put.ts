@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
 import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { ensureBucket } from '../lib/s3/buckets';
+import { CREATE_BUCKET_OPTION } from '../lib/s3/options';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
 import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
 import { humanSize } from '../lib/units';
@@ -16,6 +18,7 @@ const spec: FilterSpec = {
     jobsOption('files uploaded', 4),
     { name: 'multipart-threshold', arg: 'SIZE', help: 'upload files larger than SIZE in parts (default 8M)' },
     { name: 'part-size', arg: 'SIZE', help: 'part size of multipart uploads, at least 5M (default 8M)' },
+    CREATE_BUCKET_OPTION,
     ...S3_OPTIONS,
     ...COMMON_OPTIONS,
   ],
@@ -30,6 +33,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const partSize = sizeFlag(flags, 'part-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20 });
   const multipartThreshold = sizeFlag(flags, 'multipart-threshold', DEFAULT_CHUNK_SIZE);
   const { client } = s3FromFlags(flags, warn, jobs * 3);
+  if (flags['create-bucket']) await ensureBucket(client, dest.bucket, { region: flags.region as string | undefined, signal });
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
   const end = flags.null ? '\0' : '\n';
   const totals = await uploadFiles(paths.length ? paths : splitList(readableStdin(), flags.null === true), {

@@ -16,6 +16,8 @@ import { RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFro
 import { describeError } from '../lib/s3/errors';
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
+import { ensureBucket } from '../lib/s3/buckets';
+import { CREATE_BUCKET_OPTION } from '../lib/s3/options';
 import { humanRate, humanSize } from '../lib/units';
 
 const spec: FilterSpec = {
@@ -32,6 +34,7 @@ const spec: FilterSpec = {
     { name: 'allow-empty', help: 'store an empty stream (an empty set or object) instead of refusing it' },
     { name: 'resume', help: 'continue the newest interrupted upload of NAME, sending only the chunks it lacks' },
     { name: 'object', help: 'store one plain object by multipart upload instead of a chunk set' },
+    CREATE_BUCKET_OPTION,
     inBucketOption('-t TAG', true),
     TAG_OPTION,
     ...S3_OPTIONS,
@@ -53,6 +56,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress,
   }
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, configBucket);
+  if (flags['create-bucket']) await ensureBucket(client, target.bucket, { region: flags.region as string | undefined, signal });
   const resume = flags.resume ? await resumableGeneration(client, target.bucket, target.key, signal) : undefined;
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);

@@ -22,7 +22,7 @@ import { parseManifest } from '../lib/s3/layout';
 /**
  * The reliability and safety suite (issue 6): concurrent writers, kills at every stage of
  * an upload, a wrong ETag, listing pages shuffled, served twice or out of order, secrets
- * in output, TLS verification, a table of bad input across all eight filters, and file
+ * in output, TLS verification, a table of bad input across all nine filters, and file
  * descriptors under repeated faults. Runs on s3rver (quick to start);
  * the per-filter test files run the same kinds of cases on Ceph RGW too. The big streams
  * and random kill points belong to `make soak` (bench/soak.ts).
@@ -116,7 +116,7 @@ interface BadInputContext {
 }
 
 interface BadInput {
-  filter: 's3sink' | 's3source' | 's3ls' | 's3rm' | 's3put' | 'mxprobe' | 'etrn' | 'randfs';
+  filter: 's3sink' | 's3source' | 's3ls' | 's3rm' | 's3put' | 's3mb' | 'mxprobe' | 'etrn' | 'randfs';
   what: string;
   /** Exit status, as README.md's "Exit status" table documents it. */
   code: number;
@@ -154,7 +154,7 @@ const awsFiles = (c: BadInputContext, extra: NodeJS.ProcessEnv = {}) => ({
   ...extra,
 });
 
-/** Bad input across all eight filters: case → exit status. README.md "## Exit status" shows this table. */
+/** Bad input across all nine filters: case → exit status. README.md "## Exit status" shows this table. */
 export const BAD_INPUT: BadInput[] = [
   // s3sink: every failure leaves the previous generation restorable
   { filter: 's3sink', what: 'unknown flag', code: 2, args: (c) => ['--bogus', keep(c)], keeps: true },
@@ -222,6 +222,9 @@ export const BAD_INPUT: BadInput[] = [
   { filter: 's3put', what: 'wrong credentials', code: 1, args: (c) => ['-q', `s3://${c.bucket}/p/`], env: wrongKey, input: (c) => `${join(c.dir, 'file.txt')}\n`, line: /InvalidAccessKeyId \(403\)$/ },
   { filter: 's3put', what: 'empty stdin (nothing to do)', code: 0, coveredBy: 's3put.test.ts' },
   // mxprobe
+  { filter: 's3mb', what: 'a key instead of a bucket', code: 2, args: (c) => [`s3://${c.bucket}/key`], line: /not a key/ },
+  { filter: 's3mb', what: 'a name the server refuses', code: 1, args: () => ['s3://x'], line: /^s3mb: cannot create bucket s3:\/\/x\/: InvalidBucketName \(400\)$/ },
+  { filter: 's3mb', what: 'unreachable endpoint', code: 1, args: () => ['--timeout', '2s', 's3://unreachable-bucket'], env: refused, line: /connection refused$/ },
   { filter: 'mxprobe', what: 'malformed domain; bad --port, --nameserver, --timeout; unknown flag', code: 2, coveredBy: 'mxprobe.test.ts' },
   { filter: 'mxprobe', what: 'malformed domain on stdin', code: 2, args: () => [], input: () => 'good.example\nbad..example\n', line: /malformed domain/ },
   { filter: 'mxprobe', what: 'DNS timeout (nameserver never answers)', code: 1, coveredBy: 'mxprobe.test.ts' },
@@ -734,9 +737,9 @@ describe('reliability on s3rver', () => {
       rmSync(ctx.dir, { recursive: true, force: true });
     });
 
-    it(`has at least 40 cases across all eight filters (${BAD_INPUT.length} here)`, () => {
+    it(`has at least 40 cases across all nine filters (${BAD_INPUT.length} here)`, () => {
       assert.ok(BAD_INPUT.length >= 40);
-      assert.deepEqual(new Set(BAD_INPUT.map((c) => c.filter)), new Set(['s3sink', 's3source', 's3ls', 's3rm', 's3put', 'mxprobe', 'etrn', 'randfs']));
+      assert.deepEqual(new Set(BAD_INPUT.map((c) => c.filter)), new Set(['s3sink', 's3source', 's3ls', 's3rm', 's3put', 's3mb', 'mxprobe', 'etrn', 'randfs']));
     });
 
     it('every case checked elsewhere names a test file that exists', () => {

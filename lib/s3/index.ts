@@ -29,3 +29,5 @@ export type { RemoveTreeOptions } from './remove';
 export { uploadFiles } from './uploader';
 export type { UploadFilesOptions, UploadTotals } from './uploader';
 export { S3OperationError } from './errors';
+export { createBucket, ensureBucket } from './buckets';
+export type { BucketOutcome, CreateBucketOptions } from './buckets';

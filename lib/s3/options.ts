@@ -45,9 +45,6 @@ export interface S3Setup {
 
 /** Build the client from the shared flags; `warn` receives the config-permission warning. */
 export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSockets?: number): S3Setup {
-  // The pinned SDK runs on Node 20; its warning is about SDK releases we do not use,
-  // and a multi-line warning would break the one-line stderr every filter promises.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   let configBucket: string | undefined;
   const configFile = flags.config as string | undefined;
@@ -182,3 +179,22 @@ export function generationRefFlag(flags: Flags): string | undefined {
   }
   return ref;
 }
+
+/** `--create-bucket`, the same in every filter that writes. */
+export const CREATE_BUCKET_OPTION: OptionSpec = {
+  name: 'create-bucket',
+  help: 'create the bucket first if it does not exist (in --region on AWS)',
+};
+
+/** The bucket of an `s3://BUCKET` or `s3://BUCKET/` argument; a usage error for anything else. */
+export function bucketArgument(text: string): string {
+  let addr;
+  try {
+    addr = parseS3Url(text);
+  } catch {
+    throw new UsageError(`not an s3:// address: ${JSON.stringify(text)} (give s3://BUCKET)`);
+  }
+  if (addr.key !== '') throw new UsageError(`give s3://BUCKET, not a key: ${text}`);
+  return addr.bucket;
+}
+

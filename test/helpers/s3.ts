@@ -7,9 +7,6 @@ import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/c
 import { createS3Client } from '../../lib/s3/client';
 import { withRetry } from '../../lib/s3/retry';
 
-// Test processes use the SDK directly; its Node-version notice is noise in the test log.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** A real S3 server the tests talk to over loopback. */
 export interface S3TestServer {
   kind: string;

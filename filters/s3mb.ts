@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { COMMON_OPTIONS, NUL, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
+import { S3_OPTIONS, s3FromFlags } from '../lib/s3/options';
+import { createBucket } from '../lib/s3/buckets';
+import { bucketArgument } from '../lib/s3/options';
+
+const spec: FilterSpec = {
+  name: 's3mb',
+  synopsis: ['[OPTION]... s3://BUCKET...', '[OPTION]... < LIST'],
+  summary:
+    'Make each bucket (from arguments, or one per line on standard input), in --region on AWS. As with mkdir -p, a bucket that is already yours is not an error; one that belongs to someone else is.',
+  options: [
+    { name: 'verbose', short: 'v', help: 'print the URL of each bucket, made now or already yours' },
+    NUL,
+    ...S3_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+};
+
+void runFilter(spec, async ({ flags, args, signal, warn }) => {
+  const buckets = (await argsOrStdin(args, flags.null === true, 'buckets')).map(bucketArgument);
+  const { client } = s3FromFlags(flags, warn);
+  const region = flags.region as string | undefined;
+  let failed = 0;
+  for (const bucket of buckets) {
+    try {
+      await createBucket(client, bucket, { region, signal });
+      if (flags.verbose) process.stdout.write(`s3://${bucket}/${flags.null ? '\0' : '\n'}`);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      failed++;
+      warn((err as Error).message);
+    }
+  }
+  return failed ? 1 : 0;
+});
