@@ -22,12 +22,12 @@ const spec: FilterSpec = {
     { name: 'recursive', short: 'r', help: 'remove everything under each prefix; NAME means NAME and NAME/..., so a chunk set goes whole' },
     { name: 'bucket', help: 'remove the buckets named s3://BUCKET; they must be empty unless -r is given' },
     { name: 'all', help: 'remove every key of every bucket, then the buckets; needs --yes' },
-    { name: 'yes', help: 'confirm --all' },
+    { name: 'yes', help: 'confirm --all, or -r of a whole bucket (s3://BUCKET)' },
     { name: 'generation', short: 'g', arg: 'REF', help: 'remove one generation of the chunk set NAME: a GEN id, or ~N, N before the current one' },
     { name: 'force', help: 'with --generation: the current one too (the newest remaining becomes current)' },
     { name: 'prune', help: 'remove the generations of NAME that the --keep flags do not keep (-n: print each decision)' },
     ...RETENTION_OPTIONS,
-    { name: 'dry-run', short: 'n', help: 'print what would be removed; remove nothing' },
+    { name: 'dry-run', short: 'n', help: "print 'would remove URL' for each key and bucket; remove nothing" },
     { name: 'verbose', short: 'v', help: 'print each key (and bucket) removed' },
     NUL,
     inBucketOption('bare KEYs', false),
@@ -69,8 +69,12 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   }
   const mode = flags.all ? 'bucket' : flags.bucket ? 'bucket' : flags.recursive ? 'tree' : 'keys';
   const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? configBucket);
+  // `-r s3://BUCKET` is `--all` for one bucket: a slip of the prefix away from `-r s3://BUCKET/dir`.
+  const root = mode === 'tree' && !dryRun && !flags.yes && targets.find((t) => t.key === '');
+  if (root) throw new UsageError(`-r s3://${root.bucket}/ removes everything in the bucket; add --yes to confirm`);
   const end = flags.null ? '\0' : '\n';
-  const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(url + end) : undefined;
+  // A dry run reads as one ("would remove"), never as the -v record of what went.
+  const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(`${dryRun ? 'would remove ' : ''}${url}${end}`) : undefined;
   const failed = await removeAll(targets, {
     client,
     jobs,

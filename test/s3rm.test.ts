@@ -173,7 +173,7 @@ for (const server of SERVERS) {
       assert.deepEqual(stderrLines(r), [`s3rm: cannot remove bucket s3://${bucket}/: BucketNotEmpty (409)`]);
       assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1']);
       const n = await rm(['--bucket', '-r', '-n', `s3://${bucket}/`]);
-      assert.deepEqual(lines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`]);
+      assert.deepEqual(lines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`].map((u) => `would remove ${u}`));
       assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1'], 'dry run removed nothing');
       const ok = await rm(['--bucket', '-r', `s3://${bucket}/`]);
       assert.equal(ok.code, 0, ok.stderr);
@@ -183,15 +183,29 @@ for (const server of SERVERS) {
       assert.ok(!(await listBuckets(client)).some((b) => b.name === empty));
     });
 
-    it('-n prints what would go (keys, -r trees) and removes nothing', async () => {
+    it('-n prints what would go (keys, -r trees) as "would remove URL" and removes nothing', async () => {
       const bucket = await freshBucket(client, 'rm');
       await putKeys(client, bucket, ['p/a', 'p/b c', 'p/sub/d', 'p', 'px']);
       const k = await rm(['-n', `s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
       assert.equal(k.code, 0);
-      assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
+      assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b c`].map((u) => `would remove ${u}`));
       const t = await rm(['-n', '-r', '-0', `s3://${bucket}/p`]);
-      assert.deepEqual(lines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `s3://${bucket}/${x}`));
+      assert.deepEqual(lines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `would remove s3://${bucket}/${x}`));
       assert.deepEqual(await keysUnder(client, bucket), ['p', 'p/a', 'p/b c', 'p/sub/d', 'px']);
+    });
+
+    it('-r s3://BUCKET (the whole bucket) needs --yes: exit 2, one line, nothing removed', async () => {
+      const bucket = await freshBucket(client, 'rm');
+      await putKeys(client, bucket, ['a', 'd/b']);
+      for (const url of [`s3://${bucket}`, `s3://${bucket}/`]) {
+        const r = await rm(['-r', url]);
+        assert.equal(r.code, 2);
+        assert.deepEqual(stderrLines(r), [`s3rm: -r s3://${bucket}/ removes everything in the bucket; add --yes to confirm; see s3rm --help`]);
+      }
+      assert.deepEqual(await keysUnder(client, bucket), ['a', 'd/b']);
+      const ok = await rm(['-r', '--yes', `s3://${bucket}/`]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(await keysUnder(client, bucket), []);
     });
 
     it('-r NAME removes a chunk set whole (every generation, MANIFEST first), and nothing beside it', async () => {
@@ -294,7 +308,7 @@ for (const server of SERVERS) {
       await putKeys(client, b2, ['w w']);
       const n = await rm(['--all', '-n']);
       assert.equal(n.code, 0, n.stderr);
-      for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w w`, `s3://${b2}/`]) assert.ok(lines(n).includes(url), url);
+      for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w w`, `s3://${b2}/`]) assert.ok(lines(n).includes(`would remove ${url}`), url);
       assert.deepEqual(await keysUnder(client, b1), ['x', 'y/z']);
       const r = await rm(['--all', '--yes']);
       assert.equal(r.code, 0, r.stderr);
