@@ -10,7 +10,7 @@ import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, j
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { NotCommitted } from '../lib/s3/upload-sink';
+import { TooShort } from '../lib/s3/upload-sink';
 import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
 import { RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { describeError } from '../lib/s3/errors';
@@ -74,7 +74,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress,
     await pipeline(input, sink);
   } catch (err) {
     // Three `ssh host tar … | s3sink --keep 3` runs whose ssh failed once rotated every good generation out.
-    if (err instanceof NotCommitted && sink.bytes === 0 && flags['min-size'] === undefined) throw new FilterError('empty input, not committed (--allow-empty to store it)');
+    if (err instanceof TooShort && sink.bytes === 0 && flags['min-size'] === undefined) throw new FilterError('empty input, not committed (--allow-empty to store it)');
     throw err;
   } finally {
     clearInterval(timer);

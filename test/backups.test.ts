@@ -372,8 +372,15 @@ for (const server of SERVERS) {
           const child = spawn(process.execPath, [filterPath('s3sink'), ...SMALL, url(name)], { env: s3Env(s, proxy.endpoint), stdio: [fd, 'ignore', 'ignore'] });
           closeSync(fd);
           const exited = new Promise((resolve) => child.on('close', resolve));
-          const stored = async () =>
-            (await keysUnder(client, bucket, `${name}/`)).filter((k) => !before.includes(k) && later.test(k) && Number(later.exec(k)![1]) < stallFrom).length;
+          // Whole chunks only: s3rver lists an object while its body is still being written,
+          // and a kill then leaves the part it got (S3 and RGW show an object only once stored).
+          const stored = async () => {
+            let whole = 0;
+            for await (const page of listPages({ client, bucket, prefix: `${name}/` })) {
+              for (const e of page) if ('key' in e && !before.includes(e.key) && later.test(e.key) && Number(later.exec(e.key)![1]) < stallFrom && e.size === CHUNK) whole++;
+            }
+            return whole;
+          };
           await waitFor(async () => (await stored()) === stallFrom, 60_000, `${stallFrom} stored chunks`);
           child.kill('SIGKILL');
           await exited;

@@ -93,7 +93,7 @@ describe('Ceph RGW test helper', () => {
       ['empty', 0],
     ] as const) {
       const data = seededBytes(size, size);
-      const put = await runFilter('s3sink', ['--chunk-size', '5M', `s3://${bucket}/${name}`], { input: data, env });
+      const put = await runFilter('s3sink', ['--chunk-size', '5M', '--allow-empty', `s3://${bucket}/${name}`], { input: data, env });
       assert.equal(put.code, 0, `s3sink ${name}: ${put.stderr}`);
       const list = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${name}/` }));
       const keys = (list.Contents ?? []).map((o) => o.Key!);

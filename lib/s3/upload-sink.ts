@@ -33,6 +33,9 @@ export class NotCommitted extends Error {
   }
 }
 
+/** Not committed because the stream was shorter than `minSize`. */
+export class TooShort extends NotCommitted {}
+
 /**
  * The shared engine of ChunkSetSink and MultipartObjectSink: a byte Writable that cuts
  * its input into chunks and uploads up to `jobs` of them at once, holding the write
@@ -132,7 +135,7 @@ export abstract class ChunkedUploadSink extends Writable {
       .then(async () => {
         if (this.failure) throw this.failure;
         await this.approve?.();
-        if (this.bytes < this.minSize) throw new NotCommitted(`the stream is ${this.bytes} bytes, shorter than the minimum of ${this.minSize}`);
+        if (this.bytes < this.minSize) throw new TooShort(`the stream is ${this.bytes} bytes, shorter than the minimum of ${this.minSize}`);
         await this.commit();
       })
       .then(() => cb(), cb);
