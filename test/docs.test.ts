@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { runCommand, runFilter } from './helpers/run';
@@ -11,7 +11,9 @@ import { s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3'
 import { startExampleMail, type ExampleMail } from './helpers/example-mail';
 import { seededBytes } from './helpers/data';
 import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, type Manifest } from '../lib/s3/layout';
-import { BIN, ROOT, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks } from './helpers/docs';
+import { parseAwsIni } from '../lib/s3/aws-config';
+import { parseS3storeConfig } from '../lib/s3/client';
+import { BIN, ROOT, comparableOutput, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks, markdownFiles, readNote } from './helpers/docs';
 
 const REQUIRED = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'ENVIRONMENT', 'EXAMPLES', 'SEE ALSO'];
 const FILTERS = filterNames();
@@ -82,6 +84,7 @@ describe('documentation examples run as written', () => {
   let mail: ExampleMail;
   let work: string;
   let env: NodeJS.ProcessEnv;
+  let awsFilesEnv: NodeJS.ProcessEnv;
 
   before(async () => {
     s3 = await startS3rver();
@@ -101,9 +104,21 @@ describe('documentation examples run as written', () => {
     writeFileSync(join(work, 'home', 'ann', 'notes.txt'), 'notes\n');
     writeFileSync(join(work, 'domains'), 'example.org\nexample.net\n');
     writeFileSync(join(work, 'db.dump'), seededBytes(3 * 2 ** 20 + 5, 99));
-    const ini = join(work, 's3store.ini');
-    writeFileSync(ini, `[Credentials]\naws_access_key_id: ${s3.accessKeyId}\naws_secret_access_key: ${s3.secretAccessKey}\n[Bucket]\nid: backup\n`);
-    chmodSync(ini, 0o600);
+    // The files the README shows (~/.aws/config, ~/.aws/credentials, s3store.ini), as it
+    // shows them but with this server's keys, and in ~/.aws/config its endpoint_url: the
+    // README's profile names AWS, which the suite cannot reach. ~ is the work directory.
+    for (const [path, text] of markdownFiles(blocks)) {
+      let body = text
+        .replace(/^(aws_access_key_id\s*[:=]\s*).*$/gm, `$1${s3.accessKeyId}`)
+        .replace(/^(aws_secret_access_key\s*[:=]\s*).*$/gm, `$1${s3.secretAccessKey}`);
+      if (path === '~/.aws/config') {
+        body = body.replace(/^endpoint_url\s*=.*\n/gm, '').replace(/^\[.*\]\n/gm, (head) => `${head}endpoint_url = ${s3.endpoint}\n`);
+      }
+      const file = join(work, path.replace(/^~\//, ''));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, body);
+      chmodSync(file, 0o600);
+    }
     // `require('pipekit')` from the example resolves to this repository.
     mkdirSync(join(work, 'node_modules'));
     symlinkSync(ROOT, join(work, 'node_modules', 'pipekit'));
@@ -114,6 +129,15 @@ describe('documentation examples run as written', () => {
       PATH: `${BIN}:${shims}:${process.env.PATH ?? ''}`,
       PIPEKIT_NAMESERVER: mail.nameserver,
     });
+    // For blocks noted `as ~/.aws`: the profile alone says where and who, as on a desk
+    // with only ~/.aws set up.
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, AWS_ENDPOINT_URL: _endpoint, AWS_REGION: _region, ...rest } = env;
+    awsFilesEnv = {
+      ...rest,
+      HOME: work,
+      AWS_CONFIG_FILE: join(work, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(work, '.aws', 'credentials'),
+    };
   });
 
   after(async () => {
@@ -123,14 +147,22 @@ describe('documentation examples run as written', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  function shell(script: string) {
+  function shell(script: string, base: NodeJS.ProcessEnv = env) {
     // The SMTP port stands in for 25: Postfix for ETRN examples, smtp-server for the rest.
     const port = /\betrn\b/.test(script) ? mail.postfixPort : mail.smtpPort;
     return runCommand('bash', ['-e', '-c', `${script}\nwait`], {
       cwd: work,
-      env: { ...env, PIPEKIT_SMTP_PORT: String(port) },
+      env: { ...base, PIPEKIT_SMTP_PORT: String(port) },
       timeout: 90_000,
     });
+  }
+
+  /** A block written for MinIO (its default address and keys), pointed at this suite's server. */
+  function onLocalServer(script: string): string {
+    return script
+      .replaceAll('http://127.0.0.1:9000', s3.endpoint)
+      .replaceAll('AWS_SECRET_ACCESS_KEY=minioadmin', `AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey}`)
+      .replaceAll('minioadmin', s3.accessKeyId);
   }
 
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -141,12 +173,44 @@ describe('documentation examples run as written', () => {
     for (const name of FILTERS) assert.match(shellCode, new RegExp(`\\b${name}\\b`), `README has no example of ${name}`);
   });
 
-  for (const block of blocks.filter((b) => b.lang === 'sh' && !b.code.includes('make demo'))) {
-    it(`README: ${block.code.split('\n')[0]}`, async () => {
-      const r = await shell(block.code);
-      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  it('README: the files it shows parse as the filters read them (~/.aws/config, ~/.aws/credentials, s3store.ini)', () => {
+    const files = markdownFiles(blocks);
+    assert.deepEqual([...files.keys()].sort(), ['s3store.ini', '~/.aws/config', '~/.aws/credentials']);
+    const profile = parseAwsIni(files.get('~/.aws/config')!, true).get('backup');
+    assert.ok(profile?.region, 'profile backup with a region');
+    const keys = parseAwsIni(files.get('~/.aws/credentials')!, false).get('backup');
+    assert.ok(keys?.aws_access_key_id && keys.aws_secret_access_key, 'keys of profile backup');
+    const ini = parseS3storeConfig(files.get('s3store.ini')!);
+    assert.ok(ini.accessKeyId && ini.secretAccessKey, 's3store.ini has both keys');
+    assert.equal(ini.bucket, 'backup');
+  });
+
+  it('README: every output it shows follows the block that prints it', () => {
+    blocks.forEach((b, i) => {
+      if (b.lang === 'text' && readNote(b.note).isOutput) assert.equal(blocks[i - 1]?.lang, 'sh', b.code.split('\n')[0]);
     });
-  }
+  });
+
+  blocks.forEach((block, i) => {
+    if (block.lang !== 'sh' || block.code.includes('make demo')) return;
+    const note = readNote(block.note);
+    const title = block.code.split('\n')[0];
+    if (!note.run) {
+      // It needs AWS or a tool make test does not install: only its shell syntax is checked here.
+      it(`README (not run: ${note.why}): ${title}`, async () => {
+        const r = await runCommand('bash', ['-n', '-c', block.code]);
+        assert.equal(r.code, 0, r.stderr);
+      });
+      return;
+    }
+    const next = blocks[i + 1];
+    const output = next?.lang === 'text' && readNote(next.note).isOutput ? next.code : undefined;
+    it(`README: ${title}`, async () => {
+      const r = await shell(note.substitute ? onLocalServer(block.code) : block.code, note.awsFiles ? awsFilesEnv : env);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      if (output !== undefined) assert.equal(comparableOutput(r.stdout.toString()), comparableOutput(output), 'the output the README shows');
+    });
+  });
 
   for (const server of ['s3rver', 'rgw']) {
     it(`README: SERVER=${server} make demo (its script, test/demo.sh, on a small directory)`, async () => {

@@ -68,3 +68,61 @@ export function markdownBlocks(markdown: string): { lang: string; code: string; 
     code: m[3],
   }));
 }
+
+/**
+ * What the `<!-- ... -->` note before a README block asks of docs.test.ts:
+ * - `not run by docs.test.ts: WHY` — not run (it needs AWS, or a tool make test does not
+ *   install); checked with `bash -n` only;
+ * - `... as ~/.aws ...` — run with the README's own ~/.aws files in the work directory,
+ *   no keys, region or endpoint in the environment;
+ * - `... in place of ...` — run with the suite's server address and keys substituted;
+ * - before a ```text block, `... what the block above prints ...` — that block is the
+ *   previous one's standard output, GEN ids and times aside.
+ */
+export interface BlockNote {
+  run: boolean;
+  why?: string;
+  awsFiles: boolean;
+  substitute: boolean;
+  isOutput: boolean;
+}
+
+export function readNote(note: string): BlockNote {
+  const notRun = /^not run by docs\.test\.ts:\s*(.*)$/s.exec(note);
+  return {
+    run: !notRun,
+    why: notRun?.[1],
+    awsFiles: /\bas ~\/\.aws\b/.test(note),
+    substitute: /\bin place of\b/.test(note),
+    isOutput: /\bwhat the block above prints\b/.test(note),
+  };
+}
+
+/**
+ * Files the README shows as ```ini blocks whose first line names them (`# ~/.aws/config`,
+ * `# s3store.ini (chmod 600)`): path → text, blocks naming one file joined in order.
+ */
+export function markdownFiles(blocks: { lang: string; code: string }[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const b of blocks) {
+    const m = /^# (\S+)/.exec(b.code);
+    if (b.lang !== 'ini' || !m) continue;
+    files.set(m[1], (files.get(m[1]) ?? '') + b.code);
+  }
+  return files;
+}
+
+/**
+ * Output as it compares across runs: each GEN id becomes GEN1, GEN2… by its rank in time
+ * (so shown ids must be as much older or newer than each other as real ones), each UTC
+ * time TIME, and runs of blanks one space.
+ */
+export function comparableOutput(text: string): string {
+  const GEN = /\d{8}T\d{9}Z-[0-9a-f]{8}/g;
+  const ranked = [...new Set(text.match(GEN))].sort();
+  return text
+    .replace(GEN, (g) => `GEN${ranked.indexOf(g) + 1}`)
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, 'TIME')
+    .replace(/[ \t]+/g, ' ')
+    .trimEnd();
+}
