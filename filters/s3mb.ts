@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { COMMON_OPTIONS, NUL, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, s3FromFlags } from '../lib/s3/options';
+import { bucketArgument, S3_OPTIONS, s3FromFlags } from '../lib/s3/options';
 import { createBucket } from '../lib/s3/buckets';
-import { bucketArgument } from '../lib/s3/options';
 
 const spec: FilterSpec = {
   name: 's3mb',

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { CREATE_BUCKET_OPTION, S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
 import { ensureBucket } from '../lib/s3/buckets';
-import { CREATE_BUCKET_OPTION } from '../lib/s3/options';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
 import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
 import { humanSize } from '../lib/units';

@@ -12,12 +12,11 @@ import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { TooShort } from '../lib/s3/upload-sink';
 import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
-import { RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { describeError } from '../lib/s3/errors';
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
 import { ensureBucket } from '../lib/s3/buckets';
-import { CREATE_BUCKET_OPTION } from '../lib/s3/options';
 import { humanRate, humanSize } from '../lib/units';
 
 const spec: FilterSpec = {

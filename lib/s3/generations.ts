@@ -72,6 +72,21 @@ export async function storedGenerations(client: S3Client, bucket: string, name: 
   return gens;
 }
 
+/** What is stored under a name: the generation NAME/MANIFEST names, every generation, and the committed GEN ids, sorted. */
+interface StoredSet {
+  current?: Manifest;
+  gens: Map<string, StoredGeneration>;
+  committed: string[];
+}
+
+/** NAME/MANIFEST, then one listing: the state every generation command starts from. */
+async function storedSet(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<StoredSet> {
+  const current = await currentGeneration(client, bucket, name, signal);
+  const gens = await storedGenerations(client, bucket, name, signal);
+  const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen).sort();
+  return { current, gens, committed };
+}
+
 /** What pruning does with one stored generation, and why. */
 export interface PruneDecision {
   generation: string;
@@ -128,9 +143,8 @@ export async function pruneGenerations(
 ): Promise<PruneDecision[]> {
   return step('cannot prune', bucket, name, async () => {
     const { signal } = opts;
-    const current = await currentGeneration(client, bucket, name, signal);
+    const { current, gens } = await storedSet(client, bucket, name, signal);
     if (!current) throw new GenerationNotFound(`s3://${bucket}/${name}: no chunk set (no MANIFEST)`);
-    const gens = await storedGenerations(client, bucket, name, signal);
     const plan = planPrune(gens, current.generation, policy);
     if (opts.dryRun) return plan;
     const stale = plan.filter((d) => !d.keep).map((d) => gens.get(d.generation)!);
@@ -172,11 +186,9 @@ export interface CommittedGeneration {
  */
 export async function listGenerations(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<CommittedGeneration[]> {
   return step('cannot list', bucket, name, async () => {
-    const current = await currentGeneration(client, bucket, name, signal);
-    const gens = await storedGenerations(client, bucket, name, signal);
-    const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen).sort().reverse();
+    const { current, committed } = await storedSet(client, bucket, name, signal);
     const out: CommittedGeneration[] = [];
-    for await (const manifest of mapOrdered(committed, 8, (gen) => readManifest(client, bucket, generationManifestKey(name, gen), { signal }))) {
+    for await (const manifest of mapOrdered([...committed].reverse(), 8, (gen) => readManifest(client, bucket, generationManifestKey(name, gen), { signal }))) {
       // Gone between the listing and the read: removed by a concurrent prune.
       if (manifest) out.push({ manifest, current: manifest.generation === current?.generation });
     }
@@ -220,9 +232,7 @@ export function pickGeneration(ref: string, committed: string[], current: string
 /** Resolve a `--generation` reference against what is stored (one listing and a GET). */
 export async function resolveGeneration(client: S3Client, bucket: string, name: string, ref: string, signal?: AbortSignal): Promise<string> {
   return step('cannot read', bucket, name, async () => {
-    const current = await currentGeneration(client, bucket, name, signal);
-    const gens = await storedGenerations(client, bucket, name, signal);
-    const committed = [...gens].filter(([, g]) => g.manifest).map(([gen]) => gen);
+    const { current, committed } = await storedSet(client, bucket, name, signal);
     return pickGeneration(ref, committed, current?.generation, `s3://${bucket}/${name}`);
   });
 }
@@ -243,16 +253,14 @@ export async function removeGeneration(
   return step('cannot remove a generation of', bucket, name, async () => {
     const { signal } = opts;
     const url = `s3://${bucket}/${name}`;
-    const current = await currentGeneration(client, bucket, name, signal);
-    const gens = await storedGenerations(client, bucket, name, signal);
+    const { current, gens, committed } = await storedSet(client, bucket, name, signal);
     const target = gens.get(generation);
     if (!target?.manifest) throw new GenerationNotFound(`no generation ${generation} of ${url}`);
-    if (current?.generation === generation) {
-      if (!opts.force) throw new GenerationNotFound(`${generation} is the current generation of ${url}; add --force to remove it`);
-    }
+    const isCurrent = current?.generation === generation;
+    if (isCurrent && !opts.force) throw new GenerationNotFound(`${generation} is the current generation of ${url}; add --force to remove it`);
     if (opts.dryRun) return;
-    if (current?.generation === generation) {
-      const next = [...gens].filter(([gen, g]) => g.manifest && gen !== generation).map(([gen]) => gen).sort().pop();
+    if (isCurrent) {
+      const next = committed.filter((gen) => gen !== generation).pop();
       if (next) {
         const body = await readObject(client, bucket, generationManifestKey(name, next), { signal });
         await writeObject(client, bucket, manifestKey(name), body, { contentType: 'application/json', signal });
@@ -277,8 +285,7 @@ export interface ResumableGeneration {
  */
 export async function resumableGeneration(client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<ResumableGeneration | undefined> {
   return step('cannot list', bucket, name, async () => {
-    const current = await currentGeneration(client, bucket, name, signal);
-    const gens = await storedGenerations(client, bucket, name, signal);
+    const { current, gens } = await storedSet(client, bucket, name, signal);
     const candidates = [...gens].filter(([gen, g]) => !g.manifest && g.chunks.length && (!current || gen > current.generation)).map(([gen]) => gen);
     const generation = candidates.sort().pop();
     if (!generation) return undefined;

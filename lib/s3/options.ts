@@ -66,7 +66,7 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
   }
   const env = process.env;
   const profileName = (flags.profile as string | undefined) ?? env.AWS_PROFILE;
-  const profile = profileName === undefined ? findProfile('default', env) : findProfile(profileName, env);
+  const profile = findProfile(profileName ?? 'default', env);
   if (profileName !== undefined && !profile) throw new UsageError(`profile ${profileName} not found in ~/.aws/config or ~/.aws/credentials`);
   // The aws cli's order: the flag, the service's variable, the global one, the profile.
   const [endpointFrom, endpoint] = ([
