@@ -13,7 +13,6 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { TooShort } from '../lib/s3/upload-sink';
 import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
 import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
-import { describeError } from '../lib/s3/errors';
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
 import { ensureBucket } from '../lib/s3/buckets';
@@ -42,7 +41,7 @@ const spec: FilterSpec = {
   ],
 };
 
-void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress, debug }) => {
+void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress }) => {
   const chunkSize = sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
   const jobs = intFlag(flags, 'jobs', DEFAULT_JOBS);
   const retention = retentionFromFlags(flags, { last: 1 });
@@ -61,8 +60,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress,
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
   const input = producer ? producer.stdout : readableStdin();
-  const onRetry = (err: unknown) => debug && warn(`retrying after ${describeError(err)}`);
-  const common = { client, bucket: target.bucket, jobs, chunkSize, signal, onRetry, minSize, approve: producer ? () => producer.finished : undefined };
+  const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })
     : new ChunkSetSink({ ...common, name: target.key, retention, resume });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PassThrough } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { filterPath, retryNotices, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL, type FaultRule } from './helpers/fault-proxy';
 import { selfSignedCert, type TestCert } from './helpers/tls';
@@ -450,7 +450,11 @@ describe('reliability on s3rver', () => {
       proxy.clear().add({ fault: 'etag', method: 'PUT', url: CHUNK_URL, times: 1000 });
       const chunk = await sink(name, seededBytes(CHUNK + 1, 662), SMALL, penv);
       assert.equal(chunk.code, 1, chunk.stderr);
-      assert.match(chunk.stderr, /^s3sink: cannot write s3:\/\/\S+\/\d{10}: ChecksumMismatch\n$/);
+      assert.deepEqual(stderrLines(chunk).length, 1, chunk.stderr);
+      assert.match(stderrLines(chunk)[0], /^s3sink: cannot write s3:\/\/\S+\/\d{10}: ChecksumMismatch$/);
+      // Each failed attempt said so before the next: five notices for the chunk that gave up.
+      const notices = retryNotices(chunk);
+      for (const n of [2, 3, 4, 5, 6]) assert.ok(notices.some((l) => new RegExp(`^s3sink: retrying s3://\\S+/\\d{10} after ChecksumMismatch \\(${n} of 6\\)$`).test(l)), chunk.stderr);
       await assertRestores(name, old, 'after wrong ETags on a chunk');
       // NAME/MANIFEST lands at every attempt; only the answers are wrong.
       const neu = seededBytes(CHUNK + 2, 663);
@@ -458,9 +462,32 @@ describe('reliability on s3rver', () => {
       const commit = await sink(name, neu, SMALL, penv);
       proxy.clear();
       assert.equal(commit.code, 1, commit.stderr);
-      assert.match(commit.stderr, new RegExp(`^s3sink: cannot write s3://\\S+/${name}/MANIFEST: ChecksumMismatch\n$`));
+      assert.deepEqual(stderrLines(commit), [`s3sink: cannot write s3://${bucket}/${name}/MANIFEST: ChecksumMismatch`], commit.stderr);
+      assert.deepEqual(
+        retryNotices(commit),
+        [2, 3, 4, 5, 6].map((n) => `s3sink: retrying s3://${bucket}/${name}/MANIFEST after ChecksumMismatch (${n} of 6)`),
+      );
       await assertRestores(name, neu, 'the generation NAME/MANIFEST names, though its ETag never matched');
       await assertNextRunCleans(name, 664);
+    });
+
+    it('a request being retried says so on stderr before it is sent again, and -q silences it', async () => {
+      const name = fresh('notice');
+      const data = seededBytes(CHUNK + 3, 665);
+      proxy.clear().add({ fault: 'slowdown', method: 'PUT', url: CHUNK_URL, times: 2 });
+      const told = await sink(name, data, SMALL, penv);
+      assert.equal(told.code, 0, told.stderr);
+      const notices = retryNotices(told);
+      assert.equal(notices.length, 2, told.stderr);
+      for (const l of notices) assert.match(l, new RegExp(`^s3sink: retrying s3://${bucket}/${name}/\\S+/\\d{10} after SlowDown.* \\([23] of 6\\)$`));
+      proxy.clear().add({ fault: 'slowdown', method: 'PUT', url: CHUNK_URL, times: 2 });
+      const before = proxy.injected.slowdown;
+      const quiet = await sink(name, data, [...SMALL, '-q'], penv);
+      proxy.clear();
+      assert.equal(quiet.code, 0, quiet.stderr);
+      assert.equal(proxy.injected.slowdown - before, 2, 'the quiet run was retried too');
+      assert.equal(quiet.stderr, '');
+      await assertRestores(name, data, 'after retried chunks');
     });
 
     /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine } from '../error-line';
+import { retryChannel, retryLine, type RetryNotice } from '../retry-channel';
 import { helpText, parseArgs, UsageError, type FilterSpec, type ParsedArgs } from './args';
 
 /**
@@ -97,12 +98,17 @@ export async function runFilter(spec: FilterSpec, main: FilterMain, argv = proce
       process.exit(EXIT_OK);
     }
     const quiet = parsed.flags.quiet === true;
+    // On a terminal a progress line may be half drawn: clear it before a line of our own.
+    const lineStart = process.stderr.isTTY ? '\r\x1b[K' : '';
+    const info = (line: string) => {
+      if (!quiet) process.stderr.write(`${lineStart}${name}: ${line}\n`);
+    };
+    // A request being retried says so, rather than looking like a stall (-q silences it).
+    retryChannel.subscribe((notice) => info(retryLine(notice as RetryNotice)));
     const ctx: FilterContext = {
       ...parsed,
       signal: controller.signal,
-      info: (line) => {
-        if (!quiet) process.stderr.write(`${name}: ${line}\n`);
-      },
+      info,
       warn: (line) => process.stderr.write(`${name}: ${line}\n`),
       progress: !quiet && (parsed.flags.progress === true || process.stderr.isTTY === true),
       debug,

@@ -61,7 +61,7 @@ export async function createBucket(client: S3Client, bucket: string, opts: Creat
     return client.send(command, { abortSignal: signal });
   };
   try {
-    await withRetry(create, { signal });
+    await withRetry(create, { signal, what: `s3://${bucket}` });
     return 'created';
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
@@ -86,7 +86,7 @@ export async function createBucket(client: S3Client, bucket: string, opts: Creat
 export async function ensureBucket(client: S3Client, bucket: string, opts: CreateBucketOptions = {}): Promise<BucketOutcome> {
   const { signal } = opts;
   try {
-    await withRetry(() => client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }), { signal });
+    await withRetry(() => client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }), { signal, what: `s3://${bucket}` });
     return 'exists';
   } catch (err) {
     if (signal?.aborted) throw signal.reason;

@@ -35,7 +35,7 @@ export async function deleteBatch(
         }),
         { abortSignal: signal },
       ),
-    { signal },
+    { signal, what: `a delete of ${keys.length} ${keys.length === 1 ? 'key' : 'keys'} in s3://${bucket}` },
   );
   return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Error', message: e.Message ?? '' }));
 }

@@ -58,7 +58,7 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
           }),
           { abortSignal: opts.signal },
         ),
-      { signal: opts.signal },
+      { signal: opts.signal, what: `listing s3://${opts.bucket}/${opts.prefix ?? ''}` },
     );
     let entries: ListEntry[] = [
       ...(page.Contents ?? []).map(toListedObject),
@@ -180,7 +180,7 @@ export function listObjects(opts: ListObjectsOptions): ObjectListing {
 /** Every bucket the credentials can see; fails as `cannot list buckets: …`. */
 export async function listBuckets(client: S3Client, signal?: AbortSignal): Promise<{ name: string; created?: Date }[]> {
   try {
-    const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal });
+    const out = await withRetry(() => client.send(new ListBucketsCommand({}), { abortSignal: signal }), { signal, what: 'the bucket listing' });
     return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
   } catch (err) {
     throw new S3OperationError('cannot list', 'buckets', err);

@@ -120,10 +120,11 @@ export interface WriteObjectOptions extends RetryOptions {
 /** A verified PUT of a whole body, retried; fails as `cannot write s3://bucket/key: …`. */
 export async function writeObject(client: S3Client, bucket: string, key: string, body: Buffer, opts: WriteObjectOptions = {}): Promise<void> {
   const digest = opts.digest ?? digestOf(body);
+  const url = `s3://${bucket}/${key}`;
   try {
-    await withRetry(() => putObjectOnce(client, bucket, key, body, digest, opts.signal, opts.contentType), opts);
+    await withRetry(() => putObjectOnce(client, bucket, key, body, digest, opts.signal, opts.contentType), { what: url, ...opts });
   } catch (err) {
-    throw new S3OperationError('cannot write', `s3://${bucket}/${key}`, err);
+    throw new S3OperationError('cannot write', url, err);
   }
 }
 
@@ -135,13 +136,13 @@ export function readObject(client: S3Client, bucket: string, key: string, opts: 
   return withRetry(async () => {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal });
     return Buffer.from(await out.Body!.transformToByteArray());
-  }, opts);
+  }, { what: `s3://${bucket}/${key}`, ...opts });
 }
 
 /** HEAD: whether `key` exists; other failures as `cannot read s3://bucket/key: …`. */
 export async function objectExists(client: S3Client, bucket: string, key: string, opts: RetryOptions = {}): Promise<boolean> {
   try {
-    await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }), opts);
+    await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }), { what: `s3://${bucket}/${key}`, ...opts });
     return true;
   } catch (err) {
     // HEAD has no body, so a missing bucket looks like a missing key; the listing that
@@ -164,7 +165,7 @@ export async function readManifest(client: S3Client, bucket: string, key: string
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal });
       if (/text\/html/i.test(out.ContentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
       return out.Body!.transformToString();
-    }, opts);
+    }, { what: `s3://${bucket}/${key}`, ...opts });
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

@@ -52,7 +52,7 @@ export class MultipartObjectSink extends ChunkedUploadSink {
         );
         return out.UploadId!;
       },
-      { attempts: this.attempts, signal: this.abort.signal },
+      { attempts: this.attempts, signal: this.abort.signal, what: `s3://${this.bucket}/${this.key} (start of upload)` },
     );
     return this.uploadId;
   }
@@ -82,7 +82,7 @@ export class MultipartObjectSink extends ChunkedUploadSink {
             }),
             { abortSignal: this.abort.signal },
           ),
-        { attempts: this.attempts, signal: this.abort.signal },
+        { attempts: this.attempts, signal: this.abort.signal, what: `${url} (end of upload)` },
       );
     } catch (err) {
       throw new S3OperationError('cannot write', url, err);

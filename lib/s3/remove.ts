@@ -59,7 +59,7 @@ export async function removeTree(opts: RemoveTreeOptions): Promise<{ deleted: nu
 /** Remove an empty bucket: `cannot remove bucket s3://b/: BucketNotEmpty (409)` otherwise. */
 export async function removeBucket(client: S3Client, bucket: string, signal?: AbortSignal): Promise<void> {
   try {
-    await withRetry(() => client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: signal }), { signal });
+    await withRetry(() => client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: signal }), { signal, what: `s3://${bucket}` });
   } catch (err) {
     throw new S3OperationError('cannot remove bucket', `s3://${bucket}/`, err);
   }

@@ -1,5 +1,6 @@
 import retry from 'async-retry';
-import { isTransient } from './errors';
+import { retryChannel, type RetryNotice } from '../retry-channel';
+import { describeError, isTransient } from './errors';
 
 export interface RetryOptions {
   attempts?: number;
@@ -7,6 +8,8 @@ export interface RetryOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   onRetry?: (err: unknown, attempt: number) => void;
+  /** What the request is for, in retry notices: a URL, or `listing s3://b/prefix`. */
+  what?: string;
 }
 
 export const DEFAULT_ATTEMPTS = 6;
@@ -14,7 +17,7 @@ export const DEFAULT_ATTEMPTS = 6;
 /**
  * The one retry policy for every S3 request: exponential backoff with jitter, only on
  * transient faults. The SDK's own retry layer is off (client.ts), so `attempts` is the
- * true number of requests a fault can cost.
+ * true number of requests a fault can cost. Each retry is announced on retryChannel.
  */
 export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
@@ -42,7 +45,13 @@ export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOpt
       minTimeout: opts.minDelayMs ?? 100,
       maxTimeout: opts.maxDelayMs ?? 3000,
       randomize: true,
-      onRetry: (err, attempt) => opts.onRetry?.(err, attempt),
+      onRetry: (err, attempt) => {
+        opts.onRetry?.(err, attempt);
+        if (retryChannel.hasSubscribers) {
+          const notice: RetryNotice = { what: opts.what ?? 'a request', error: err, reason: describeError(err), attempt: attempt + 1, attempts };
+          retryChannel.publish(notice);
+        }
+      },
     },
   );
 }

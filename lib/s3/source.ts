@@ -66,7 +66,7 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
   if (!manifest && opts.generation) throw new ChunkVerificationError(`cannot read ${url}: no generation ${opts.generation}`);
   if (manifest) return { kind: 'chunk-set', parts: manifest.chunks.map((c) => ({ ...c })), size: manifest.size, manifest };
   try {
-    const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: name }), { abortSignal: signal }), retry);
+    const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: bucket, Key: name }), { abortSignal: signal }), { ...retry, what: url });
     const size = head.ContentLength ?? 0;
     const step = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const parts: SourcePart[] = [];
@@ -186,7 +186,7 @@ export async function readPart(
 ): Promise<Buffer> {
   const url = `s3://${bucket}/${part.key}`;
   try {
-    return await withRetry(() => getOnce(client, bucket, part, alloc, opts.signal), opts);
+    return await withRetry(() => getOnce(client, bucket, part, alloc, opts.signal), { what: url, ...opts });
   } catch (err) {
     if (err instanceof ChunkVerificationError || opts.signal?.aborted) throw err;
     const missing = isNotFound(err) ? ' (chunk missing)' : '';

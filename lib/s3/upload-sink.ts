@@ -11,8 +11,6 @@ import { HashPool, sharedBuffer } from './hash-pool';
 import type { Digest } from './object-io';
 
 export interface UploadSinkOptions extends ChunkStreamOptions {
-  /** Called after each retry, for progress/diagnostics. */
-  onRetry?: (err: unknown, attempt: number) => void;
   /** A stream shorter than this many bytes is not committed (an empty dump is the classic silent failure). */
   minSize?: number;
   /**
@@ -49,7 +47,6 @@ export abstract class ChunkedUploadSink extends Writable {
   protected readonly attempts?: number;
   /** Aborts every request in flight when the sink is destroyed (the caller's signal destroys it). */
   protected readonly abort: AbortController;
-  private readonly onRetry?: (err: unknown, attempt: number) => void;
   private readonly approve?: () => Promise<void>;
   private readonly minSize: number;
   private readonly accumulator: ChunkAccumulator;
@@ -79,7 +76,6 @@ export abstract class ChunkedUploadSink extends Writable {
     this.abort = requestController(this.slots.size);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.attempts = opts.attempts;
-    this.onRetry = opts.onRetry;
     this.approve = opts.approve;
     this.minSize = opts.minSize ?? 0;
     // Chunks are gathered in shared memory so the hash workers read them in place, and
@@ -170,10 +166,8 @@ export abstract class ChunkedUploadSink extends Writable {
     await withRetry(() => this.putChunk(index, chunk, digest), {
       attempts: this.attempts,
       signal: this.abort.signal,
-      onRetry: (err, attempt) => {
-        this.retries++;
-        this.onRetry?.(err, attempt);
-      },
+      what: this.chunkUrl(index),
+      onRetry: () => this.retries++,
     });
     return digest;
   }
