@@ -64,7 +64,7 @@ for (const server of SERVERS) {
       const name = newName();
       const r = await mb([`s3://${name}`]);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stderr, '');
+      assert.deepEqual(stderrLines(r), []);
       assert.equal(r.stdout.length, 0);
       assert.ok((await bucketNames(client)).includes(name));
       const other = newName();
@@ -79,7 +79,7 @@ for (const server of SERVERS) {
       for (const args of [[`s3://${name}`], [`s3://${name}/`], ['-v', `s3://${name}`]]) {
         const r = await mb(args);
         assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-        assert.equal(r.stderr, '');
+        assert.deepEqual(stderrLines(r), []);
         assert.deepEqual(lines(r), args[0] === '-v' ? [`s3://${name}/`] : []);
       }
       assert.deepEqual(await keysUnder(client, name), ['k']);
@@ -118,10 +118,10 @@ for (const server of SERVERS) {
       // s3ls prints the buckets as s3://NAME/: fed back, every one is already there.
       const again = await runCommand('bash', ['-c', 'set -o pipefail; s3ls | s3mb'], { env, timeout: 60_000 });
       assert.equal(again.code, 0, again.stderr);
-      assert.equal(again.stderr, '');
+      assert.deepEqual(stderrLines(again), []);
       const e = await mb([], '');
       assert.equal(e.code, 0, e.stderr);
-      assert.equal(e.stderr, '');
+      assert.deepEqual(stderrLines(e), []);
       assert.equal(e.stdout.length, 0);
     });
 
@@ -191,7 +191,7 @@ for (const server of SERVERS) {
       assert.deepEqual(stderrLines(without), [`s3put: cannot write s3://${name}/p/www/index.html: NoSuchBucket (404)`]);
       const r = await put(['-q', '--create-bucket', `s3://${name}/p/`, 'www']);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stderr, '');
+      assert.deepEqual(stderrLines(r), []);
       assert.deepEqual(lines(r).sort(), [`s3://${name}/p/www/index.html`, `s3://${name}/p/www/sub/page 2.html`]);
       assert.equal((await getObjectBytes(client, name, 'p/www/index.html')).toString(), '<h1>hi</h1>\n');
     });
