@@ -5,7 +5,7 @@ import { ensureBucket } from '../lib/s3/buckets';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
 import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
 import { listedUrl } from '../lib/s3/format';
-import { humanSize } from '../lib/units';
+import { humanBytes, plural } from '../lib/units';
 
 const spec: FilterSpec = {
   name: 's3put',
@@ -49,6 +49,6 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     onSkipped: (path, kind) => warn(`skipping ${kind} ${path}`),
     onFailure: (_path, err) => warn(err.message),
   });
-  info(`${totals.uploaded} files, ${humanSize(totals.bytes)}B uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
+  info(`${plural(totals.uploaded, 'file')}, ${humanBytes(totals.bytes)} uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
   return totals.failed ? 1 : 0;
 });
