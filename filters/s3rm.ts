@@ -6,7 +6,7 @@ import { formatPruneDecision, pruneGenerations, removeGeneration, resolveGenerat
 import { listBuckets } from '../lib/s3/lister';
 import { removeAll } from '../lib/s3/remove';
 import { listedUrl, oneLine } from '../lib/s3/format';
-import { QuotedListError, readQuotedLines } from '../lib/xargs-quote';
+import { readQuotedLines } from '../lib/xargs-quote';
 
 const spec: FilterSpec = {
   name: 's3rm',
@@ -67,17 +67,11 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   let items: string[];
   if (flags.all) {
     items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);
-  } else if (args.length || flags.null) {
+  } else if (args.length || flags.null || process.stdin.isTTY) {
     items = await argsOrStdin(args, flags.null === true, 'keys');
   } else {
     // s3ls quotes what xargs would split; the same lines on stdin mean the same keys.
-    if (process.stdin.isTTY) throw new UsageError('no keys given (as arguments or on stdin)');
-    try {
-      items = readQuotedLines(await text(readableStdin()));
-    } catch (err) {
-      if (err instanceof QuotedListError) throw new UsageError(`standard input, ${err.message} (lines are read as s3ls quotes them; use -0 for raw keys)`);
-      throw err;
-    }
+    items = readQuotedLines(await text(readableStdin()), 'standard input');
   }
   const mode = flags.all ? 'bucket' : flags.bucket ? 'bucket' : flags.recursive ? 'tree' : 'keys';
   const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? configBucket);

@@ -16,8 +16,10 @@ export function quoteForXargs(text: string): string {
   return text.replace(SPECIAL, (c) => `\\${c}`);
 }
 
-/** Input that is not a list as quoteForXargs writes it, with the line it is on (1-based). */
-export class QuotedListError extends Error {}
+/** Input that is not a list as quoteForXargs writes it, with the line it is on (1-based): a usage error. */
+export class QuotedListError extends Error {
+  readonly exitCode = 2;
+}
 
 /**
  * Items of a list, one per line, undoing xargs quoting: a backslash takes the next
@@ -27,11 +29,12 @@ export class QuotedListError extends Error {}
  * and never a piece of one. Empty lines are skipped. An unmatched quote or a backslash at
  * the very end is a QuotedListError: nothing is guessed.
  */
-export function readQuotedLines(text: string): string[] {
+export function readQuotedLines(text: string, source = 'input'): string[] {
   const items: string[] = [];
   let item = '';
   let started = false;
   let line = 1;
+  const refuse = (what: string) => new QuotedListError(`${source}, line ${line}: ${what} (lines are read as s3ls quotes them; -0 reads raw keys)`);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
@@ -40,7 +43,7 @@ export function readQuotedLines(text: string): string[] {
       started = false;
       line++;
     } else if (c === '\\') {
-      if (i + 1 >= text.length) throw new QuotedListError(`line ${line}: backslash at the end of the input`);
+      if (i + 1 >= text.length) throw refuse('backslash at the end of the input');
       const next = text[++i];
       if (next === '\n') line++;
       item += next;
@@ -48,7 +51,7 @@ export function readQuotedLines(text: string): string[] {
     } else if (c === "'" || c === '"') {
       const close = text.indexOf(c, i + 1);
       const nl = text.indexOf('\n', i + 1);
-      if (close < 0 || (nl >= 0 && nl < close)) throw new QuotedListError(`line ${line}: unmatched ${c === "'" ? 'single' : 'double'} quote`);
+      if (close < 0 || (nl >= 0 && nl < close)) throw refuse(`unmatched ${c === "'" ? 'single' : 'double'} quote`);
       item += text.slice(i + 1, close);
       started = true;
       i = close;

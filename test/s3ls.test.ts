@@ -310,9 +310,9 @@ for (const server of SERVERS) {
       it('lists each chunk set once (not its generations) with -l size, date and generation', async () => {
         const r = await ls(['--sets', `s3://${bucket}/sets/`]);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db dump`, `s3://${bucket}/sets/www`]);
+        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
         const l = lines((await ls(['--sets', '-l', `s3://${bucket}/sets/`])).stdout);
-        assert.match(l[0], /^ {10}10  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db dump$/);
+        assert.match(l[0], /^ {10}10  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db\\ dump$/);
         assert.match(l[1], /^ +3001  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
         const j = lines((await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).stdout).map((x) => JSON.parse(x) as Record<string, unknown>);
         assert.equal(j.length, 1);

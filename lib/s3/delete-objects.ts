@@ -188,9 +188,8 @@ export class DeleteObjects extends Writable {
       }
       const what = keys.length === 1 ? oneLine(`s3://${bucket}/${keys[0]}`) : `${keys.length} keys in s3://${bucket}/`;
       this.failure = new S3OperationError('cannot delete', what, err);
-      // A status alone (`HTTP 400`) does not say what the server disliked.
-      const text = serverText(err);
-      this.failure.message += httpStatus(err) ? (text ? `: ${text}` : ', and the server sent no error text') : '';
+      // A bad request's code (or a bare `HTTP 400`) does not say what the server disliked.
+      if (httpStatus(err) === 400) this.failure.message += `: ${serverText(err) ?? 'the server sent no error text'}`;
     });
   }
 
