@@ -28,7 +28,7 @@ const spec: FilterSpec = {
 
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const pageSize = intFlag(flags, 'page-size', 1000, { max: 1000 });
-  const fmt = { long: flags.long === true, human: flags['human-readable'] === true, json: flags.json === true };
+  const fmt = { long: flags.long === true, human: flags['human-readable'] === true, json: flags.json === true, nul: flags.null === true };
   const end = flags.null ? '\0' : '\n';
   const targets = args.map(s3Argument);
   if (!targets.length && (flags.sets || flags.recursive)) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
@@ -62,11 +62,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
         }
         continue;
       }
-      for await (const e of listObjects({ ...common, delimiter: flags.recursive ? undefined : '/' })) {
-        const line = formatEntry(bucket, e, fmt);
-        if (!flags.null && !fmt.json && line.includes('\n')) warn(`a key contains a newline; use -0 to list it safely: ${JSON.stringify(line)}`);
-        await out(line);
-      }
+      for await (const e of listObjects({ ...common, delimiter: flags.recursive ? undefined : '/' })) await out(formatEntry(bucket, e, fmt));
     }
   };
   await listAll();

@@ -4,7 +4,8 @@ import { CREATE_BUCKET_OPTION, S3_OPTIONS, s3Argument, s3FromFlags } from '../li
 import { ensureBucket } from '../lib/s3/buckets';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
 import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
-import { humanSize } from '../lib/units';
+import { listedUrl } from '../lib/s3/format';
+import { humanBytes, plural } from '../lib/units';
 
 const spec: FilterSpec = {
   name: 's3put',
@@ -34,7 +35,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const { client } = s3FromFlags(flags, warn, jobs * 3);
   if (flags['create-bucket']) await ensureBucket(client, dest.bucket, { region: flags.region as string | undefined, signal });
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
-  const end = flags.null ? '\0' : '\n';
+  const nul = flags.null === true;
   const totals = await uploadFiles(paths.length ? paths : splitList(readableStdin(), flags.null === true), {
     client,
     bucket: dest.bucket,
@@ -44,10 +45,10 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     partSize,
     multipartThreshold,
     signal,
-    onUploaded: (key) => process.stdout.write(`s3://${dest.bucket}/${key}${end}`),
+    onUploaded: (key) => process.stdout.write(`${listedUrl(dest.bucket, key, nul)}${nul ? '\0' : '\n'}`),
     onSkipped: (path, kind) => warn(`skipping ${kind} ${path}`),
     onFailure: (_path, err) => warn(err.message),
   });
-  info(`${totals.uploaded} files, ${humanSize(totals.bytes)}B uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
+  info(`${plural(totals.uploaded, 'file')}, ${humanBytes(totals.bytes)} uploaded${totals.skipped ? `, ${totals.skipped} skipped` : ''}${totals.failed ? `, ${totals.failed} failed` : ''}`);
   return totals.failed ? 1 : 0;
 });

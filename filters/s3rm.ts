@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, runFilter, type FilterSpec } from '../lib/cli';
+import { text } from 'node:stream/consumers';
+import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { RETENTION_OPTIONS, S3_OPTIONS, generationRefFlag, inBucketOption, resolveTargets, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 import { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } from '../lib/s3/generations';
 import { listBuckets } from '../lib/s3/lister';
 import { removeAll } from '../lib/s3/remove';
+import { listedUrl, oneLine } from '../lib/s3/format';
+import { readQuotedLines } from '../lib/xargs-quote';
 
 const spec: FilterSpec = {
   name: 's3rm',
@@ -17,7 +20,7 @@ const spec: FilterSpec = {
     '--all --yes',
   ],
   summary:
-    'Remove keys (from arguments, or one per line on standard input) with one DeleteObjects request per 1000 keys. As with rm -f, a key that does not exist is not an error.',
+    'Remove keys (from arguments, or on standard input one per line, quoted as s3ls prints them) with one DeleteObjects request per 1000 keys. As with rm -f, a key that does not exist is not an error.',
   options: [
     { name: 'recursive', short: 'r', help: 'remove everything under each prefix; NAME means NAME and NAME/..., so a chunk set goes whole' },
     { name: 'bucket', help: 'remove the buckets named s3://BUCKET; they must be empty unless -r is given' },
@@ -64,17 +67,20 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   let items: string[];
   if (flags.all) {
     items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);
-  } else {
+  } else if (args.length || flags.null || process.stdin.isTTY) {
     items = await argsOrStdin(args, flags.null === true, 'keys');
+  } else {
+    // s3ls quotes what xargs would split; the same lines on stdin mean the same keys.
+    items = readQuotedLines(await text(readableStdin()), 'standard input');
   }
   const mode = flags.all ? 'bucket' : flags.bucket ? 'bucket' : flags.recursive ? 'tree' : 'keys';
   const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? configBucket);
   // `-r s3://BUCKET` is `--all` for one bucket: a slip of the prefix away from `-r s3://BUCKET/dir`.
   const root = mode === 'tree' && !dryRun && !flags.yes && targets.find((t) => t.key === '');
   if (root) throw new UsageError(`-r s3://${root.bucket}/ removes everything in the bucket; add --yes to confirm`);
-  const end = flags.null ? '\0' : '\n';
+  const nul = flags.null === true;
   // A dry run reads as one ("would remove"), never as the -v record of what went.
-  const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(`${dryRun ? 'would remove ' : ''}${url}${end}`) : undefined;
+  const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(`${dryRun ? 'would remove ' : ''}${url}${nul ? '\0' : '\n'}`) : undefined;
   const failed = await removeAll(targets, {
     client,
     jobs,
@@ -82,9 +88,9 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     signal,
     mode,
     recursive: flags.recursive === true || flags.all === true,
-    onDeleted: print && ((bucket, key) => print(`s3://${bucket}/${key}`)),
-    onBucketRemoved: print && ((bucket) => print(`s3://${bucket}/`)),
-    onFailure: (f) => warn(`cannot delete s3://${f.bucket}/${f.key}: ${f.code}${f.message ? ` (${f.message})` : ''}`),
+    onDeleted: print && ((bucket, key) => print(listedUrl(bucket, key, nul))),
+    onBucketRemoved: print && ((bucket) => print(listedUrl(bucket, '', nul))),
+    onFailure: (f) => warn(`cannot delete ${oneLine(`s3://${f.bucket}/${f.key}`)}: ${f.code}${f.message ? ` (${f.message})` : ''}`),
     onError: (err) => warn((err as Error).message),
   });
   return failed ? 1 : 0;

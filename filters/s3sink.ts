@@ -16,7 +16,7 @@ import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBuck
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
 import { ensureBucket } from '../lib/s3/buckets';
-import { humanRate, humanSize } from '../lib/units';
+import { humanBytes, humanRate, plural } from '../lib/units';
 
 const spec: FilterSpec = {
   name: 's3sink',
@@ -65,7 +65,9 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
     ? new MultipartObjectSink({ ...common, key: target.key })
     : new ChunkSetSink({ ...common, name: target.key, retention, resume });
   const meter = new Progress('s3sink', progress);
-  const timer = setInterval(() => meter.update(sink.bytes, `${sink.uploaded} chunks, ${sink.inFlight} in flight`), 250);
+  // A multipart upload is made of parts; "chunk" is a piece of a chunk set.
+  const piece = flags.object ? 'part' : 'chunk';
+  const timer = setInterval(() => meter.update(sink.bytes, `${plural(sink.uploaded, piece)}, ${sink.inFlight} in flight`), 250);
   const started = Date.now();
   try {
     await pipeline(input, sink);
@@ -76,7 +78,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   } finally {
     clearInterval(timer);
   }
-  meter.done(sink.bytes, `${sink.uploaded} chunks`);
+  meter.done(sink.bytes, plural(sink.uploaded, piece));
   if (resume) info(`resumed ${resume.generation}: ${sink.reused} of ${resume.chunks.size} chunks already stored`);
   if (sink instanceof ChunkSetSink) {
     sink.warnings.forEach(warn);
@@ -84,5 +86,5 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
     if (!sink.manifest) return;
   }
   const url = formatS3Url(target);
-  info(`stored ${humanSize(sink.bytes)}B in ${sink.uploaded} chunks at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`);
+  info(`stored ${humanBytes(sink.bytes)} in ${plural(sink.uploaded, piece)} at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`);
 });

@@ -18,7 +18,7 @@ export function parseDuration(text: string): number {
   return Math.round(Number(m[1]) * DURATION_UNIT[m[2] ?? 's']);
 }
 
-/** 1536 -> `1.5K`, as `du -h` prints. */
+/** 1536 -> `1.5K`, as `du -h` and `ls -h` print (K = KiB, M = MiB: powers of 1024). */
 export function humanSize(bytes: number): string {
   const units = ['', 'K', 'M', 'G', 'T', 'P'];
   let v = bytes;
@@ -34,10 +34,23 @@ export function humanSize(bytes: number): string {
   return shown() < 10 ? `${shown().toFixed(1)}${units[i]}` : `${shown()}${units[i]}`;
 }
 
-/** Bytes per second as `123.4 MB/s` (decimal, as throughput is usually quoted). */
+/**
+ * 1536 -> `1.5 KiB`, 512 -> `512 B`: a size in a sentence, in the binary units humanSize
+ * abbreviates (as `ls -h` does), never decimal MB that would read 5% off.
+ */
+export function humanBytes(bytes: number): string {
+  const short = humanSize(bytes);
+  return /\d$/.test(short) ? `${short} B` : `${short.slice(0, -1)} ${short.slice(-1)}iB`;
+}
+
+/** Bytes per second as `117.7 MiB/s`, in the same binary units as every size printed. */
 export function humanRate(bytes: number, ms: number): string {
-  const rate = ms > 0 ? (bytes / ms) * 1000 : 0;
-  return `${(rate / 1e6).toFixed(1)} MB/s`;
+  return `${humanBytes(ms > 0 ? Math.round((bytes / ms) * 1000) : 0)}/s`;
+}
+
+/** `1 chunk`, `2 chunks`, `0 files`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Milliseconds as a duration flag would spell them: `30s`, `1500ms`. */

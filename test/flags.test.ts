@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError, type Flags } from '../lib/cli/args';
 import { durationFlag, intFlag, sizeFlag, type Bounds } from '../lib/cli/flags';
-import { humanDuration, humanRate, humanSize, parseDuration, parseSize } from '../lib/units';
+import { humanBytes, humanDuration, humanRate, humanSize, parseDuration, parseSize, plural } from '../lib/units';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -209,17 +209,38 @@ describe('humanSize', () => {
   for (const [bytes, expected] of table) it(`${bytes} -> ${expected}`, () => assert.equal(humanSize(bytes), expected));
 });
 
+describe('humanBytes', () => {
+  const table: [number, string][] = [
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1536, '1.5 KiB'],
+    [8 * MiB, '8.0 MiB'],
+    [100 * MiB, '100 MiB'],
+    [5 * GiB, '5.0 GiB'],
+  ];
+  for (const [bytes, expected] of table) it(`${bytes} -> ${expected}`, () => assert.equal(humanBytes(bytes), expected));
+});
+
 describe('humanRate', () => {
   const table: [number, number, string][] = [
-    [1e6, 1000, '1.0 MB/s'],
-    [123_456_789, 1000, '123.5 MB/s'],
-    [50e6, 500, '100.0 MB/s'],
-    [1, 1000, '0.0 MB/s'],
-    [0, 1000, '0.0 MB/s'],
-    [5e6, 0, '0.0 MB/s'],
-    [2 ** 30, 1000, '1073.7 MB/s'],
+    [MiB, 1000, '1.0 MiB/s'],
+    [123_456_789, 1000, '118 MiB/s'],
+    [50 * MiB, 500, '100 MiB/s'],
+    [1, 1000, '1 B/s'],
+    [0, 1000, '0 B/s'],
+    [5e6, 0, '0 B/s'],
+    [2 ** 30, 1000, '1.0 GiB/s'],
   ];
   for (const [bytes, ms, expected] of table) it(`${bytes} bytes in ${ms} ms -> ${expected}`, () => assert.equal(humanRate(bytes, ms), expected));
+});
+
+describe('plural', () => {
+  const table: [number, string][] = [
+    [0, '0 chunks'],
+    [1, '1 chunk'],
+    [2, '2 chunks'],
+  ];
+  for (const [n, expected] of table) it(`${n} -> ${expected}`, () => assert.equal(plural(n, 'chunk'), expected));
 });
 
 describe('humanDuration', () => {

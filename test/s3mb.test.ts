@@ -237,7 +237,7 @@ for (const server of SERVERS) {
         const r = await runCommand('bash', ['-e', '-c', script], { env, cwd: work, timeout: 60_000 });
         assert.equal(r.code, 0, `${script}: ${r.stderr}`);
         // s3sink's summary is its informational line; anything else on stderr is a failure.
-        assert.deepEqual(stderrLines(r).filter((l) => !/^s3sink: stored \d+B in 1 chunks at s3:\/\/backup\/www /.test(l)), [], script);
+        assert.deepEqual(stderrLines(r).filter((l) => !/^s3sink: stored [\d.]+ (B|[KMG]iB) in 1 chunk at s3:\/\/backup\/www /.test(l)), [], script);
         out.push(...lines(r));
       }
       assert.deepEqual(out, ['s3://logs-2026/', 's3://logs-2027/']);

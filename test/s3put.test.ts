@@ -15,6 +15,7 @@ import { BIN, manExamples, manPage } from './helpers/docs';
 import { listPages, type ListedObject } from '../lib/s3/lister';
 import { keyPathOf, keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
 import { splitList } from '../lib/cli';
+import { quoteForXargs } from '../lib/xargs-quote';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 const SERVERS = S3_SERVERS;
@@ -117,7 +118,7 @@ for (const server of SERVERS) {
       // and s3ls -r -l shows each once with its size
       const ls = await sh(`s3ls -r -l s3://${bucket}/home/`);
       const sizes = new Map(lines(ls).map((l) => [l.slice(36), Number(l.slice(0, 12))]));
-      for (const [path, data] of Object.entries(FILES)) assert.equal(sizes.get(`s3://${bucket}/home/${path}`), data.length, path);
+      for (const [path, data] of Object.entries(FILES)) assert.equal(sizes.get(quoteForXargs(`s3://${bucket}/home/${path}`)), data.length, path);
       assert.equal(sizes.size, Object.keys(FILES).length);
     });
 

@@ -1,4 +1,4 @@
-import { humanRate, humanSize } from '../units';
+import { humanBytes, humanRate } from '../units';
 
 /**
  * Progress on stderr: redrawn in place on a terminal, one line a second otherwise
@@ -29,7 +29,7 @@ export class Progress {
   }
 
   private draw(bytes: number, detail: string): void {
-    const line = `${this.name}: ${humanSize(bytes)}B ${humanRate(bytes, Date.now() - this.started)}${detail ? ` ${detail}` : ''}`;
+    const line = `${this.name}: ${humanBytes(bytes)} ${humanRate(bytes, Date.now() - this.started)}${detail ? ` ${detail}` : ''}`;
     process.stderr.write(this.tty ? `\r\x1b[K${line}` : `${line}\n`);
   }
 }

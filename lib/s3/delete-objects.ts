@@ -1,9 +1,10 @@
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Writable } from 'node:stream';
 import { destroyOnAbort, requestController } from '../abort';
 import { Slots } from '../slots';
 import { withRetry } from './retry';
-import { S3OperationError } from './errors';
+import { S3OperationError, httpStatus, isTransient } from './errors';
+import { oneLine } from './format';
 
 /** S3's limit on keys per DeleteObjects request. */
 export const DELETE_BATCH = 1000;
@@ -15,8 +16,27 @@ export interface DeleteFailure {
 }
 
 /**
+ * Characters XML 1.0 cannot carry, not even as `&#1;`: a key holding one makes a whole
+ * DeleteObjects body malformed (RGW: a bare 400 for the batch). S3 stores such keys and
+ * names them in a URL path without trouble, so they go one DELETE each, as `aws s3 rm` does.
+ */
+const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a key can be named in a DeleteObjects request body (XML 1.0 character data). */
+export function fitsInXml(key: string): boolean {
+  return !NOT_XML.test(key);
+}
+
+/** Requests deleteBatch sends for these keys: one DeleteObjects, plus a DELETE per key XML cannot carry. */
+export function requestsFor(keys: string[]): number {
+  const single = keys.filter((k) => !fitsInXml(k)).length;
+  return single + (single < keys.length ? 1 : 0);
+}
+
+/**
  * Delete up to 1000 keys in one DeleteObjects request (Quiet mode: only failures come
- * back). Per-key failures are returned, not thrown: the rest of a batch still goes.
+ * back), and each key XML cannot carry by a DELETE of its own. Per-key failures are
+ * returned, not thrown: the rest of a batch still goes.
  */
 export async function deleteBatch(
   client: S3Client,
@@ -24,20 +44,43 @@ export async function deleteBatch(
   keys: string[],
   signal?: AbortSignal,
 ): Promise<DeleteFailure[]> {
-  if (keys.length === 0) return [];
   if (keys.length > DELETE_BATCH) throw new RangeError(`at most ${DELETE_BATCH} keys per batch`);
+  const batch = keys.filter(fitsInXml);
+  const failures: DeleteFailure[] = [];
+  for (const key of keys) if (!fitsInXml(key)) failures.push(...(await deleteSingle(client, bucket, key, signal)));
+  if (!batch.length) return failures;
   const out = await withRetry(
     () =>
       client.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
-          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
         }),
         { abortSignal: signal },
       ),
     { signal, what: `a delete of ${keys.length} ${keys.length === 1 ? 'key' : 'keys'} in s3://${bucket}` },
   );
-  return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Error', message: e.Message ?? '' }));
+  return [...failures, ...(out.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Error', message: e.Message ?? '' }))];
+}
+
+/** One DELETE; a 4xx refusal of this key is its failure, anything else fails the request. */
+async function deleteSingle(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<DeleteFailure[]> {
+  try {
+    await withRetry(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }), { signal });
+    return [];
+  } catch (err) {
+    const e = err as { name?: string; Code?: string };
+    const status = httpStatus(err);
+    if (signal?.aborted || isTransient(err) || !status || e.name === 'NoSuchBucket') throw err;
+    return [{ key, code: e.Code ?? e.name ?? `HTTP ${status}`, message: serverText(err) ?? '' }];
+  }
+}
+
+/** The server's own words for a failed request (its <Message>), when it sent any. */
+export function serverText(err: unknown): string | undefined {
+  const e = err as { name?: string; message?: string } | undefined;
+  const text = e?.message;
+  return text && text !== e?.name && !/^Unknown(Error)?$/.test(text) ? text : undefined;
 }
 
 /** Delete any number of keys, 1000 per request. */
@@ -138,16 +181,22 @@ export class DeleteObjects extends Writable {
     const bucket = this.batchBucket;
     this.batch = [];
     this.slots.start(() => this.send(bucket, keys)).catch((err: unknown) => {
-      this.failure ??= this.abort.signal.aborted
-        ? (this.abort.signal.reason as Error)
-        : new S3OperationError('cannot delete', keys.length === 1 ? `s3://${bucket}/${keys[0]}` : `${keys.length} keys in s3://${bucket}/`, err);
+      if (this.failure) return;
+      if (this.abort.signal.aborted) {
+        this.failure = this.abort.signal.reason as Error;
+        return;
+      }
+      const what = keys.length === 1 ? oneLine(`s3://${bucket}/${keys[0]}`) : `${keys.length} keys in s3://${bucket}/`;
+      this.failure = new S3OperationError('cannot delete', what, err);
+      // A bad request's code (or a bare `HTTP 400`) does not say what the server disliked.
+      if (httpStatus(err) === 400) this.failure.message += `: ${serverText(err) ?? 'the server sent no error text'}`;
     });
   }
 
   private async send(bucket: string, keys: string[]): Promise<void> {
     let failures: DeleteFailure[] = [];
     if (!this.opts.dryRun) {
-      this.requests++;
+      this.requests += requestsFor(keys);
       failures = await deleteBatch(this.opts.client, bucket, keys, this.abort.signal);
     }
     const refused = new Set<string>();

@@ -1,4 +1,5 @@
 import { humanSize } from '../units';
+import { quoteForXargs } from '../xargs-quote';
 import { formatS3Url } from './client';
 import { entryName, type ListEntry } from './lister';
 import type { ListedChunkSet } from './sets';
@@ -7,7 +8,8 @@ import type { CommittedGeneration } from './generations';
 /**
  * How s3ls prints, as pure functions: one line per bucket, key, prefix or chunk set.
  * Keys print as `s3://bucket/key` so the output is itself a list of arguments for s3rm,
- * s3source or another s3ls.
+ * s3source or another s3ls: quoted as xargs reads them (see quoteForXargs), unless the
+ * list is NUL-separated (-0), where every byte but NUL stands for itself.
  */
 
 /** URL only; `-l`; `-l` size, time and URL (`-h` human sizes); or JSON lines. */
@@ -15,6 +17,22 @@ export interface FormatOptions {
   long?: boolean;
   human?: boolean;
   json?: boolean;
+  /** The lines end in NUL (-0): URLs are written as they are, never quoted. */
+  nul?: boolean;
+}
+
+/** A URL as a line of a list prints it: raw with -0, else quoted for xargs and s3rm. */
+export function listedUrl(bucket: string, key: string, nul = false): string {
+  const url = formatS3Url({ bucket, key });
+  return nul ? url : quoteForXargs(url);
+}
+
+/**
+ * A key as part of a one-line message: control characters as JSON escapes them
+ * (`\n`, `\u001b`), so a hostile key can neither split an error line nor drive the terminal.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `2026-11-25T16:30:12Z`: ISO 8601 in UTC, to the second (what S3 keeps). */
@@ -35,11 +53,12 @@ export function formatEntry(bucket: string, e: ListEntry, o: FormatOptions = {})
       ? JSON.stringify({ url, bucket, prefix: e.prefix })
       : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag });
   }
-  if (!o.long) return url;
+  const listed = listedUrl(bucket, entryName(e), o.nul);
+  if (!o.long) return listed;
   const width = o.human ? 6 : 12;
-  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${url}`;
+  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${listed}`;
   const size = o.human ? humanSize(e.size) : String(e.size);
-  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${url}`;
+  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${listed}`;
 }
 
 /** One line for a bucket: `s3://name/`; `-l` creation time first; or JSON. */
@@ -53,10 +72,11 @@ export function formatBucket(b: { name: string; created?: Date }, o: FormatOptio
 export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptions = {}): string {
   const url = formatS3Url({ bucket, key: s.name });
   if (o.json) return JSON.stringify({ url, bucket, name: s.name, generation: s.generation, size: s.size, created: s.created, chunks: s.chunks, error: s.error });
-  if (!o.long) return url;
+  const listed = listedUrl(bucket, s.name, o.nul);
+  if (!o.long) return listed;
   const size = s.size === undefined ? '?' : o.human ? humanSize(s.size) : String(s.size);
   const created = (s.created ?? '?').replace(/\.\d+Z$/, 'Z');
-  return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${url}`;
+  return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${listed}`;
 }
 
 /**

@@ -46,23 +46,23 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
   /** The common prefixes after the last key of the page before. */
   let resendable = new Set<string>();
   for (;;) {
-    const page = await withRetry(
-      () =>
-        opts.client.send(
-          new ListObjectsV2Command({
-            Bucket: opts.bucket,
-            Prefix: opts.prefix || undefined,
-            Delimiter: opts.delimiter,
-            MaxKeys: opts.pageSize,
-            ContinuationToken: token,
-          }),
-          { abortSignal: opts.signal },
-        ),
-      { signal: opts.signal, what: `listing s3://${opts.bucket}/${opts.prefix ?? ''}` },
-    );
+    const raw = { carriageReturn: false };
+    const page = await withRetry(() => {
+      const command = new ListObjectsV2Command({
+        Bucket: opts.bucket,
+        Prefix: opts.prefix || undefined,
+        Delimiter: opts.delimiter,
+        MaxKeys: opts.pageSize,
+        ContinuationToken: token,
+        EncodingType: 'url',
+      });
+      watchCarriageReturns(command, raw);
+      return opts.client.send(command, { abortSignal: opts.signal });
+    }, { signal: opts.signal, what: `listing s3://${opts.bucket}/${opts.prefix ?? ''}` });
+    const name = listedName(page.EncodingType, raw.carriageReturn);
     let entries: ListEntry[] = [
-      ...(page.Contents ?? []).map(toListedObject),
-      ...(page.CommonPrefixes ?? []).map((p) => ({ prefix: p.Prefix ?? '' })),
+      ...(page.Contents ?? []).map((o) => toListedObject(o, name)),
+      ...(page.CommonPrefixes ?? []).map((p) => ({ prefix: name(p.Prefix ?? '') })),
     ];
     // Objects and prefixes arrive as two sorted lists (and s3rver sorts neither by
     // bytes): the reader gets one listing in S3's order.
@@ -112,8 +112,55 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function toListedObject(o: _Object): ListedObject {
-  return { key: o.Key ?? '', size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag };
+function toListedObject(o: _Object, name: (listed: string) => string): ListedObject {
+  return { key: name(o.Key ?? ''), size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag };
+}
+
+/**
+ * How a page's names become keys. Listings ask for `encoding-type=url` because XML
+ * cannot carry every key: a parser turns a raw CR (or CRLF) into LF, and XML 1.0 has no
+ * way at all to write most control characters. A server that honours it says so
+ * (EncodingType url: RGW, AWS) and its names are decoded as AWS encodes them (`+` is a
+ * blank). One that ignores it (s3rver) sends names raw, which are exact unless the body
+ * held a raw CR: then a key has already changed, and the page is refused.
+ */
+export function listedName(encodingType: string | undefined, rawCarriageReturn: boolean): (listed: string) => string {
+  if (encodingType === 'url') {
+    return (listed) => {
+      try {
+        return decodeURIComponent(listed.replace(/\+/g, ' '));
+      } catch {
+        throw new ListingError(`server sent a key that is not URL-encoded: ${JSON.stringify(listed)}`);
+      }
+    };
+  }
+  if (rawCarriageReturn) {
+    throw new ListingError('server ignored encoding-type=url and sent a carriage return in a key, which XML parsing turns into a line feed; refusing to list changed keys');
+  }
+  return (listed) => listed;
+}
+
+/**
+ * Note whether the raw XML of a listing holds a CR, before the SDK's parser normalises it
+ * away: the one loss a server ignoring encoding-type leaves no other trace of.
+ */
+function watchCarriageReturns(command: ListObjectsV2Command, raw: { carriageReturn: boolean }): void {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const response = out.response as { statusCode?: number; body?: unknown };
+      if (response.body && (response.statusCode ?? 0) < 300) {
+        const pieces: Buffer[] = [];
+        for await (const piece of response.body as AsyncIterable<Buffer>) pieces.push(piece);
+        const body = Buffer.concat(pieces);
+        raw.carriageReturn = body.includes(0x0d);
+        response.body = body;
+      }
+      return out;
+    },
+    // Below the deserializer, which calls it and parses what it returns.
+    { step: 'deserialize', priority: 'low', name: 'pipekitRawCarriageReturn' },
+  );
 }
 
 /**

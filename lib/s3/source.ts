@@ -8,7 +8,7 @@ import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, ty
 import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { withRetry, type RetryOptions } from './retry';
-import { S3OperationError, isNotFound } from './errors';
+import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
 
 /** One piece of the output: a whole object, or a byte range of one. */
@@ -21,6 +21,8 @@ export interface SourcePart {
   offset?: number;
   /** The object's ETag, so a ranged read of an object replaced meanwhile fails (If-Match). */
   etag?: string;
+  /** Its Last-Modified, checked with the ETag on every ranged response. */
+  lastModified?: Date;
 }
 
 /** What `NAME` turned out to be, and the parts to read in order. */
@@ -71,7 +73,7 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
     const step = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const parts: SourcePart[] = [];
     for (let offset = 0; offset < size; offset += step) {
-      parts.push({ key: name, offset, size: Math.min(step, size - offset), etag: head.ETag });
+      parts.push({ key: name, offset, size: Math.min(step, size - offset), etag: head.ETag, lastModified: head.LastModified });
     }
     return { kind: 'object', parts, size };
   } catch (err) {
@@ -201,10 +203,13 @@ export async function readPart(
 async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc: (size: number) => Buffer, signal?: AbortSignal): Promise<Buffer> {
   const url = `s3://${bucket}/${part.key}`;
   const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
-  const out = await client.send(
-    new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }),
-    { abortSignal: signal },
-  );
+  const out = await client
+    .send(new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }), { abortSignal: signal })
+    .catch((err: unknown) => {
+      throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
+    });
+  // Not every server honours If-Match (s3rver ignores it): the version is compared here too.
+  if (range) checkSameVersion(url, part, out.ETag, out.LastModified);
   const declared = out.ContentLength;
   if (declared !== undefined && declared !== part.size) {
     throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
@@ -231,4 +236,14 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
     throw new ChunkVerificationError(`chunk ${url} is corrupt: SHA-256 ${sha?.slice(0, 12)}… does not match the manifest`);
   }
   return buf;
+}
+
+/** A ranged response from another version of the object than the first response described. */
+function checkSameVersion(url: string, part: SourcePart, etag: string | undefined, lastModified: Date | undefined): void {
+  if (etag && part.etag && etag !== part.etag) {
+    throw new ChunkVerificationError(`${url} was replaced during the read (ETag ${part.etag} became ${etag})`);
+  }
+  if (lastModified && part.lastModified && lastModified.getTime() !== part.lastModified.getTime()) {
+    throw new ChunkVerificationError(`${url} was replaced during the read (Last-Modified ${part.lastModified.toISOString()} became ${lastModified.toISOString()})`);
+  }
 }

@@ -86,15 +86,16 @@ export interface UploadTotals {
 /**
  * Upload every regular file among `paths` (walking directories when asked), `jobs` at
  * a time. Failures are reported and counted, never thrown: the rest are still tried.
- * Memory is about jobs × multipartThreshold (small files are sent from one Buffer,
+ * Two paths of one key (`x/f` and `../x/f`) are two files for one key: the second is a
+ * failure, never uploaded, and the first keeps the key (the same file named twice goes once).
+ * Memory is about jobs × multipartThreshold, plus each key and path of the run (small files are sent from one Buffer,
  * which every retry resends; big ones stream through MultipartObjectSink).
  */
 export async function uploadFiles(paths: AsyncIterable<string> | Iterable<string>, opts: UploadFilesOptions): Promise<UploadTotals> {
   const totals: UploadTotals = { uploaded: 0, bytes: 0, skipped: 0, failed: 0 };
   const slots = new Slots(Math.max(1, opts.jobs ?? 4));
   return withRequestScope(opts.signal, slots.size, async (signal) => {
-    const upload = async (path: string, size: number) => {
-      const key = opts.prefix + keyPathOf(path);
+    const upload = async (path: string, key: string, size: number) => {
       try {
         const bytes = await uploadFile(path, key, size, { ...opts, signal });
         totals.uploaded++;
@@ -106,11 +107,27 @@ export async function uploadFiles(paths: AsyncIterable<string> | Iterable<string
         opts.onFailure?.(path, err as Error);
       }
     };
+    // Which file each key was given to, and its inode: decided here, in list order, so the
+    // first path of a key always wins and the second is refused before it is read.
+    const claimed = new Map<string, { path: string; file: string }>();
     // A file per free slot: the list is read no faster than files go out.
-    for await (const { path, size } of regularFiles(paths, opts, totals)) {
+    for await (const { path, size, file } of regularFiles(paths, opts, totals)) {
+      const key = opts.prefix + keyPathOf(path);
+      const first = claimed.get(key);
+      if (first?.file === file) {
+        totals.skipped++;
+        opts.onSkipped?.(path, `the file ${first.path} again:`);
+        continue;
+      }
+      if (first) {
+        totals.failed++;
+        opts.onFailure?.(path, new Error(`not uploading ${path}: its key ${key} is taken by ${first.path}, a different file`));
+        continue;
+      }
+      claimed.set(key, { path, file });
       await slots.whenFree();
       if (signal.aborted) break;
-      void slots.start(() => upload(path, size));
+      void slots.start(() => upload(path, key, size));
     }
     await slots.drain();
     if (signal.aborted) throw signal.reason;
@@ -122,7 +139,7 @@ async function* regularFiles(
   paths: AsyncIterable<string> | Iterable<string>,
   opts: UploadFilesOptions,
   totals: UploadTotals,
-): AsyncGenerator<{ path: string; size: number }> {
+): AsyncGenerator<{ path: string; size: number; file: string }> {
   for await (const path of paths) {
     let st: Stats;
     try {
@@ -134,7 +151,7 @@ async function* regularFiles(
     }
     const kind = kindOf(st);
     if (kind === null) {
-      yield { path, size: st.size };
+      yield { path, size: st.size, file: `${st.dev}:${st.ino}` };
     } else if (kind === 'directory') {
       if (opts.walkDirectories) yield* regularFiles(await listDirectory(path, opts, totals), opts, totals);
     } else {

@@ -13,6 +13,8 @@ export interface S3TestServer {
   endpoint: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** s3rver only: its store on disk, where a test may lay down many objects at once. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startS3rver(): Promise<S3TestServer> {
     endpoint: `http://127.0.0.1:${port}`,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
+    dataDir: dir,
     stop: async () => {
       const closed = new Promise((resolve) => child.once('close', resolve));
       child.stdin!.end();
