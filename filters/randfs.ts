@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { DEBUG, FilterError, HELP, QUIET, UsageError, VERSION, runFilter, type FilterSpec } from '../lib/cli';
-import { createRandfs, MountError } from '../lib/fuse';
+import { createRandfs, formatCounts, MountError } from '../lib/fuse';
 import { randfsOptionsFromFlags } from '../lib/fuse/options';
 
 const spec: FilterSpec = {
@@ -17,8 +17,13 @@ const spec: FilterSpec = {
     { name: 'file-size', arg: 'SIZE', help: 'file size, fixed (4K) or a range MIN-MAX (default 0-64K)' },
     { name: 'max-depth', arg: 'N', help: 'directories N deep hold files only (default unbounded)' },
     { name: 'chaos', help: 'change names on every listing, for testing crawlers' },
-    { name: 'inject-errors', arg: 'RATE', help: 'make operations throw with probability RATE (0..1)' },
-    { name: 'log', arg: 'FILE', help: 'append one JSON line per failed operation to FILE' },
+    { name: 'fault', arg: 'RULE', repeatable: true, help: 'answer an errno: OP[:GLOB]=ERRNO[@RATE][xCOUNT], such as read=EIO@0.01' },
+    { name: 'delay', arg: 'RULE', repeatable: true, help: 'answer late: OP[:GLOB]=DURATION[@RATE], such as read=20ms@0.1' },
+    { name: 'corrupt', arg: 'RULE', repeatable: true, help: 'serve wrong bytes: read[:GLOB][@RATE], such as read@0.01' },
+    { name: 'short-read', help: 'corrupt rules cut reads short instead of changing bytes' },
+    { name: 'fault-seed', arg: 'TEXT', help: 'seed of the rules\' decisions (default: the --seed)' },
+    { name: 'inject-errors', arg: 'RATE', help: "the same as --fault '*=EIO@RATE'" },
+    { name: 'log', arg: 'FILE', help: 'append one JSON line per failed operation and per fault delivered to FILE' },
     { name: 'timeout', arg: 'DURATION', help: 'answer EIO when an operation hangs this long (default 5s)' },
     QUIET,
     DEBUG,
@@ -34,13 +39,18 @@ void runFilter(spec, async (ctx) => {
   if (ctx.args.length > 1) throw new UsageError(`extra operand '${ctx.args[1]}'`);
   const opts = randfsOptionsFromFlags(ctx.flags);
   if (!opts.log) {
-    opts.log = (r) => ctx.warn(`${r.op} ${String(r.args[0] ?? '')}: ${r.error}`);
+    // Without a log only failures (bugs) are printed: delivered faults are the point.
+    opts.log = (r) => void ('error' in r && ctx.warn(`${r.op} ${String(r.args[0] ?? '')}: ${r.error}`));
   }
   // With the signal, a SIGTERM that lands while mounting unmounts as soon as it is up.
   const fs = await createRandfs(ctx.args[0], { ...opts, signal: ctx.signal }).catch((err: unknown) => {
     throw err instanceof MountError ? new FilterError(err.message, 1, { cause: err.cause }) : err;
   });
+  const counts = () => `delivered ${formatCounts(fs.delivered())}; ${fs.faults()} operations failed`;
+  const onUsr1 = () => ctx.warn(counts());
+  process.on('SIGUSR1', onUsr1);
   if (!ctx.signal.aborted) await new Promise((done) => ctx.signal.addEventListener('abort', done, { once: true }));
   await fs.unmount();
-  if (fs.injected()) ctx.info(`injected ${fs.injected()} faults, ${fs.faults()} operations failed`);
+  process.off('SIGUSR1', onUsr1);
+  if (opts.rules?.length) ctx.info(counts());
 });

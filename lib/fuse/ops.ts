@@ -1,5 +1,5 @@
 import type Fuse from 'fuse-native';
-import { EISDIR, ENOENT, ENOTDIR, EROFS } from './safe';
+import { EINVAL, EISDIR, ENOENT, ENOTDIR, EROFS } from './safe';
 import type { Entry, RandTree } from './randfs';
 
 const S_IFDIR = 0o040000;
@@ -75,6 +75,11 @@ export function randfsOperations(tree: RandTree, uid = process.getuid?.() ?? 0, 
       if (!entry) return cb(ENOENT);
       if (entry.kind === 'dir') return cb(EISDIR);
       cb(tree.read(entry, buf, offset, len));
+    },
+    readlink(path, cb) {
+      const entry = tree.lookup(path);
+      if (!entry) return cb(ENOENT);
+      cb(EINVAL);
     },
     release: (_path, _fd, cb) => cb(0),
     statfs(_path, cb) {

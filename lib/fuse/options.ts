@@ -1,6 +1,8 @@
 import { durationFlag, intFlag, invalidFlag, UsageError, type Flags } from '../cli';
 import { parseSize } from '../units';
 import { MAX_ENTRIES, type SizeRange } from './randfs';
+import { DEFAULT_OP_TIMEOUT_MS } from './safe';
+import { parseCorruptRule, parseDelayRule, parseFaultRule, RuleError, type Rule } from './rules';
 import type { RandfsOptions } from './mount';
 
 /** Deepest --max-depth accepted: far past PATH_MAX (9 bytes a level), so never the limit that bites. */
@@ -16,7 +18,6 @@ export function parseSizeRange(text: string): SizeRange | undefined {
   return range;
 }
 
-/** The message style of lib/cli/flags.ts, for the two values only randfs has. */
 /** Turn randfs's command-line flags into {@link RandfsOptions}; UsageError on bad values. */
 export function randfsOptionsFromFlags(flags: Flags): RandfsOptions {
   const entries = { min: 0, max: MAX_ENTRIES };
@@ -38,11 +39,43 @@ export function randfsOptionsFromFlags(flags: Flags): RandfsOptions {
     if (!range) throw invalidFlag('file-size', fileSize, 'a size or a range MIN-MAX, such as 4K or 0-1M');
     opts.fileSize = range;
   }
+  opts.rules = rulesFromFlags(flags);
+  if (typeof flags['fault-seed'] === 'string') opts.faultSeed = flags['fault-seed'];
+  if (flags['short-read'] === true) opts.shortRead = true;
+  if (opts.shortRead && !opts.rules.some((r) => r.kind === 'corrupt')) throw new UsageError('--short-read needs a --corrupt rule');
+  const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
+  const slow = opts.rules.find((r) => (r.delayMs ?? 0) >= timeoutMs);
+  if (slow) throw new UsageError(`--delay '${slow.text}' is not shorter than --timeout (${timeoutMs} ms): every delayed operation would time out`);
+  return opts;
+}
+
+const RULE_FLAGS: [string, (text: string) => Rule, string][] = [
+  ['fault', parseFaultRule, 'OP[:GLOB]=ERRNO[@RATE][xCOUNT]'],
+  ['delay', parseDelayRule, 'OP[:GLOB]=DURATION[@RATE]'],
+  ['corrupt', parseCorruptRule, 'read[:GLOB][@RATE]'],
+];
+
+/**
+ * Every --fault, --delay and --corrupt rule, in that order (order only breaks ties
+ * between rules of one kind). --inject-errors RATE, the older flag, is `--fault '*=EIO@RATE'`.
+ */
+function rulesFromFlags(flags: Flags): Rule[] {
+  const rules: Rule[] = [];
   const injectErrors = flags['inject-errors'];
   if (typeof injectErrors === 'string') {
-    const rate = /^(0|1|0?\.\d+|1\.0*)$/.test(injectErrors) ? Number(injectErrors) : NaN;
-    if (!(rate >= 0 && rate <= 1)) throw invalidFlag('inject-errors', injectErrors, 'a rate from 0 to 1, such as 0.1');
-    opts.injectErrors = rate;
+    if (!/^(0|1|0?\.\d+|1\.0*)$/.test(injectErrors)) throw invalidFlag('inject-errors', injectErrors, 'a rate from 0 to 1, such as 0.1');
+    if (Number(injectErrors) > 0) rules.push(parseFaultRule(`*=EIO@${injectErrors}`));
   }
-  return opts;
+  for (const [name, parse, shape] of RULE_FLAGS) {
+    const values = flags[name];
+    for (const text of Array.isArray(values) ? values : []) {
+      try {
+        rules.push(parse(text));
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        throw invalidFlag(name, text, `${err.message}; expected ${shape}`);
+      }
+    }
+  }
+  return rules;
 }
