@@ -176,6 +176,10 @@ describe('randfs options', () => {
     assert.equal(parseSizeRange('5-1'), undefined);
     assert.equal(parseSizeRange('x'), undefined);
     assert.equal(parseSizeRange('1-2-3'), undefined);
+    assert.deepEqual(parseSizeRange('1P'), { min: 2 ** 50, max: 2 ** 50 });
+    assert.deepEqual(parseSizeRange('1T-1PiB'), { min: 2 ** 40, max: 2 ** 50 });
+    assert.equal(parseSizeRange('2P'), undefined);
+    assert.equal(parseSizeRange('1025T'), undefined);
   });
 
   it('turns flags into options', () => {
@@ -201,8 +205,8 @@ describe('randfs options', () => {
     [{ files: '-1' }, "invalid --files '-1' (a whole number from 0 to 1000000)"],
     [{ files: '1000001' }, "invalid --files '1000001' (a whole number from 0 to 1000000)"],
     [{ 'max-depth': '1.5' }, "invalid --max-depth '1.5' (a whole number from 0 to 1000000)"],
-    [{ 'file-size': '9-1' }, "invalid --file-size '9-1' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
-    [{ 'file-size': '1-2-3' }, "invalid --file-size '1-2-3' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'file-size': '9-1' }, "invalid --file-size '9-1' (a size up to 1P or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'file-size': '1-2-3' }, "invalid --file-size '1-2-3' (a size up to 1P or a range MIN-MAX, such as 4K or 0-1M)"],
     [{ 'inject-errors': '2' }, "invalid --inject-errors '2' (a rate from 0 to 1, such as 0.1)"],
     [{ 'inject-errors': 'often' }, "invalid --inject-errors 'often' (a rate from 0 to 1, such as 0.1)"],
     [{ timeout: 'soon' }, "invalid --timeout 'soon' (a duration such as 30s, 500ms or 2m)"],

@@ -386,7 +386,7 @@ describe('randfs: bad input', () => {
     [['--bogus'], /unknown option --bogus/],
     [['--fanout', 'many'], /: invalid --fanout 'many' \(a whole number from 0 to 1000000\); see/],
     [['--max-depth=-1'], /: invalid --max-depth '-1' \(a whole number from 0 to 1000000\); see/],
-    [['--file-size', '9-1'], /: invalid --file-size '9-1' \(a size or a range MIN-MAX, such as 4K or 0-1M\); see/],
+    [['--file-size', '9-1'], /: invalid --file-size '9-1' \(a size up to 1P or a range MIN-MAX, such as 4K or 0-1M\); see/],
     [['--inject-errors', '1.5'], /: invalid --inject-errors '1.5' \(a rate from 0 to 1, such as 0.1\); see/],
     [['--timeout', 'never'], /: invalid --timeout 'never' \(a duration such as 30s, 500ms or 2m\); see/],
   ] as const) {
