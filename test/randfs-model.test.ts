@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { RandTree, readContent, type Entry } from '../lib/fuse/randfs';
-import { injectFaults, safeHandler, safeOperations, EIO, type FaultRecord } from '../lib/fuse/safe';
+import { safeHandler, safeOperations, EIO, type FaultRecord } from '../lib/fuse/safe';
+import { faultLab } from '../lib/fuse/faulty';
+import { Schedule } from '../lib/fuse/schedule';
+import { parseFaultRule } from '../lib/fuse/rules';
 import { randfsOperations } from '../lib/fuse/ops';
 import { parseSizeRange, randfsOptionsFromFlags } from '../lib/fuse/options';
 import { UsageError } from '../lib/cli';
@@ -173,37 +176,47 @@ describe('randfs options', () => {
     assert.equal(parseSizeRange('5-1'), undefined);
     assert.equal(parseSizeRange('x'), undefined);
     assert.equal(parseSizeRange('1-2-3'), undefined);
+    assert.deepEqual(parseSizeRange('1P'), { min: 2 ** 50, max: 2 ** 50 });
+    assert.deepEqual(parseSizeRange('1T-1PiB'), { min: 2 ** 40, max: 2 ** 50 });
+    assert.equal(parseSizeRange('2P'), undefined);
+    assert.equal(parseSizeRange('1025T'), undefined);
   });
 
   it('turns flags into options', () => {
     const o = randfsOptionsFromFlags({ seed: 'a', fanout: '3', files: '0', 'max-depth': '2', chaos: true, 'inject-errors': '0.5', timeout: '250ms' });
+    const texts = (opts: { rules?: { text: string }[] }) => ({ ...opts, rules: opts.rules?.map((r) => r.text) });
     assert.deepEqual(
-      { ...o },
-      { seed: 'a', fanout: 3, files: 0, maxDepth: 2, chaos: true, log: undefined, injectErrors: 0.5, opTimeoutMs: 250 },
+      texts(o),
+      { seed: 'a', fanout: 3, files: 0, maxDepth: 2, chaos: true, log: undefined, rules: ['*=EIO@0.5'], opTimeoutMs: 250 },
     );
     assert.deepEqual(
-      { ...randfsOptionsFromFlags({ 'file-size': '1K-2K', 'max-depth': '0', 'inject-errors': '1', timeout: '1m', fanout: '1000000', files: '0' }) },
-      { seed: undefined, fanout: 1_000_000, files: 0, maxDepth: 0, chaos: false, log: undefined, opTimeoutMs: 60_000, fileSize: { min: 1024, max: 2048 }, injectErrors: 1 },
+      texts(randfsOptionsFromFlags({ 'file-size': '1K-2K', 'max-depth': '0', 'inject-errors': '1', timeout: '1m', fanout: '1000000', files: '0', fault: ['open=EAGAINx3'], delay: ['read=20ms'], corrupt: ['read@0.5'], 'short-read': true, 'fault-seed': 'f' })),
+      { seed: undefined, fanout: 1_000_000, files: 0, maxDepth: 0, chaos: false, log: undefined, opTimeoutMs: 60_000, fileSize: { min: 1024, max: 2048 }, rules: ['*=EIO@1', 'open=EAGAINx3', 'read=20ms', 'read@0.5'], faultSeed: 'f', shortRead: true },
     );
     assert.deepEqual(
-      { ...randfsOptionsFromFlags({}) },
-      { seed: undefined, fanout: undefined, files: undefined, maxDepth: undefined, chaos: false, log: undefined, opTimeoutMs: undefined },
+      texts(randfsOptionsFromFlags({})),
+      { seed: undefined, fanout: undefined, files: undefined, maxDepth: undefined, chaos: false, log: undefined, opTimeoutMs: undefined, rules: [] },
     );
   });
 
   // One message style with every other filter: `invalid --NAME 'VALUE' (what is expected)`.
-  const bad: [Record<string, string>, string][] = [
+  const bad: [Record<string, string | string[] | boolean>, string][] = [
     [{ fanout: 'x' }, "invalid --fanout 'x' (a whole number from 0 to 1000000)"],
     [{ files: '-1' }, "invalid --files '-1' (a whole number from 0 to 1000000)"],
     [{ files: '1000001' }, "invalid --files '1000001' (a whole number from 0 to 1000000)"],
     [{ 'max-depth': '1.5' }, "invalid --max-depth '1.5' (a whole number from 0 to 1000000)"],
-    [{ 'file-size': '9-1' }, "invalid --file-size '9-1' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
-    [{ 'file-size': '1-2-3' }, "invalid --file-size '1-2-3' (a size or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'file-size': '9-1' }, "invalid --file-size '9-1' (a size up to 1P or a range MIN-MAX, such as 4K or 0-1M)"],
+    [{ 'file-size': '1-2-3' }, "invalid --file-size '1-2-3' (a size up to 1P or a range MIN-MAX, such as 4K or 0-1M)"],
     [{ 'inject-errors': '2' }, "invalid --inject-errors '2' (a rate from 0 to 1, such as 0.1)"],
     [{ 'inject-errors': 'often' }, "invalid --inject-errors 'often' (a rate from 0 to 1, such as 0.1)"],
     [{ timeout: 'soon' }, "invalid --timeout 'soon' (a duration such as 30s, 500ms or 2m)"],
     [{ timeout: '0s' }, "invalid --timeout '0s' (a duration such as 30s, 500ms or 2m)"],
     [{ fanout: '999999', files: '999999' }, '--fanout plus --files must not exceed 1000000'],
+    [{ fault: ['read=EBOGUS'] }, "invalid --fault 'read=EBOGUS' (unknown errno 'EBOGUS'; expected OP[:GLOB]=ERRNO[@RATE][xCOUNT])"],
+    [{ delay: ['read=soon'] }, "invalid --delay 'read=soon' (duration 'soon' is not like 20ms, 1s or 2m; expected OP[:GLOB]=DURATION[@RATE])"],
+    [{ corrupt: ['open@0.1'] }, "invalid --corrupt 'open@0.1' (unknown operation 'open'; only read; expected read[:GLOB][@RATE])"],
+    [{ 'short-read': true }, '--short-read needs a --corrupt rule'],
+    [{ delay: ['read=5s'] }, "--delay 'read=5s' is not shorter than --timeout (5000 ms): every delayed operation would time out"],
   ];
   for (const [flags, message] of bad) {
     it(`rejects ${JSON.stringify(flags)} with a usage error`, () => {
@@ -250,7 +263,6 @@ describe('safe op wrapper (no mount)', () => {
     assert.deepEqual(r.args, ['/f', 0, '<Buffer 8 bytes>', 8, 3]);
     assert.match(r.stack!, /boom\n\s+at /);
     assert.ok(!Number.isNaN(Date.parse(r.time)));
-    assert.equal(r.injected, false);
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(r)));
   });
 
@@ -297,19 +309,20 @@ describe('safe op wrapper (no mount)', () => {
     assert.deepEqual(answers, [[0]]);
   });
 
-  it('wraps a whole table and injects faults that the wrapper catches, one record each', async () => {
+  it('wraps a whole table: faults the schedule delivers are answers (no failure record), one delivered record each', async () => {
     const { records, onFault } = collect();
-    let n = 0;
-    const random = () => (n++ % 2 === 0 ? 0 : 0.99);
-    const faulty = injectFaults(randfsOperations(new RandTree({ seed: 'i' })), 0.5, random);
-    const ops = safeOperations(faulty.ops, { onFault });
+    const delivered: unknown[] = [];
+    const lab = faultLab(randfsOperations(new RandTree({ seed: 'i' })), {
+      schedule: new Schedule([parseFaultRule('getattr=EACCESx5')], 'i'),
+      onDelivered: (r) => delivered.push(r),
+    });
+    const ops = safeOperations(lab.ops, { onFault });
     const results: unknown[][] = [];
     for (let i = 0; i < 10; i++) results.push(await call(ops.getattr as never, '/'));
-    assert.equal(faulty.injected(), 5);
-    assert.equal(records.length, 5);
-    assert.ok(records.every((r) => r.injected && r.op === 'getattr' && /InjectedFault: injected fault in getattr/.test(r.stack!)));
-    assert.deepEqual(new Set(records.map((r) => r.kind)), new Set(['throw', 'reject']));
-    assert.equal(results.filter((r) => r[0] === EIO).length, 5);
-    assert.equal(results.filter((r) => r[0] === 0).length, 5);
+    assert.deepEqual(results.map((r) => r[0]), [-13, -13, -13, -13, -13, 0, 0, 0, 0, 0]);
+    assert.equal(records.length, 0);
+    assert.equal(delivered.length, 5);
+    assert.deepEqual([...lab.counts], [['getattr EACCES', 5]]);
   });
+
 });

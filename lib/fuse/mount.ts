@@ -4,13 +4,23 @@ import { resolve } from 'node:path';
 import type Fuse from 'fuse-native';
 import { RandTree, type TreeOptions } from './randfs';
 import { randfsOperations } from './ops';
-import { DEFAULT_OP_TIMEOUT_MS, injectFaults, safeOperations, type FaultRecord } from './safe';
+import { DEFAULT_OP_TIMEOUT_MS, safeOperations, type FaultRecord } from './safe';
+import { faultLab, type DeliveredCounts, type DeliveredRecord } from './faulty';
+import { Schedule } from './schedule';
+import type { Rule } from './rules';
 
 export interface RandfsOptions extends TreeOptions {
-  /** Append one JSON line per failed operation to this file; or a function receiving each record. */
-  log?: string | ((record: FaultRecord) => void);
-  /** Probability (0..1) that an operation throws on purpose. Default 0. */
-  injectErrors?: number;
+  /**
+   * Append one JSON line per failed operation and per fault, delay or corruption
+   * delivered to this file; or a function receiving each record.
+   */
+  log?: string | ((record: FaultRecord | DeliveredRecord) => void);
+  /** Fault, delay and corrupt rules (see rules.ts), applied in order. */
+  rules?: Rule[];
+  /** Seed of the fault schedule; defaults to the tree's seed. */
+  faultSeed?: string;
+  /** Corrupt rules cut reads short instead of changing bytes. */
+  shortRead?: boolean;
   /** Answer EIO when an operation has not answered after this many ms. Default 5000. */
   opTimeoutMs?: number;
   /** Unmount when aborted. */
@@ -24,10 +34,10 @@ export class MountError extends Error {}
 export interface Randfs {
   readonly mountpoint: string;
   readonly tree: RandTree;
-  /** Operations that failed (thrown, rejected, timed out) since mounting. */
+  /** Operations that failed (thrown, rejected, timed out) since mounting: bugs, not rules. */
   faults(): number;
-  /** Faults thrown on purpose by `injectErrors`. */
-  injected(): number;
+  /** What the rules delivered since mounting, per `op effect` (`read EIO`, `read delay`). */
+  delivered(): DeliveredCounts;
   /** Unmount and close the log; safe to call more than once. */
   unmount(): Promise<void>;
 }
@@ -86,6 +96,14 @@ async function checkMountpoint(mountpoint: string): Promise<void> {
   if ((await fsp.readdir(mountpoint)).length) throw new MountError(`cannot mount ${mountpoint}: directory is not empty`);
 }
 
+/**
+ * Mount options while rules are active, so every call reaches randfs and every fault
+ * reaches the caller: direct_io (no page cache; each read(2) becomes FUSE reads of at
+ * most 128 KiB) and zero entry/attribute timeouts (every stat asks). fuse-native's
+ * high-level binding sets neither per file nor per entry, so they hold mount-wide.
+ */
+const UNCACHED = 'direct_io,entry_timeout=0,attr_timeout=0,negative_timeout=0';
+
 async function openLog(path: string): Promise<WriteStream> {
   const stream = createWriteStream(path, { flags: 'a' });
   await new Promise<void>((ok, fail) => {
@@ -121,24 +139,34 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
   // A log that fails later (disk full) loses records but must not take the mount down.
   log?.on('error', () => {});
   let faults = 0;
-  const onFault = (record: FaultRecord) => {
-    faults++;
-    if (log) log.write(`${JSON.stringify(record)}\n`);
-    else if (typeof opts.log === 'function') opts.log(record);
+  const record = (r: FaultRecord | DeliveredRecord) => {
+    if (log) log.write(`${JSON.stringify(r)}\n`);
+    else if (typeof opts.log === 'function') opts.log(r);
   };
-  const faulty = injectFaults(randfsOperations(tree), opts.injectErrors ?? 0);
+  const onFault = (r: FaultRecord) => {
+    faults++;
+    record(r);
+  };
+  const rules = opts.rules ?? [];
+  const lab = faultLab(randfsOperations(tree), {
+    schedule: new Schedule(rules, opts.faultSeed ?? tree.seed),
+    shortRead: opts.shortRead,
+    onDelivered: record,
+  });
   const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
-  const fuse = new FuseClass(mnt, safeOperations(faulty.ops, { onFault, timeoutMs }), {
+  const fuse = new FuseClass(mnt, safeOperations(lab.ops, { onFault, timeoutMs }), {
     force: true,
     autoUnmount: true,
-    // fuse-native has no option for use_ino; its options become one comma-separated
-    // `-o` string, so it rides along here. Without it the kernel numbers inodes in
-    // lookup order and two mounts of one seed would disagree.
-    fsname: 'randfs,use_ino',
+    // fuse-native has no option for use_ino (nor for zero timeouts: it drops falsy
+    // values); its options become one comma-separated `-o` string, so they ride along
+    // here. Without use_ino the kernel numbers inodes in lookup order and two mounts of
+    // one seed would disagree.
+    fsname: rules.length ? `randfs,use_ino,${UNCACHED}` : 'randfs,use_ino',
     subtype: 'randfs',
     // A file's bytes are a pure function of its path and never change, so the page
     // cache may keep them across opens (measured: a second 1 GiB read 2.1 s -> 0.46 s).
-    kernelCache: true,
+    // Not while rules are active: a cached page or attribute would hide a fault.
+    kernelCache: rules.length === 0,
     // Our wrapper answers first; this is the backstop if the wrapper itself is stuck.
     timeout: timeoutMs + 5000,
   });
@@ -161,5 +189,5 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
   const onAbort = () => void unmount().catch(() => {});
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  return { mountpoint: mnt, tree, faults: () => faults, injected: faulty.injected, unmount };
+  return { mountpoint: mnt, tree, faults: () => faults, delivered: () => lab.counts, unmount };
 }

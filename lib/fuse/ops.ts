@@ -1,9 +1,10 @@
 import type Fuse from 'fuse-native';
-import { EISDIR, ENOENT, ENOTDIR, EROFS } from './safe';
+import { EINVAL, EISDIR, ENOENT, ENOTDIR, EROFS } from './safe';
 import type { Entry, RandTree } from './randfs';
 
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
 const W_OK = 2;
 const O_ACCMODE = 3;
 const O_RDONLY = 0;
@@ -12,13 +13,13 @@ const BLOCK = 512;
 
 /** The stat the kernel sees for an entry: read-only modes, owned by the mounting user. */
 export function statOf(entry: Entry, uid: number, gid: number): Fuse.Stat {
-  const dir = entry.kind === 'dir';
+  const mode = entry.kind === 'dir' ? S_IFDIR | 0o555 : entry.kind === 'symlink' ? S_IFLNK | 0o777 : S_IFREG | 0o444;
   return {
-    mode: dir ? S_IFDIR | 0o555 : S_IFREG | 0o444,
+    mode,
     uid,
     gid,
     size: entry.size,
-    nlink: dir ? 2 + entry.dirs : 1,
+    nlink: entry.nlink,
     ino: entry.ino,
     blksize: 4096,
     blocks: Math.ceil(entry.size / BLOCK),
@@ -34,7 +35,7 @@ function parentOf(path: string): string {
 }
 
 /**
- * The fuse-native handlers serving a {@link RandTree}: getattr, readdir, open, read,
+ * The fuse-native handlers serving a {@link RandTree}: getattr, readdir, open, read, readlink,
  * release, statfs, access; every operation that would change the tree answers EROFS.
  * Plain callbacks, no state: file handles are not needed because a read recomputes
  * its bytes from the path.
@@ -66,15 +67,21 @@ export function randfsOperations(tree: RandTree, uid = process.getuid?.() ?? 0, 
     open(path, flags, cb) {
       const entry = tree.lookup(path);
       if (!entry) return cb(ENOENT);
-      if (entry.kind === 'dir') return cb(EISDIR);
+      if (entry.kind !== 'file') return cb(EISDIR);
       if ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) return cb(EROFS);
       cb(0, 0);
     },
     read(path, _fd, buf, len, offset, cb) {
       const entry = tree.lookup(path);
       if (!entry) return cb(ENOENT);
-      if (entry.kind === 'dir') return cb(EISDIR);
+      if (entry.kind !== 'file') return cb(EISDIR);
       cb(tree.read(entry, buf, offset, len));
+    },
+    readlink(path, cb) {
+      const entry = tree.lookup(path);
+      if (!entry) return cb(ENOENT);
+      if (entry.kind !== 'symlink') return cb(EINVAL);
+      cb(0, entry.target);
     },
     release: (_path, _fd, cb) => cb(0),
     statfs(_path, cb) {

@@ -1,4 +1,5 @@
 import { createCipheriv, createHash } from 'node:crypto';
+import { DEEP_FILE, DEEP_LEVELS, DEEP_NAME, deepLevel, HARD_LINK, HOSTILE_DIR, HOSTILE_FILES, symlinkName, symlinkTarget } from './hostile';
 
 /**
  * The randfs tree model: a read-only, infinitely deep tree whose names, sizes, inode
@@ -31,9 +32,17 @@ export interface TreeOptions {
   maxDepth?: number;
   /** Names change on every listing, like the 2008 toy (for crawlers facing unstable trees). */
   chaos?: boolean;
+  /** `hostile` adds names that break scripts to every directory (hostile.ts). */
+  names?: 'plain' | 'hostile';
+  /** Symlinks per directory: loops, self-loops, dangling and working ones in turn. */
+  symlinks?: number;
+  /** Every directory with files also holds `hard-link`, a second name of its first file. */
+  hardlinks?: boolean;
+  /** The root holds a chain of directories whose paths pass PATH_MAX. */
+  deep?: boolean;
 }
 
-export type EntryKind = 'dir' | 'file';
+export type EntryKind = 'dir' | 'file' | 'symlink';
 
 export interface Entry {
   kind: EntryKind;
@@ -46,14 +55,24 @@ export interface Entry {
   mtime: number;
   /** Bytes: the file's length, or 4096 for a directory. */
   size: number;
-  /** Subdirectories (0 for files). */
+  /** Generated subdirectories (0 for anything else). */
   dirs: number;
+  /** Links: 2 + subdirectories for a directory, 2 for a hard-linked file, else 1. */
+  nlink: number;
+  /** A symlink's target. */
+  target?: string;
+  /** A hard link's first name: its content and inode are that file's. */
+  contentPath?: string;
 }
 
 export const DEFAULT_SEED = 'randfs';
 export const DEFAULT_FANOUT = 4;
 export const DEFAULT_FILES = 4;
 export const DEFAULT_FILE_SIZE: SizeRange = { min: 0, max: 64 * 1024 };
+/** Largest --file-size: 1 PiB, well inside a double's exact integers (2^53). */
+export const MAX_FILE_SIZE = 2 ** 50;
+/** Most --symlinks per directory. */
+export const MAX_SYMLINKS = 1000;
 /** Entries a directory may hold: the 40-bit name space is far larger, but listings are built whole. */
 export const MAX_ENTRIES = 1_000_000;
 /** How many past listings of a directory stay reachable by name under --chaos. */
@@ -180,6 +199,10 @@ export class RandTree {
   readonly fileSize: SizeRange;
   readonly maxDepth: number;
   readonly chaos: boolean;
+  readonly hostile: boolean;
+  readonly symlinks: number;
+  readonly hardlinks: boolean;
+  readonly deep: boolean;
   private readonly seedHash: number;
   /** --chaos only: listings served per directory path (bounded, oldest forgotten first). */
   private readonly generations = new Map<string, number>();
@@ -192,16 +215,23 @@ export class RandTree {
     this.fileSize = typeof size === 'number' ? { min: size, max: size } : size;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.chaos = opts.chaos ?? false;
+    this.hostile = opts.names === 'hostile';
+    this.symlinks = opts.symlinks ?? 0;
+    this.hardlinks = opts.hardlinks ?? false;
+    this.deep = opts.deep ?? false;
     for (const [k, v] of [['fanout', this.fanout], ['files', this.files]] as const) {
       if (!Number.isInteger(v) || v < 0 || v > MAX_ENTRIES) throw new RangeError(`${k} must be a whole number 0..${MAX_ENTRIES}`);
     }
     if (this.fanout + this.files > MAX_ENTRIES) throw new RangeError(`fanout + files must not exceed ${MAX_ENTRIES}`);
     const { min, max } = this.fileSize;
-    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < min) {
-      throw new RangeError('file size must be whole bytes, min <= max');
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < min || max > MAX_FILE_SIZE) {
+      throw new RangeError('file size must be whole bytes, min <= max <= 1P');
     }
     if (!(this.maxDepth >= 0) || (this.maxDepth !== Infinity && !Number.isInteger(this.maxDepth))) {
       throw new RangeError('max depth must be a whole number >= 0');
+    }
+    if (!Number.isInteger(this.symlinks) || this.symlinks < 0 || this.symlinks > MAX_SYMLINKS) {
+      throw new RangeError(`symlinks must be a whole number 0..${MAX_SYMLINKS}`);
     }
     this.seedHash = hash32(this.seed);
   }
@@ -211,23 +241,16 @@ export class RandTree {
     if (path === '/' || path === '') return this.rootEntry();
     if (path[0] !== '/') return undefined;
     const parts = path.split('/');
+    let entry = this.rootEntry();
     let h = this.seedHash;
-    let dirs = this.dirsAt(0);
-    let p = '';
     for (let i = 1; i < parts.length; i++) {
-      const depth = i - 1;
-      const name = parts[i];
-      const index = this.indexOf(p || '/', h, name, dirs + this.files);
-      const last = i === parts.length - 1;
-      if (index < 0) return undefined;
-      p += '/' + name;
-      const childHash = hash32(name, h);
-      if (index >= dirs) return last ? this.fileEntry(p, depth + 1, childHash) : undefined;
-      if (last) return this.dirEntry(p, depth + 1, childHash);
-      h = childHash;
-      dirs = this.dirsAt(depth + 1);
+      if (entry.kind !== 'dir') return undefined;
+      const next = this.child(entry, h, parts[i]);
+      if (!next) return undefined;
+      h = hash32(parts[i], h);
+      entry = next;
     }
-    return undefined;
+    return entry;
   }
 
   /**
@@ -238,6 +261,8 @@ export class RandTree {
     const dir = this.lookup(path);
     if (!dir || dir.kind !== 'dir') return undefined;
     const h = this.pathHash(dir.path);
+    const level = deepLevel(dir.path);
+    if (level) return [this.deepChild(dir, h, level)];
     let generation = 0;
     if (this.chaos) {
       generation = (this.generations.get(dir.path) ?? -1) + 1;
@@ -246,39 +271,95 @@ export class RandTree {
       if (this.generations.size > 100_000) this.generations.delete(this.generations.keys().next().value!);
     }
     const keys = roundKeys(h, generation);
-    const prefix = dir.path === '/' ? '/' : dir.path + '/';
     const out: Listed[] = [];
     for (let i = 0; i < dir.dirs + this.files; i++) {
       const name = encodeName(i, keys);
-      const childHash = hash32(name, h);
-      const entry =
-        i < dir.dirs ? this.dirEntry(prefix + name, dir.depth + 1, childHash) : this.fileEntry(prefix + name, dir.depth + 1, childHash);
-      out.push({ name, entry });
+      out.push({ name, entry: this.generated(dir, h, name, i) });
     }
-    return out;
+    return [...out, ...this.extras(dir, h)];
   }
 
   /** Copy file bytes at `offset` into `target`; returns how many (0 at or past the end). */
   read(entry: Entry, target: Buffer, offset: number, length: number): number {
     const n = Math.max(0, Math.min(length, target.length, entry.size - offset));
-    if (n) fillContent(contentKey(this.seed, entry.path), target, offset, n);
+    if (n) fillContent(contentKey(this.seed, entry.contentPath ?? entry.path), target, offset, n);
     return n;
   }
 
+  /** The entry `name` in directory `dir` (whose path hash is `h`), or undefined. */
+  private child(dir: Entry, h: number, name: string): Entry | undefined {
+    const level = deepLevel(dir.path);
+    if (level) {
+      const only = this.deepChild(dir, h, level);
+      return only.name === name ? only.entry : undefined;
+    }
+    const index = this.indexOf(dir.path, h, name, dir.dirs + this.files);
+    if (index >= 0) return this.generated(dir, h, name, index);
+    if (!this.hostile && !this.symlinks && !this.hardlinks && !this.deep) return undefined;
+    return this.extras(dir, h).find((l) => l.name === name)?.entry;
+  }
+
+  /** Generated entry `index` (directories first, then files) of `dir`. */
+  private generated(dir: Entry, h: number, name: string, index: number): Entry {
+    const path = childPath(dir.path, name);
+    const childHash = hash32(name, h);
+    if (index < dir.dirs) return this.dirEntry(path, dir.depth + 1, childHash);
+    return this.fileEntry(path, dir.depth + 1, childHash, this.hardlinks && index === dir.dirs ? 2 : 1);
+  }
+
+  /** What the hostile-tree flags add to a generated directory (hostile.ts). */
+  private extras(dir: Entry, h: number): Listed[] {
+    const out: Listed[] = [];
+    const depth = dir.depth + 1;
+    const add = (name: string, make: (path: string, childHash: number) => Entry) =>
+      out.push({ name, entry: make(childPath(dir.path, name), hash32(name, h)) });
+    if (this.deep && dir.path === '/') add(DEEP_NAME, (p, ch) => this.deepEntry(p, depth, ch, 1));
+    if (this.hostile) {
+      if (depth <= this.maxDepth) add(HOSTILE_DIR, (p, ch) => this.dirEntry(p, depth, ch));
+      for (const name of HOSTILE_FILES) add(name, (p, ch) => this.fileEntry(p, depth, ch, 1));
+    }
+    const first = this.files > 0 ? encodeName(dir.dirs, roundKeys(h, 0)) : undefined;
+    if (this.hardlinks && first) {
+      const target = this.fileEntry(childPath(dir.path, first), depth, hash32(first, h), 2);
+      add(HARD_LINK, (p) => ({ ...target, path: p, contentPath: target.path }));
+    }
+    for (let i = 0; i < this.symlinks; i++) {
+      const target = symlinkTarget(i, first);
+      add(symlinkName(i), (p, ch) => ({ kind: 'symlink', path: p, depth, ino: inoOf(ch), mtime: this.mtimeOf(ch), size: Buffer.byteLength(target), dirs: 0, nlink: 1, target }));
+    }
+    return out;
+  }
+
+  /** The one entry of --deep chain directory `dir` at `level`: the next level, or the file at the bottom. */
+  private deepChild(dir: Entry, h: number, level: number): Listed {
+    const name = level < DEEP_LEVELS ? DEEP_NAME : DEEP_FILE;
+    const path = childPath(dir.path, name);
+    const childHash = hash32(name, h);
+    const entry = level < DEEP_LEVELS ? this.deepEntry(path, dir.depth + 1, childHash, level + 1) : this.fileEntry(path, dir.depth + 1, childHash, 1);
+    return { name, entry };
+  }
+
   private rootEntry(): Entry {
-    return { kind: 'dir', path: '/', depth: 0, ino: 1, mtime: this.mtimeOf(this.seedHash), size: DIR_SIZE, dirs: this.dirsAt(0) };
+    const entry = this.dirEntry('/', 0, this.seedHash);
+    return { ...entry, ino: 1, nlink: entry.nlink + (this.deep ? 1 : 0) };
   }
 
   private dirEntry(path: string, depth: number, h: number): Entry {
-    return { kind: 'dir', path, depth, ino: inoOf(h), mtime: this.mtimeOf(h), size: DIR_SIZE, dirs: this.dirsAt(depth) };
+    const dirs = this.dirsAt(depth);
+    const hostileDir = this.hostile && depth + 1 <= this.maxDepth ? 1 : 0;
+    return { kind: 'dir', path, depth, ino: inoOf(h), mtime: this.mtimeOf(h), size: DIR_SIZE, dirs, nlink: 2 + dirs + hostileDir };
   }
 
-  private fileEntry(path: string, depth: number, h: number): Entry {
+  private deepEntry(path: string, depth: number, h: number, level: number): Entry {
+    return { kind: 'dir', path, depth, ino: inoOf(h), mtime: this.mtimeOf(h), size: DIR_SIZE, dirs: 0, nlink: level < DEEP_LEVELS ? 3 : 2 };
+  }
+
+  private fileEntry(path: string, depth: number, h: number, nlink: number): Entry {
     const { min, max } = this.fileSize;
-    // 53 bits from two hashes, so ranges up to terabytes stay uniform enough.
+    // 53 bits from two hashes, so ranges up to a petabyte stay uniform enough.
     const r = (mix(h, 0x5157) & 0x1fffff) * 2 ** 32 + mix(h, 0x512e);
     const size = min + (r % (max - min + 1));
-    return { kind: 'file', path, depth, ino: inoOf(h), mtime: this.mtimeOf(h), size, dirs: 0 };
+    return { kind: 'file', path, depth, ino: inoOf(h), mtime: this.mtimeOf(h), size, dirs: 0, nlink };
   }
 
   private mtimeOf(h: number): number {
@@ -304,6 +385,10 @@ export class RandTree {
     }
     return -1;
   }
+}
+
+function childPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
 function inoOf(h: number): number {

@@ -12,6 +12,7 @@ export const EROFS = -30;
 export const ENOENT = -2;
 export const ENOTDIR = -20;
 export const EISDIR = -21;
+export const EINVAL = -22;
 
 /** One failed operation, as written to the log (one JSON line per record). */
 export interface FaultRecord {
@@ -24,8 +25,6 @@ export interface FaultRecord {
   stack?: string;
   /** How the handler failed. */
   kind: 'throw' | 'reject' | 'timeout';
-  /** Thrown on purpose by --inject-errors. */
-  injected: boolean;
 }
 
 export interface SafeOptions {
@@ -41,14 +40,6 @@ export const DEFAULT_OP_TIMEOUT_MS = 5000;
 // callback to be last.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (...args: any[]) => unknown;
-
-/** Thrown by {@link injectFaults}; marks log records `injected: true`. */
-export class InjectedFault extends Error {
-  constructor(op: string) {
-    super(`injected fault in ${op}`);
-    this.name = 'InjectedFault';
-  }
-}
 
 function summarise(arg: unknown): unknown {
   if (Buffer.isBuffer(arg)) return `<Buffer ${arg.length} bytes>`;
@@ -71,7 +62,6 @@ export function safeHandler<H extends Handler>(op: string, handler: H, opts: Saf
           error: err instanceof Error ? err.message : String(err),
           stack: err instanceof Error ? err.stack : undefined,
           kind,
-          injected: err instanceof InjectedFault,
         });
       } catch {
         // A broken log must not take the mount down with it.
@@ -111,33 +101,4 @@ export function safeOperations<T extends object>(ops: T, opts: SafeOptions): T {
     if (typeof handler === 'function') out[op] = safeHandler(op, handler as Handler, opts);
   }
   return out as T;
-}
-
-/**
- * Make handlers fail at random, for testing the wrapper and the callers: with
- * probability `rate` a call throws (even calls) or rejects (odd calls) an
- * {@link InjectedFault} instead of running. `init` is spared so the mount comes up.
- */
-export function injectFaults<T extends object>(
-  ops: T,
-  rate: number,
-  random: () => number = Math.random,
-): { ops: T; injected: () => number } {
-  let count = 0;
-  const out: Record<string, Handler> = {};
-  for (const [op, handler] of Object.entries(ops)) {
-    if (typeof handler !== 'function') continue;
-    out[op] =
-      op === 'init'
-        ? (handler as Handler)
-        : (...args: unknown[]) => {
-            if (rate > 0 && random() < rate) {
-              count++;
-              if (count % 2 === 0) throw new InjectedFault(op);
-              return Promise.reject(new InjectedFault(op));
-            }
-            return (handler as Handler)(...args);
-          };
-  }
-  return { ops: out as T, injected: () => count };
 }
