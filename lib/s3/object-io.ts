@@ -138,7 +138,10 @@ export interface WriteObjectOptions extends RetryOptions, ObjectAttributes {
  */
 export function writeError(url: string, err: unknown, storageClass?: string): S3OperationError {
   const failure = new S3OperationError('cannot write', url, err);
-  if (storageClass && (err as { name?: string }).name === 'InvalidStorageClass') failure.message += `: the server refused storage class ${storageClass}`;
+  const name = (err as { name?: string }).name;
+  if (storageClass && name === 'InvalidStorageClass') failure.message += `: the server refused storage class ${storageClass}`;
+  // RGW refuses a class it does not know as a bare InvalidArgument.
+  if (storageClass && name === 'InvalidArgument') failure.message += `: is storage class ${storageClass} defined on the server?`;
   return failure;
 }
 
