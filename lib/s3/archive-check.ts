@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mapOrdered } from '../slots';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError } from './errors';
@@ -12,7 +12,11 @@ import type { SourcePlan } from './source';
  */
 
 /** What a HEAD says about an object's storage. */
-export type StorageState = Pick<HeadObjectCommandOutput, 'StorageClass' | 'Restore' | 'ArchiveStatus'>;
+export interface StorageState {
+  StorageClass?: string;
+  Restore?: string;
+  ArchiveStatus?: string;
+}
 
 /** Classes whose objects need a restore before a GET, as AWS names them. */
 const ARCHIVE_CLASSES = new Set(['GLACIER', 'DEEP_ARCHIVE']);
