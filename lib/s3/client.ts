@@ -27,7 +27,7 @@ export interface S3ClientOptions {
   addressing?: Addressing;
   /** Server-side encryption of every object written (and, for SSE-C, read). */
   encryption?: Encryption;
-  /** Every request and response body of this client passes through this one limiter. */
+  /** Every request and response body of this client passes through this limiter; give clients one limiter to share a limit. */
   bandwidth?: BandwidthLimiter;
   /** PEM file of extra CAs to trust for https endpoints (as AWS_CA_BUNDLE). */
   caBundle?: string;
