@@ -372,7 +372,7 @@ for (const server of SERVERS) {
           out[line] = r.stdout.toString();
         }
         assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
-        assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  s3://${bucket}/big$`));
+        assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  STANDARD +s3://${bucket}/big$`));
         assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
         const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
         assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
