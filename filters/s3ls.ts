@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
 import { COMMON_OPTIONS, HELP, NUL, UsageError, intFlag, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { S3_OPTIONS, SSE_C_KEY_OPTION, s3Argument, s3FromFlags } from '../lib/s3/options';
 import { listBuckets, listObjects } from '../lib/s3/lister';
 import { formatBucket, formatChunkSet, formatEntry, formatGeneration } from '../lib/s3/format';
 import { GenerationNotFound, listGenerations } from '../lib/s3/generations';
@@ -21,6 +21,7 @@ const spec: FilterSpec = {
     { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, date, generation)' },
     { name: 'generations', help: 'list the committed generations of the chunk set s3://BUCKET/NAME, newest first: GEN CREATED SIZE CHUNKS SHA256 current|-' },
     { name: 'page-size', arg: 'N', help: 'keys per list request, 1 to 1000 (default 1000)' },
+    SSE_C_KEY_OPTION,
     ...S3_OPTIONS,
     ...COMMON_OPTIONS.map((o) => (o === HELP ? { ...HELP, short: undefined } : o)),
   ],

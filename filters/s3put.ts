@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
-import { CREATE_BUCKET_OPTION, S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
+import { BWLIMIT_OPTION, CREATE_BUCKET_OPTION, ENCRYPTION_OPTIONS, S3_OPTIONS, STORAGE_CLASS_OPTION, s3Argument, s3FromFlags, storageClassFlag } from '../lib/s3/options';
 import { ensureBucket } from '../lib/s3/buckets';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
 import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
@@ -18,6 +18,9 @@ const spec: FilterSpec = {
     jobsOption('files uploaded', 4),
     { name: 'multipart-threshold', arg: 'SIZE', help: 'upload files larger than SIZE in parts (default 8M)' },
     { name: 'part-size', arg: 'SIZE', help: 'part size of multipart uploads, at least 5M (default 8M)' },
+    STORAGE_CLASS_OPTION,
+    ...ENCRYPTION_OPTIONS,
+    BWLIMIT_OPTION,
     CREATE_BUCKET_OPTION,
     ...S3_OPTIONS,
     ...COMMON_OPTIONS,
@@ -32,6 +35,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const jobs = intFlag(flags, 'jobs', 4);
   const partSize = sizeFlag(flags, 'part-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20 });
   const multipartThreshold = sizeFlag(flags, 'multipart-threshold', DEFAULT_CHUNK_SIZE);
+  const storageClass = storageClassFlag(flags);
   const { client } = s3FromFlags(flags, warn, jobs * 3);
   if (flags['create-bucket']) await ensureBucket(client, dest.bucket, { region: flags.region as string | undefined, signal });
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
@@ -44,6 +48,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     jobs,
     partSize,
     multipartThreshold,
+    storageClass,
     signal,
     onUploaded: (key) => process.stdout.write(`${listedUrl(dest.bucket, key, nul)}${nul ? '\0' : '\n'}`),
     onSkipped: (path, kind) => warn(`skipping ${kind} ${path}`),

@@ -12,7 +12,7 @@ import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { TooShort } from '../lib/s3/upload-sink';
 import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
-import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
 import { ensureBucket } from '../lib/s3/buckets';
@@ -32,6 +32,9 @@ const spec: FilterSpec = {
     { name: 'allow-empty', help: 'store an empty stream (an empty set or object) instead of refusing it' },
     { name: 'resume', help: 'continue the newest interrupted upload of NAME, sending only the chunks it lacks' },
     { name: 'object', help: 'store one plain object by multipart upload instead of a chunk set' },
+    STORAGE_CLASS_OPTION,
+    ...ENCRYPTION_OPTIONS,
+    BWLIMIT_OPTION,
     CREATE_BUCKET_OPTION,
     inBucketOption('-t TAG', true),
     TAG_OPTION,
@@ -60,7 +63,8 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
   const input = producer ? producer.stdout : readableStdin();
-  const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, approve: producer ? () => producer.finished : undefined };
+  const storageClass = storageClassFlag(flags);
+  const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, storageClass, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })
     : new ChunkSetSink({ ...common, name: target.key, retention, resume });

@@ -10,7 +10,7 @@ import { ChunkSetSource } from '../lib/s3/source';
 import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { checkGeneration, formatCheck } from '../lib/s3/check';
 import { generationsToCheck, resolveGeneration } from '../lib/s3/generations';
-import { S3_OPTIONS, TAG_OPTION, generationRefFlag, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
+import { BWLIMIT_OPTION, S3_OPTIONS, SSE_C_KEY_OPTION, TAG_OPTION, generationRefFlag, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 
 const spec: FilterSpec = {
   name: 's3source',
@@ -23,6 +23,8 @@ const spec: FilterSpec = {
     { name: 'generation', short: 'g', arg: 'REF', help: 'read this generation: a GEN id as s3ls --generations prints it, or ~N, N before the current one' },
     { name: 'check', help: 'read and verify every chunk, write nothing; one line per generation on stderr' },
     { name: 'all-generations', help: 'with --check: every committed generation, not one' },
+    SSE_C_KEY_OPTION,
+    BWLIMIT_OPTION,
     inBucketOption('-t TAG', true),
     TAG_OPTION,
     ...S3_OPTIONS,

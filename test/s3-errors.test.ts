@@ -29,6 +29,7 @@ const table: [string, unknown, boolean, string][] = [
   // S3 answers.
   ['403 AccessDenied', sdk('AccessDenied', 403, 'Access Denied', { Code: 'AccessDenied' }), false, 'AccessDenied (403)'],
   ['403 without a Code', sdk('AccessDenied', 403, 'Access Denied'), false, 'AccessDenied (403)'],
+  ['403 InvalidObjectState (an archived object)', sdk('InvalidObjectState', 403, 'The operation is not valid for the object storage class'), false, 'InvalidObjectState (403): archived; restore the objects first (s3 restore-object)'],
   ['403 SignatureDoesNotMatch', sdk('SignatureDoesNotMatch', 403), false, 'SignatureDoesNotMatch (403)'],
   ['404 NoSuchKey', sdk('NoSuchKey', 404, 'The specified key does not exist.', { Code: 'NoSuchKey' }), false, 'NoSuchKey (404)'],
   ['404 NoSuchBucket', sdk('NoSuchBucket', 404, 'The specified bucket does not exist'), false, 'NoSuchBucket (404)'],

@@ -23,39 +23,39 @@ describe('isoSecond', () => {
 });
 
 describe('formatEntry', () => {
-  const object: ListEntry = { key: 'backups/db.dump', size: 1536, lastModified: WHEN, etag: '"9b2cf535f27731c974343645a3985328"' };
+  const object: ListEntry = { key: 'backups/db.dump', size: 1536, lastModified: WHEN, etag: '"9b2cf535f27731c974343645a3985328"', storageClass: 'STANDARD' };
   const blanks: ListEntry = { key: 'my photos/a b  c.jpg', size: 0, lastModified: WHEN };
   const undated: ListEntry = { key: 'x', size: 8 * 2 ** 20 };
-  const big: ListEntry = { key: 'huge.iso', size: 5 * 2 ** 40 + 1, lastModified: WHEN };
+  const big: ListEntry = { key: 'huge.iso', size: 5 * 2 ** 40 + 1, lastModified: WHEN, storageClass: 'DEEP_ARCHIVE' };
   const prefix: ListEntry = { prefix: 'backups/old/' };
   const blankPrefix: ListEntry = { prefix: 'my photos/' };
 
   // [what, entry, options, line]
   const table: [string, ListEntry, FormatOptions, string][] = [
     ['an object', object, PLAIN, 's3://b/backups/db.dump'],
-    ['an object -l', object, LONG, '        1536  2026-11-25T16:30:12Z  s3://b/backups/db.dump'],
-    ['an object -l -h', object, HUMAN, '  1.5K  2026-11-25T16:30:12Z  s3://b/backups/db.dump'],
+    ['an object -l', object, LONG, '        1536  2026-11-25T16:30:12Z  STANDARD      s3://b/backups/db.dump'],
+    ['an object -l -h', object, HUMAN, '  1.5K  2026-11-25T16:30:12Z  STANDARD      s3://b/backups/db.dump'],
     ['-h alone is plain', object, { human: true }, 's3://b/backups/db.dump'],
     [
       'an object as JSON',
       object,
       JSONL,
-      '{"url":"s3://b/backups/db.dump","bucket":"b","key":"backups/db.dump","size":1536,"lastModified":"2026-11-25T16:30:12.345Z","etag":"\\"9b2cf535f27731c974343645a3985328\\""}',
+      '{"url":"s3://b/backups/db.dump","bucket":"b","key":"backups/db.dump","size":1536,"lastModified":"2026-11-25T16:30:12.345Z","etag":"\\"9b2cf535f27731c974343645a3985328\\"","storageClass":"STANDARD"}',
     ],
     ['JSON wins over -l', object, { json: true, long: true, human: true }, formatEntry('b', object, JSONL)],
     ['a key with blanks', blanks, PLAIN, 's3://b/my photos/a b  c.jpg'],
-    ['a key with blanks -l: the URL last, whole', blanks, LONG, '           0  2026-11-25T16:30:12Z  s3://b/my photos/a b  c.jpg'],
+    ['a key with blanks -l: the URL last, whole', blanks, LONG, '           0  2026-11-25T16:30:12Z  -             s3://b/my photos/a b  c.jpg'],
     ['a key with blanks as JSON', blanks, JSONL, '{"url":"s3://b/my photos/a b  c.jpg","bucket":"b","key":"my photos/a b  c.jpg","size":0,"lastModified":"2026-11-25T16:30:12.345Z"}'],
-    ['no date -l', undated, LONG, '     8388608  -                     s3://b/x'],
-    ['no date -l -h', undated, HUMAN, '  8.0M  -                     s3://b/x'],
+    ['no date -l', undated, LONG, '     8388608  -                     -             s3://b/x'],
+    ['no date -l -h', undated, HUMAN, '  8.0M  -                     -             s3://b/x'],
     ['no date as JSON', undated, JSONL, '{"url":"s3://b/x","bucket":"b","key":"x","size":8388608}'],
-    ['over a TiB -l', big, LONG, '5497558138881  2026-11-25T16:30:12Z  s3://b/huge.iso'],
-    ['over a TiB -l -h', big, HUMAN, '  5.0T  2026-11-25T16:30:12Z  s3://b/huge.iso'],
+    ['over a TiB -l', big, LONG, '5497558138881  2026-11-25T16:30:12Z  DEEP_ARCHIVE  s3://b/huge.iso'],
+    ['over a TiB -l -h', big, HUMAN, '  5.0T  2026-11-25T16:30:12Z  DEEP_ARCHIVE  s3://b/huge.iso'],
     ['a prefix', prefix, PLAIN, 's3://b/backups/old/'],
-    ['a prefix -l', prefix, LONG, '         PRE  -                     s3://b/backups/old/'],
-    ['a prefix -l -h', prefix, HUMAN, '   PRE  -                     s3://b/backups/old/'],
+    ['a prefix -l', prefix, LONG, '         PRE  -                     -             s3://b/backups/old/'],
+    ['a prefix -l -h', prefix, HUMAN, '   PRE  -                     -             s3://b/backups/old/'],
     ['a prefix as JSON', prefix, JSONL, '{"url":"s3://b/backups/old/","bucket":"b","prefix":"backups/old/"}'],
-    ['a prefix with blanks -l', blankPrefix, LONG, '         PRE  -                     s3://b/my photos/'],
+    ['a prefix with blanks -l', blankPrefix, LONG, '         PRE  -                     -             s3://b/my photos/'],
   ];
   for (const [what, entry, o, line] of table) it(what, () => assert.equal(formatEntry('b', entry, o), line));
 
@@ -64,7 +64,7 @@ describe('formatEntry', () => {
       const lines: string[] = [object, blanks, undated, prefix].map((e) => formatEntry('b', e, o));
       const starts: number[] = lines.map((l) => l.indexOf('s3://'));
       assert.equal(new Set(starts).size, 1, lines.join('\n'));
-      assert.equal(starts[0], (o.human ? 6 : 12) + 2 + 20 + 2);
+      assert.equal(starts[0], (o.human ? 6 : 12) + 2 + 20 + 2 + 12 + 2);
     }
   });
 

@@ -132,17 +132,17 @@ for (const server of SERVERS) {
       it('-l prints size, UTC time and URL; -h human sizes; --json one object per line; -0 NUL', async () => {
         const r = await ls(['-l', `s3://${bucket}/lvl/`]);
         const out = lines(r.stdout);
-        assert.match(out[0], /^ {11}3  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  s3:\/\/[^ ]+\/lvl\/a\+b$/);
-        assert.match(out[1], /^ {9}PRE  - {20} s3:\/\/[^ ]+\/lvl\/a\/$/);
-        assert.match(out[4], /^ +3  \S+  s3:\/\/[^ ]+\/lvl\/sp\\ ace$/);
-        assert.match(out[5], /^ +1536  \S+  s3:\/\/[^ ]+\/lvl\/zz$/);
+        assert.match(out[0], /^ {11}3  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/a\+b$/);
+        assert.match(out[1], /^ {9}PRE  - {20} - {12} s3:\/\/[^ ]+\/lvl\/a\/$/);
+        assert.match(out[4], /^ +3  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/sp\\ ace$/);
+        assert.match(out[5], /^ +1536  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
         const h = lines((await ls(['-l', '-h', `s3://${bucket}/lvl/zz`])).stdout);
-        assert.match(h[0], /^ {2}1\.5K  \S+Z  s3:\/\/[^ ]+\/lvl\/zz$/);
+        assert.match(h[0], /^ {2}1\.5K  \S+Z  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
         const j = lines((await ls(['--json', '-r', `s3://${bucket}/lvl/`])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
         assert.equal(j.length, odd.length);
         assert.deepEqual(
           { ...j[0], lastModified: undefined, etag: undefined },
-          { url: `s3://${bucket}/lvl/a+b`, bucket, key: 'lvl/a+b', size: 3, lastModified: undefined, etag: undefined },
+          { url: `s3://${bucket}/lvl/a+b`, bucket, key: 'lvl/a+b', size: 3, lastModified: undefined, etag: undefined, storageClass: 'STANDARD' },
         );
         assert.ok(!Number.isNaN(Date.parse(j[0].lastModified as string)));
         const z = await ls(['-r', '-0', `s3://${bucket}/lvl/`]);
@@ -373,7 +373,7 @@ for (const server of SERVERS) {
           out[line] = r.stdout.toString();
         }
         assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
-        assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  s3://${bucket}/big$`));
+        assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  STANDARD +s3://${bucket}/big$`));
         assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
         const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
         assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);

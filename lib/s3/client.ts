@@ -4,6 +4,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { LimitedHttpHandler, type BandwidthLimiter } from './bandwidth';
+import { addEncryption, type Encryption } from './encryption';
 
 /**
  * The one place that knows S3 server quirks (the rclone "provider quirks" idea):
@@ -18,6 +20,15 @@ export interface S3ClientOptions {
   profile?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   forcePathStyle?: boolean;
+  /**
+   * `path` (`https://host/bucket/key`), `virtual` (`https://bucket.host/key`), or `auto`
+   * (the default): path style for a custom endpoint, virtual-hosted for AWS. `forcePathStyle` wins.
+   */
+  addressing?: Addressing;
+  /** Server-side encryption of every object written (and, for SSE-C, read). */
+  encryption?: Encryption;
+  /** Every request and response body of this client passes through this limiter; give clients one limiter to share a limit. */
+  bandwidth?: BandwidthLimiter;
   /** PEM file of extra CAs to trust for https endpoints (as AWS_CA_BUNDLE). */
   caBundle?: string;
   /** Sockets per host; at least the number of requests run at once. */
@@ -37,10 +48,21 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const caFile = opts.caBundle ?? process.env.AWS_CA_BUNDLE;
   const maxSockets = opts.maxSockets ?? 32;
+  const handlerOptions = {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...(caFile ? { ca: readFileSync(caFile) } : {}) }),
+    connectionTimeout: 10_000,
+    // Idle time, not total time: a 5 GiB chunk on a slow link may take minutes, but a
+    // connection that moves no byte for this long is dead and worth another attempt.
+    socketTimeout: opts.requestTimeoutMs ?? 30_000,
+  };
   const config: S3ClientConfig = {
     region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint,
-    forcePathStyle: opts.forcePathStyle ?? endpoint !== undefined,
+    forcePathStyle: opts.forcePathStyle ?? (opts.addressing === undefined || opts.addressing === 'auto' ? endpoint !== undefined : opts.addressing === 'path'),
+    // A bucket in another region answers 301 PermanentRedirect with its region in
+    // x-amz-bucket-region: the request is sent once more, signed for that region.
+    followRegionRedirects: true,
     // With the defaults (WHEN_SUPPORTED) stream bodies go out aws-chunked with a CRC32
     // trailer: s3rver stores the framing inside the object and RGW answers 411. We
     // send Content-MD5 and a signed SHA-256 of every body ourselves instead.
@@ -53,14 +75,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     // connection for every body over 2 MB and wait for the interim reply: measured,
     // 60 MB/s into a null sink with it, see bench/ for the figure without it.
     expectContinueHeader: false,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...(caFile ? { ca: readFileSync(caFile) } : {}) }),
-      connectionTimeout: 10_000,
-      // Idle time, not total time: a 5 GiB chunk on a slow link may take minutes, but a
-      // connection that moves no byte for this long is dead and worth another attempt.
-      socketTimeout: opts.requestTimeoutMs ?? 30_000,
-    }),
+    requestHandler: opts.bandwidth ? new LimitedHttpHandler(handlerOptions, opts.bandwidth) : new NodeHttpHandler(handlerOptions),
   };
   if (opts.credentials) config.credentials = opts.credentials;
   if (opts.profile) config.profile = opts.profile;
@@ -69,8 +84,11 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const client = new S3Client(config);
   addContentMd5ForDeleteObjects(client);
   rejectHtmlAnswers(client);
+  if (opts.encryption) addEncryption(client, opts.encryption);
   return client;
 }
+
+export type Addressing = 'auto' | 'path' | 'virtual';
 
 /** An SDK warning as one line. */
 function sdkWarningLine(text: string, profile: string | undefined): string {

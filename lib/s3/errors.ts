@@ -106,7 +106,9 @@ export function describeError(err: unknown): string {
   if (/certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_/i.test(`${e.message} ${e.code}`)) {
     return `TLS certificate not trusted (${e.code ?? e.message}); see --ca-bundle`;
   }
-  return status && !name.startsWith('HTTP ') ? `${name} (${status})` : name;
+  const line = status && !name.startsWith('HTTP ') ? `${name} (${status})` : name;
+  // A GET of an object in an archive class: what the user must do is not in S3's message.
+  return name === 'InvalidObjectState' ? `${line}: archived; restore the objects first (s3 restore-object)` : line;
 }
 
 /** An error carrying a user-facing line, the SDK error kept as cause for --debug. */

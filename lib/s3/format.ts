@@ -41,24 +41,26 @@ export function isoSecond(d: Date | undefined): string {
 }
 
 const LONG_TIME_WIDTH = 20;
+/** `DEEP_ARCHIVE`; the rare longer names (INTELLIGENT_TIERING) push the URL right. */
+const LONG_CLASS_WIDTH = 12;
 
 /**
- * One listing line: the URL; with `-l` the size, the modification time and the URL last,
- * so a key with blanks stays whole.
+ * One listing line: the URL; with `-l` the size, the modification time, the storage class
+ * and the URL last, so a key with blanks stays whole.
  */
 export function formatEntry(bucket: string, e: ListEntry, o: FormatOptions = {}): string {
   const url = formatS3Url({ bucket, key: entryName(e) });
   if (o.json) {
     return 'prefix' in e
       ? JSON.stringify({ url, bucket, prefix: e.prefix })
-      : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag });
+      : JSON.stringify({ url, bucket, key: e.key, size: e.size, lastModified: e.lastModified?.toISOString(), etag: e.etag, storageClass: e.storageClass });
   }
   const listed = listedUrl(bucket, entryName(e), o.nul);
   if (!o.long) return listed;
   const width = o.human ? 6 : 12;
-  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${listed}`;
+  if ('prefix' in e) return `${'PRE'.padStart(width)}  ${'-'.padEnd(LONG_TIME_WIDTH)}  ${'-'.padEnd(LONG_CLASS_WIDTH)}  ${listed}`;
   const size = o.human ? humanSize(e.size) : String(e.size);
-  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${listed}`;
+  return `${size.padStart(width)}  ${isoSecond(e.lastModified).padEnd(LONG_TIME_WIDTH)}  ${(e.storageClass ?? '-').padEnd(LONG_CLASS_WIDTH)}  ${listed}`;
 }
 
 /** One line for a bucket: `s3://name/`; `-l` creation time first; or JSON. */

@@ -1,5 +1,10 @@
 export { createS3Client, parseS3Url, formatS3Url, NotS3Error } from './client';
-export type { S3ClientOptions, S3Address } from './client';
+export type { S3ClientOptions, S3Address, Addressing } from './client';
+export { BandwidthLimiter } from './bandwidth';
+export { parseBandwidth } from './bandwidth-schedule';
+export type { BandwidthSchedule } from './bandwidth-schedule';
+export type { Encryption } from './encryption';
+export { ArchivedError } from './archive-check';
 export { createChunker } from './chunker';
 export { ChunkSetSink } from './sink';
 export type { ChunkSetSinkOptions } from './sink';

@@ -9,6 +9,8 @@ export interface ListedObject {
   size: number;
   lastModified?: Date;
   etag?: string;
+  /** As the listing names it (`STANDARD`, `GLACIER`, a server's own); some servers send none. */
+  storageClass?: string;
 }
 
 /** A common prefix from a delimited listing: a "directory", ending in the delimiter. */
@@ -113,7 +115,7 @@ export function compareKeys(a: string, b: string): number {
 }
 
 function toListedObject(o: _Object, name: (listed: string) => string): ListedObject {
-  return { key: name(o.Key ?? ''), size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag };
+  return { key: name(o.Key ?? ''), size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag, storageClass: o.StorageClass };
 }
 
 /**

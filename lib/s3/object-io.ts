@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { NotS3Error } from './client';
 import { S3OperationError, isNotFound } from './errors';
@@ -65,6 +65,14 @@ function checkEtag(etag: string | undefined, digest: Digest, what: string): void
 
 const contentMd5 = (digest: Digest) => Buffer.from(digest.md5, 'hex').toString('base64');
 
+/** What an object is stored as, besides its bytes. */
+export interface ObjectAttributes {
+  /** Default `application/octet-stream`. */
+  contentType?: string;
+  /** As the server names it (`STANDARD_IA`, `GLACIER_IR`, RGW's own); default: the server's (STANDARD). */
+  storageClass?: string;
+}
+
 /** One verified PutObject, no retry: for callers whose retry covers more than the request. */
 export async function putObjectOnce(
   client: S3Client,
@@ -73,10 +81,18 @@ export async function putObjectOnce(
   body: Buffer,
   digest: Digest,
   signal?: AbortSignal,
-  contentType = 'application/octet-stream',
+  attributes: ObjectAttributes = {},
 ): Promise<void> {
   const cmd = withPayloadHash(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: contentMd5(digest), ContentType: contentType }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentLength: body.length,
+      ContentMD5: contentMd5(digest),
+      ContentType: attributes.contentType ?? 'application/octet-stream',
+      StorageClass: attributes.storageClass as StorageClass | undefined,
+    }),
     digest.sha256,
   );
   const out = await client.send(cmd, { abortSignal: signal });
@@ -111,10 +127,22 @@ export async function uploadPartOnce(
   return out.ETag ?? `"${digest.md5}"`;
 }
 
-export interface WriteObjectOptions extends RetryOptions {
-  contentType?: string;
+export interface WriteObjectOptions extends RetryOptions, ObjectAttributes {
   /** The body's digest when the caller has it already. */
   digest?: Digest;
+}
+
+/**
+ * `cannot write URL: REASON`; when the server refused the storage class asked for, the
+ * line names it (the server's own message does not).
+ */
+export function writeError(url: string, err: unknown, storageClass?: string): S3OperationError {
+  const failure = new S3OperationError('cannot write', url, err);
+  const name = (err as { name?: string }).name;
+  if (storageClass && name === 'InvalidStorageClass') failure.message += `: the server refused storage class ${storageClass}`;
+  // RGW refuses a class it does not know as a bare InvalidArgument.
+  if (storageClass && name === 'InvalidArgument') failure.message += `: is storage class ${storageClass} defined on the server?`;
+  return failure;
 }
 
 /** A verified PUT of a whole body, retried; fails as `cannot write s3://bucket/key: …`. */
@@ -122,9 +150,9 @@ export async function writeObject(client: S3Client, bucket: string, key: string,
   const digest = opts.digest ?? digestOf(body);
   const url = `s3://${bucket}/${key}`;
   try {
-    await withRetry(() => putObjectOnce(client, bucket, key, body, digest, opts.signal, opts.contentType), { what: url, ...opts });
+    await withRetry(() => putObjectOnce(client, bucket, key, body, digest, opts.signal, opts), { what: url, ...opts });
   } catch (err) {
-    throw new S3OperationError('cannot write', url, err);
+    throw writeError(url, err, opts.storageClass);
   }
 }
 

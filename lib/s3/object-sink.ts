@@ -2,11 +2,11 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  type StorageClass,
 } from '@aws-sdk/client-s3';
-import { uploadPartOnce, writeObject, type Digest } from './object-io';
+import { uploadPartOnce, writeError, writeObject, type Digest } from './object-io';
 import { withRetry } from './retry';
 import { ChunkedUploadSink, type UploadSinkOptions } from './upload-sink';
-import { S3OperationError } from './errors';
 
 export interface MultipartObjectSinkOptions extends UploadSinkOptions {
   key: string;
@@ -47,7 +47,12 @@ export class MultipartObjectSink extends ChunkedUploadSink {
     this.uploadId ??= withRetry(
       async () => {
         const out = await this.client.send(
-          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: 'application/octet-stream' }),
+          new CreateMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: this.key,
+            ContentType: 'application/octet-stream',
+            StorageClass: this.storageClass as StorageClass | undefined,
+          }),
           { abortSignal: this.abort.signal },
         );
         return out.UploadId!;
@@ -65,7 +70,7 @@ export class MultipartObjectSink extends ChunkedUploadSink {
   protected async commit(): Promise<void> {
     if (!this.uploadId) {
       // An empty stream: multipart uploads need at least one part, a plain PUT does not.
-      await writeObject(this.client, this.bucket, this.key, Buffer.alloc(0), { attempts: this.attempts, signal: this.abort.signal });
+      await writeObject(this.client, this.bucket, this.key, Buffer.alloc(0), { storageClass: this.storageClass, attempts: this.attempts, signal: this.abort.signal });
       return;
     }
     const url = `s3://${this.bucket}/${this.key}`;
@@ -85,7 +90,7 @@ export class MultipartObjectSink extends ChunkedUploadSink {
         { attempts: this.attempts, signal: this.abort.signal, what: `${url} (end of upload)` },
       );
     } catch (err) {
-      throw new S3OperationError('cannot write', url, err);
+      throw writeError(url, err, this.storageClass);
     }
   }
 

@@ -1,7 +1,10 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
-import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type S3Address } from './client';
+import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address } from './client';
+import { BandwidthLimiter } from './bandwidth';
+import { parseBandwidth } from './bandwidth-schedule';
+import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { findProfile } from './aws-config';
 import { isGeneration } from './layout';
 import type { RemoveMode } from './remove';
@@ -17,7 +20,43 @@ export const S3_OPTIONS: OptionSpec[] = [
   { name: 'config', arg: 'FILE', help: "s3store INI file: [Credentials] aws_access_key_id, aws_secret_access_key; [Bucket] id" },
   { name: 'timeout', arg: 'DURATION', help: 'abandon and retry a request after this long with no byte sent or received, e.g. 10s (default 30s)' },
   { name: 'ca-bundle', arg: 'FILE', help: 'PEM file of CAs to trust for https endpoints (default: AWS_CA_BUNDLE)' },
+  { name: 'addressing', arg: 'STYLE', help: 'auto, path (https://HOST/BUCKET/KEY) or virtual (https://BUCKET.HOST/KEY); auto: path with --endpoint, virtual on AWS' },
 ];
+
+/** `--sse-c-key-file`: what every filter that reads or writes objects of an SSE-C set needs. */
+export const SSE_C_KEY_OPTION: OptionSpec = {
+  name: 'sse-c-key-file',
+  arg: 'FILE',
+  help: `SSE-C: encrypt and read every object with the ${CUSTOMER_KEY_BYTES}-byte key in FILE (raw, or base64)`,
+};
+
+/** The encryption flags of the filters that write. */
+export const ENCRYPTION_OPTIONS: OptionSpec[] = [
+  { name: 'sse', arg: 'ALGORITHM', help: 'server-side encryption of the objects written: AES256 or aws:kms' },
+  { name: 'sse-kms-key-id', arg: 'ID', help: "with --sse aws:kms, this KMS key instead of the bucket's default" },
+  SSE_C_KEY_OPTION,
+];
+
+/** `--storage-class`, for the filters that write. */
+export const STORAGE_CLASS_OPTION: OptionSpec = {
+  name: 'storage-class',
+  arg: 'CLASS',
+  help: 'storage class of the objects written, as the server names it: STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE, COLD... (default: the bucket\'s)',
+};
+
+/** `--bwlimit RATE`, for the filters that move data. */
+export const BWLIMIT_OPTION: OptionSpec = {
+  name: 'bwlimit',
+  arg: 'RATE',
+  help: 'at most RATE bytes per second in total over all connections, e.g. 10M, or a timetable such as "08:00,2M 19:00,off"',
+};
+
+/** The `--storage-class` value, checked only for a form a header can carry: servers define their own classes. */
+export function storageClassFlag(flags: Flags): string | undefined {
+  const cls = flags['storage-class'] as string | undefined;
+  if (cls !== undefined && !/^[\w.-]+$/.test(cls)) throw new UsageError(`invalid --storage-class '${cls}' (a class name such as STANDARD_IA or COLD)`);
+  return cls;
+}
 
 /**
  * `-b BUCKET`, s3store style: the bucket of a bare name (a TAG, a KEY), in every filter
@@ -96,8 +135,59 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
     credentials,
     maxSockets,
     onWarning: warn,
+    addressing: addressingFlag(flags),
+    encryption: encryptionFromFlags(flags, warn),
+    bandwidth: bandwidthFromFlags(flags),
   });
   return { client, configBucket };
+}
+
+function addressingFlag(flags: Flags): Addressing | undefined {
+  const style = flags.addressing as string | undefined;
+  if (style !== undefined && style !== 'auto' && style !== 'path' && style !== 'virtual') {
+    throw new UsageError(`invalid --addressing '${style}' (auto, path or virtual)`);
+  }
+  return style;
+}
+
+function bandwidthFromFlags(flags: Flags): BandwidthLimiter | undefined {
+  const text = flags.bwlimit as string | undefined;
+  if (text === undefined) return undefined;
+  try {
+    return new BandwidthLimiter(parseBandwidth(text));
+  } catch (err) {
+    throw new UsageError(`invalid --bwlimit '${text}': ${(err as Error).message}`);
+  }
+}
+
+function encryptionFromFlags(flags: Flags, warn: (line: string) => void): Encryption | undefined {
+  const sseFlag = flags.sse as string | undefined;
+  const kmsKeyId = flags['sse-kms-key-id'] as string | undefined;
+  const keyFile = flags['sse-c-key-file'] as string | undefined;
+  if (sseFlag !== undefined && sseFlag !== 'AES256' && sseFlag !== 'aws:kms') throw new UsageError(`invalid --sse '${sseFlag}' (AES256 or aws:kms)`);
+  // As the aws cli: a KMS key id means KMS.
+  const sse = sseFlag ?? (kmsKeyId !== undefined ? 'aws:kms' : undefined);
+  if (kmsKeyId !== undefined && sse !== 'aws:kms') throw new UsageError('--sse-kms-key-id goes with --sse aws:kms');
+  if (keyFile !== undefined && sse) throw new UsageError('give --sse or --sse-c-key-file, not both: an object has one kind of server-side encryption');
+  const customerKey = keyFile === undefined ? undefined : readCustomerKey(keyFile, warn);
+  return sse || customerKey ? { sse, kmsKeyId, customerKey } : undefined;
+}
+
+/** The SSE-C key in FILE: 32 raw bytes, or their base64 on one line (`openssl rand -base64 32`). */
+function readCustomerKey(file: string, warn: (line: string) => void): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read --sse-c-key-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const text = bytes.toString('latin1').trim();
+  const key = bytes.length !== CUSTOMER_KEY_BYTES && /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, 'base64') : bytes;
+  if (key.length !== CUSTOMER_KEY_BYTES) {
+    throw new UsageError(`--sse-c-key-file ${file} holds ${bytes.length} bytes; an SSE-C key is ${CUSTOMER_KEY_BYTES} bytes (openssl rand 32 > FILE)`);
+  }
+  if (statSync(file).mode & 0o004) warn(`warning: ${file} is readable by everyone and holds an encryption key; chmod 600 it`);
+  return key;
 }
 
 /** An `s3://bucket/key` argument, or a usage error. */

@@ -65,7 +65,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
   }
 
   protected putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void> {
-    return putObjectOnce(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal);
+    return putObjectOnce(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal, { storageClass: this.storageClass });
   }
 
   protected async commit(): Promise<void> {

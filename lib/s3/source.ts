@@ -7,6 +7,7 @@ import { mapOrdered } from '../slots';
 import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, type Manifest } from './layout';
 import { listPages } from './lister';
 import { readManifest } from './object-io';
+import { refuseArchived } from './archive-check';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
@@ -145,7 +146,12 @@ export class ChunkSetSource extends Readable {
   }
 
   private async pump(): Promise<void> {
-    this.plan ??= await resolveSource({ ...this.opts, signal: this.abort.signal });
+    if (!this.plan) {
+      const { client, bucket, name, jobs, attempts } = this.opts;
+      const plan = await resolveSource({ ...this.opts, signal: this.abort.signal });
+      await refuseArchived(client, bucket, `s3://${bucket}/${name.replace(/\/+$/, '')}`, plan, { jobs, attempts, signal: this.abort.signal });
+      this.plan = plan;
+    }
     this.chunks ??= mapOrdered(this.plan.parts, this.jobs, (part) => this.fetchPart(part));
     for (;;) {
       const next = await this.chunks.next();

@@ -6,11 +6,12 @@ import { destroyOnAbort, requestController } from '../abort';
 import { Slots } from '../slots';
 import { ChunkAccumulator } from './chunker';
 import { withRetry } from './retry';
-import { S3OperationError } from './errors';
 import { HashPool, sharedBuffer } from './hash-pool';
-import type { Digest } from './object-io';
+import { writeError, type Digest } from './object-io';
 
 export interface UploadSinkOptions extends ChunkStreamOptions {
+  /** Storage class of the data objects (chunks, parts) as the server names it; manifests stay STANDARD. */
+  storageClass?: string;
   /** A stream shorter than this many bytes is not committed (an empty dump is the classic silent failure). */
   minSize?: number;
   /**
@@ -45,6 +46,7 @@ export abstract class ChunkedUploadSink extends Writable {
   protected readonly bucket: string;
   protected readonly chunkSize: number;
   protected readonly attempts?: number;
+  protected readonly storageClass?: string;
   /** Aborts every request in flight when the sink is destroyed (the caller's signal destroys it). */
   protected readonly abort: AbortController;
   private readonly approve?: () => Promise<void>;
@@ -76,6 +78,7 @@ export abstract class ChunkedUploadSink extends Writable {
     this.abort = requestController(this.slots.size);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.attempts = opts.attempts;
+    this.storageClass = opts.storageClass;
     this.approve = opts.approve;
     this.minSize = opts.minSize ?? 0;
     // Chunks are gathered in shared memory so the hash workers read them in place, and
@@ -184,7 +187,7 @@ export abstract class ChunkedUploadSink extends Writable {
         if (!this.failure) {
           this.failure = this.abort.signal.aborted
             ? (this.abort.signal.reason as Error)
-            : new S3OperationError('cannot write', this.chunkUrl(index), err);
+            : writeError(this.chunkUrl(index), err, this.storageClass);
         }
         this.destroy(this.failure);
       },

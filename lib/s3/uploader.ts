@@ -69,6 +69,8 @@ export interface UploadFilesOptions {
   multipartThreshold?: number;
   /** Part size for multipart uploads (default 8 MiB, at least 5 MiB for most servers). */
   partSize?: number;
+  /** Storage class of the objects, as the server names it. */
+  storageClass?: string;
   signal?: AbortSignal;
   onUploaded?: (key: string, path: string, size: number) => void;
   onSkipped?: (path: string, kind: string) => void;
@@ -178,7 +180,7 @@ function readError(path: string, err: unknown): Error {
 
 async function uploadFile(path: string, key: string, size: number, opts: UploadFilesOptions): Promise<number> {
   if (size > (opts.multipartThreshold ?? DEFAULT_CHUNK_SIZE)) {
-    const sink = new MultipartObjectSink({ client: opts.client, bucket: opts.bucket, key, chunkSize: opts.partSize, jobs: 2, signal: opts.signal });
+    const sink = new MultipartObjectSink({ client: opts.client, bucket: opts.bucket, key, chunkSize: opts.partSize, jobs: 2, signal: opts.signal, storageClass: opts.storageClass });
     try {
       await pipeline(createReadStream(path), sink);
     } catch (err) {
@@ -192,6 +194,6 @@ async function uploadFile(path: string, key: string, size: number, opts: UploadF
   } catch (err) {
     throw readError(path, err);
   }
-  await writeObject(opts.client, opts.bucket, key, body, { signal: opts.signal });
+  await writeObject(opts.client, opts.bucket, key, body, { signal: opts.signal, storageClass: opts.storageClass });
   return body.length;
 }

@@ -24,8 +24,11 @@ import { mulberry32 } from './data';
  * serves itself (see `listPageSize`): `shuffle` sends a page's entries in random order,
  * `replay` sends the page served before again, verbatim (its keys and its continuation
  * token repeat), `reorder` sends the next page first and this one after it.
+ * `answer` replies itself with `status`, an S3 error `code` and `headers` (an archived
+ * object's InvalidObjectState, a redirect); `headers` forwards the request and adds
+ * `headers` to the upstream's answer (a HEAD showing another storage class).
  */
-export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'delay' | 'truncate' | 'rewrite' | 'etag' | ListFault;
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'delay' | 'truncate' | 'rewrite' | 'etag' | 'answer' | 'headers' | ListFault;
 export type ListFault = 'shuffle' | 'replay' | 'reorder';
 
 /** ListObjectsV2 requests. */
@@ -52,6 +55,11 @@ export interface FaultRule {
   rate?: number;
   /** For `rewrite`: the new response body from the upstream one. */
   rewrite?: (body: string) => string;
+  /** For `answer`: the status and S3 error code sent. */
+  status?: number;
+  code?: string;
+  /** For `answer` and `headers`: headers sent with the answer. */
+  headers?: Record<string, string>;
 }
 
 interface ActiveRule extends FaultRule {
@@ -88,7 +96,7 @@ export class FaultProxy {
   endpoint = '';
   /** Faults injected so far, by kind. */
   readonly injected: Record<Fault, number> = {
-    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, delay: 0, truncate: 0, rewrite: 0, etag: 0, shuffle: 0, replay: 0, reorder: 0,
+    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, delay: 0, truncate: 0, rewrite: 0, etag: 0, answer: 0, headers: 0, shuffle: 0, replay: 0, reorder: 0,
   };
   /** Requests the upstream completed under a `hold` fault (their replies never sent). */
   held = 0;
@@ -200,6 +208,8 @@ export class FaultProxy {
         return this.reply(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
       case 'slowdown':
         return this.reply(req, res, 503, 'SlowDown', 'Please reduce your request rate.');
+      case 'answer':
+        return this.reply(req, res, rule.status ?? 400, rule.code ?? 'InvalidRequest', `injected by the fault proxy`, rule.headers);
       case 'stall':
         // Read the request, answer nothing: the client's timeout must fire.
         req.resume();
@@ -218,11 +228,11 @@ export class FaultProxy {
     }
   }
 
-  private reply(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+  private reply(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
     req.resume();
     req.on('end', () => {
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-      res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(status, { ...headers, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
   }
@@ -266,7 +276,7 @@ export class FaultProxy {
         collect(r, (body) => this.send(res, status, r.headers, body, rule));
         return;
       }
-      res.writeHead(status, rule?.fault === 'etag' ? this.wrongEtag(r.headers) : r.headers);
+      res.writeHead(status, rule?.fault === 'etag' ? this.wrongEtag(r.headers) : rule?.fault === 'headers' ? { ...r.headers, ...rule.headers } : r.headers);
       r.pipe(res);
     });
   }

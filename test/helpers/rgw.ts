@@ -40,6 +40,10 @@ export interface RgwServer extends S3TestServer {
   dir: string;
   /** Ports in use: mon (msgr2), radosgw (HTTP), and the OSD's bind range. */
   ports: { mon: number; rgw: number; osdMin: number; osdMax: number };
+  /** A second storage class of the default placement, beside STANDARD (same data pool). */
+  storageClass: 'COLD';
+  /** The key id of the `testing` KMS backend's one key, for `--sse aws:kms --sse-kms-key-id`. */
+  kmsKeyId: string;
   /** Milliseconds from startRgw() to a server that has created and deleted a bucket. */
   startupMs: number;
   /** Milliseconds spent in each bring-up step. */
@@ -77,6 +81,8 @@ const SETPRIV = '/usr/bin/setpriv';
 const DIR_PREFIX = 'pipekit-rgw-';
 const PORT_LOW = 20000; // below the kernel's ephemeral range (32768-60999): no clash with outgoing sockets
 const PORT_HIGH = 32700;
+const STORAGE_CLASS = 'COLD';
+const KMS_KEY_ID = 'pipekit-test-key';
 const OSD_PORTS = 16; // an OSD binds 4 with msgr1 off; room for a neighbour racing for the same range
 
 /** Start a fresh RGW; resolves once it serves S3 (a probe bucket was created and deleted). */
@@ -224,6 +230,13 @@ async function startOnce(opts: RgwOptions, started: number, timeoutMs: number): 
         '--access-key', accessKeyId, '--secret', secretAccessKey,
       ]),
     );
+    next('adding the COLD storage class to the default placement');
+    const admin = ['-c', conf, '-n', 'client.rgw', '--log-file', join(dir, 'log', 'radosgw-admin.log')];
+    const placement = ['--placement-id', 'default-placement', '--storage-class', STORAGE_CLASS];
+    await withDeadline(tool('radosgw-admin', 'radosgw-admin', [...admin, 'zonegroup', 'placement', 'add', '--rgw-zonegroup', 'default', ...placement]));
+    await withDeadline(
+      tool('radosgw-admin', 'radosgw-admin', [...admin, 'zone', 'placement', 'add', '--rgw-zone', 'default', ...placement, '--data-pool', 'default.rgw.buckets.data']),
+    );
     next('starting radosgw');
     await launch('rgw', 'radosgw', ['-f', '-c', conf, '-n', 'client.rgw']);
 
@@ -266,6 +279,8 @@ async function startOnce(opts: RgwOptions, started: number, timeoutMs: number): 
     const server: RgwServer = {
       kind: 'rgw',
       endpoint,
+      storageClass: STORAGE_CLASS,
+      kmsKeyId: KMS_KEY_ID,
       accessKeyId,
       secretAccessKey,
       dir,
@@ -360,6 +375,10 @@ rgw dynamic resharding = false
 # reclaim deleted objects' data soon, so memstore does not fill up over a test run
 rgw gc obj min wait = 10
 rgw gc processor period = 10
+# SSE-KMS with a key from this file (the testing backend), and SSE-C, over plain http on loopback
+rgw crypt require ssl = false
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = ${KMS_KEY_ID}=${randomBytes(32).toString('base64')}
 `;
 }
 
