@@ -139,3 +139,22 @@ export function formatTable(title: string, rows: Row[], targets: Targets = {}): 
 export const QUICK = process.env.BENCH_QUICK === '1';
 /** Runs per contender (BENCH_RUNS; 3 by default, 1 in quick mode). */
 export const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 3));
+
+/**
+ * BENCH_BASELINE=DIR: the `dist` of another build (an older commit, built apart) whose
+ * filters race beside these as extra rows marked "(baseline)", for a before/after
+ * measured in the same run.
+ */
+export const BASELINE = process.env.BENCH_BASELINE;
+
+/** The baseline build's copy of `contender`, running its filter `name` at `path` instead. */
+export function baselineOf(c: Contender, path: string, name: string): Contender | undefined {
+  if (!BASELINE) return undefined;
+  const theirs = join(BASELINE, 'filters', `${name}.js`);
+  return {
+    ...c,
+    label: `${c.label} (baseline)`,
+    argv: c.argv?.map((a) => (a === path ? theirs : a)),
+    shell: c.shell?.replaceAll(path, theirs),
+  };
+}

@@ -17,7 +17,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { NullS3 } from '../test/helpers/null-s3';
-import { QUICK, RUNS, formatTable, installed, race, type Contender } from './measure';
+import { QUICK, RUNS, baselineOf, formatTable, installed, race, type Contender } from './measure';
 
 const MiB = 2 ** 20;
 
@@ -69,6 +69,13 @@ export async function benchS3Stream(): Promise<void> {
       { label: 's3sink -q (null sink)', shell: `"${filterPath('s3sink')}" -q s3://null/set < "${file}"`, env: s3Env(server, sink.endpoint), bytes },
       { label: 'curl -T (null sink)', shell: `curl -sf -T "${file}" ${sink.endpoint}/null/curl.bin`, env, bytes },
     ];
+    const withBaseline = (list: Contender[], name: string) => {
+      const theirs = baselineOf(list[0], filterPath(name), name);
+      return theirs ? [list[0], theirs, ...list.slice(1)] : list;
+    };
+    up.splice(0, up.length, ...withBaseline(up, 's3sink'));
+    down.splice(0, down.length, ...withBaseline(down, 's3source'));
+    nul.splice(0, nul.length, ...withBaseline(nul, 's3sink'));
     process.stdout.write(`s3 stream: ${size / MiB} MiB against ${server.kind} at ${server.endpoint}, median of ${RUNS} alternating runs\n`);
     // Uploads first: the downloads read what they stored.
     const upRows = await race(up, RUNS);

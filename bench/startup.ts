@@ -12,7 +12,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient } from '../test/helpers/s3';
 import { startDnsServer } from '../test/helpers/dns-server';
 import { startSmtpServers } from '../test/helpers/smtp-servers';
-import { QUICK, installed, race, type Contender, type Row } from './measure';
+import { QUICK, baselineOf, installed, race, type Contender, type Row } from './measure';
 
 const TARGET_MS = 110;
 
@@ -41,6 +41,11 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
         },
       },
     ];
+    for (const c of contenders.slice(1)) {
+      const name = c.argv![0].replace(/^.*\/|\.js$/g, '');
+      const theirs = baselineOf(c, filterPath(name), name);
+      if (theirs) contenders.push(theirs);
+    }
     if (installed('rclone')) {
       contenders.push({
         label: 'rclone lsf b:B',

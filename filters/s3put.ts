@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
 import { CREATE_BUCKET_OPTION, S3_OPTIONS, s3Argument, s3FromFlags } from '../lib/s3/options';
 import { ensureBucket } from '../lib/s3/buckets';
