@@ -2,6 +2,8 @@
 # The peers the benchmarks compare against, from Debian, where missing.
 set -euo pipefail
 need=()
+[ -x /usr/bin/time ] || need+=(time)
+command -v curl >/dev/null || need+=(curl)
 [ -x /usr/bin/aws ] || need+=(awscli)
 command -v rclone >/dev/null || need+=(rclone)
 command -v s3cmd >/dev/null || need+=(s3cmd)

@@ -1,11 +1,13 @@
 /**
  * `make bench`: every benchmark in turn, each printing its figures and ratios against
  * peers measured in the same run. Benchmarks are never tests: nothing here fails on speed.
+ * SERVER=rgw runs the S3 ones against Ceph RGW instead of s3rver; BENCH_QUICK=1 runs
+ * everything small and once, to iterate fast.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['chunker', 's3stream', 's3list', 'mail', 'randfs', 'bwlimit'];
+const BENCHES = ['chunker', 's3stream', 's3list', 'startup', 'mail', 'randfs', 'bwlimit'];
 
 let failed = 0;
 for (const name of process.argv.slice(2).length ? process.argv.slice(2) : BENCHES) {

@@ -1,26 +1,20 @@
 /**
- * Listing and deleting N keys (default 10,000) on one s3rver: `s3ls -r | s3rm` (one
- * DeleteObjects per 1000 keys) against one DELETE per key (the seed's
- * clear_environment.py loop, in-process with the same SDK), and against
- * `aws s3 ls --recursive` / `aws s3 rm --recursive` and `rclone lsf -R` / `rclone delete`
- * when those are installed. Prints times and ratios (target: at least as fast as the
- * fastest peer, and >= 20x one DELETE per key).
+ * Listing and deleting N keys (default 20,000) on one server (s3rver, or Ceph RGW with
+ * SERVER=rgw): `s3ls -r` against `rclone lsf -R` and `aws s3 ls --recursive` on the same
+ * keys, runs alternating under /usr/bin/time; then `s3ls -r | s3rm` (one DeleteObjects
+ * per 1000 keys) against `rclone delete`, `aws s3 rm --recursive` and one DELETE per key
+ * (the seed's clear_environment.py loop, in-process with the same SDK). Prints the table
+ * and ratios (targets: s3ls -r at least as fast as rclone lsf -R; delete >= 20x one
+ * DELETE per key).
  *
- *   node dist/bench/s3list.js          # BENCH_S3_KEYS=2000 for a quicker run
+ *   node dist/bench/s3list.js   # BENCH_S3_KEYS=2000 (or BENCH_QUICK=1) for a quicker run
  */
-import { execFileSync } from 'node:child_process';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { runCommand, runFilter } from '../test/helpers/run';
-import { freshBucket, s3Env, startS3rver, testClient } from '../test/helpers/s3';
+import { filterPath } from '../test/helpers/run';
+import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
+import { startRgw } from '../test/helpers/rgw';
 import { listPages } from '../lib/s3/lister';
-
-function commandPath(name: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { QUICK, RUNS, formatTable, installed, race, type Contender, type Row } from './measure';
 
 async function populate(client: S3Client, bucket: string, keys: string[]): Promise<void> {
   let next = 0;
@@ -39,105 +33,80 @@ async function count(client: S3Client, bucket: string): Promise<number> {
   return n;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = process.hrtime.bigint();
-  const out = await fn();
-  return [out, Number(process.hrtime.bigint() - t0) / 1e6];
-}
+const lines = (n: number) => (stdout: Buffer) => {
+  const got = stdout.toString().split('\n').filter(Boolean).length;
+  if (got !== n) throw new Error(`listed ${got} keys, expected ${n}`);
+};
 
-interface Row {
-  what: string;
-  listMs?: number;
-  deleteMs: number;
-}
-
-
-export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? 10_000)): Promise<number> {
-  const server = await startS3rver();
+export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? (QUICK ? 2000 : 20_000))): Promise<void> {
+  const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 1024 * 2 ** 20 }) : await startS3rver();
   const client = testClient(server);
   const env = s3Env(server);
+  const renv = {
+    ...env,
+    RCLONE_CONFIG_B_TYPE: 's3',
+    RCLONE_CONFIG_B_PROVIDER: 'Other',
+    RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
+    RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
+    RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
+    RCLONE_CONFIG_B_FORCE_PATH_STYLE: 'true',
+  };
+  const aws = installed('aws') ? ['aws', '--endpoint-url', server.endpoint, '--region', 'us-east-1', 's3'] : undefined;
+  const rclone = installed('rclone');
   // 100 keys per "directory": s3rver re-reads a key's directory after every deletion,
   // so one flat directory of N keys makes any deletion O(N²) on the server and the
   // bench would time s3rver's cleanup, not the requests.
   const keys = Array.from({ length: n }, (_, i) => `bench/d${String(Math.floor(i / 100)).padStart(4, '0')}/k-${String(i).padStart(6, '0')}`);
-  const rows: Row[] = [];
   const fresh = async () => {
     const bucket = await freshBucket(client, 'bench');
     await populate(client, bucket, keys);
     return bucket;
   };
-  const check = async (bucket: string, what: string) => {
+  const emptied = (bucket: string, what: string) => async () => {
     const left = await count(client, bucket);
     if (left !== 0) throw new Error(`${what} left ${left} keys`);
   };
   try {
-    {
-      const bucket = await fresh();
-      const [ls, listMs] = await timed(() => runFilter('s3ls', ['-r', `s3://${bucket}/bench/`], { env, timeout: 600_000 }));
-      if (ls.code !== 0 || ls.stdout.toString().split('\n').length !== n + 1) throw new Error(`s3ls failed: ${ls.stderr}`);
-      const [rm, deleteMs] = await timed(() => runFilter('s3rm', [], { env, input: ls.stdout, timeout: 600_000 }));
-      if (rm.code !== 0) throw new Error(`s3rm failed: ${rm.stderr}`);
-      await check(bucket, 's3rm');
-      rows.push({ what: 's3ls -r | s3rm', listMs, deleteMs });
-    }
-    {
-      const bucket = await fresh();
-      const [, deleteMs] = await timed(async () => {
-        for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-      });
-      await check(bucket, 'one DELETE per key');
-      rows.push({ what: 'one DELETE per key', deleteMs });
-    }
-    const aws = commandPath('aws');
-    if (aws) {
-      const bucket = await fresh();
-      const common = ['--endpoint-url', server.endpoint, '--region', 'us-east-1'];
-      const [ls, listMs] = await timed(() => runCommand(aws, ['s3', 'ls', '--recursive', ...common, `s3://${bucket}/bench/`], { env, timeout: 600_000 }));
-      if (ls.code !== 0) throw new Error(`aws s3 ls failed: ${ls.stderr}`);
-      const [rm, deleteMs] = await timed(() => runCommand(aws, ['s3', 'rm', '--recursive', '--only-show-errors', ...common, `s3://${bucket}/bench/`], { env, timeout: 1_800_000 }));
-      if (rm.code !== 0) throw new Error(`aws s3 rm failed: ${rm.stderr}`);
-      await check(bucket, 'aws s3 rm');
-      rows.push({ what: 'aws s3 ls / rm --recursive', listMs, deleteMs });
-    } else {
-      process.stdout.write('s3list: aws cli not installed; skipped\n');
-    }
-    const rclone = commandPath('rclone');
+    process.stdout.write(`s3list: ${n} keys on ${server.kind}, listing: median of ${RUNS} alternating runs, deletion: one run each\n`);
+    const listed = await fresh();
+    const list: Contender[] = [{ label: 's3ls -r', argv: [filterPath('s3ls'), '-r', `s3://${listed}/bench/`], env, check: lines(n) }];
+    if (rclone) list.push({ label: 'rclone lsf -R', argv: ['rclone', 'lsf', '-R', '--files-only', `b:${listed}/bench`], env: renv, check: lines(n) });
+    if (aws) list.push({ label: 'aws s3 ls --recursive', argv: [...aws, 'ls', '--recursive', `s3://${listed}/bench/`], env, check: lines(n) });
+    const listRows = await race(list, RUNS);
+    process.stdout.write(`${formatTable(`list ${n} keys (${server.kind})`, listRows, { ratios: [{ row: 's3ls -r', peer: 'rclone lsf -R', target: 1 }] })}\n`);
+
+    const del: Contender[] = [];
+    const ours = await fresh();
+    del.push({ label: 's3ls -r | s3rm', shell: `"${filterPath('s3ls')}" -r s3://${ours}/bench/ | "${filterPath('s3rm')}"`, env, after: emptied(ours, 's3rm') });
     if (rclone) {
-      const bucket = await fresh();
-      const renv = {
-        ...env,
-        RCLONE_CONFIG_B_TYPE: 's3',
-        RCLONE_CONFIG_B_PROVIDER: 'Other',
-        RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
-        RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
-        RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
-      };
-      const [ls, listMs] = await timed(() => runCommand(rclone, ['lsf', '-R', `b:${bucket}/bench`], { env: renv, timeout: 600_000 }));
-      if (ls.code !== 0) throw new Error(`rclone lsf failed: ${ls.stderr}`);
-      const [rm, deleteMs] = await timed(() => runCommand(rclone, ['delete', `b:${bucket}/bench`], { env: renv, timeout: 1_800_000 }));
-      if (rm.code !== 0) throw new Error(`rclone delete failed: ${rm.stderr}`);
-      await check(bucket, 'rclone delete');
-      rows.push({ what: 'rclone lsf -R / delete', listMs, deleteMs });
-    } else {
-      process.stdout.write('s3list: rclone not installed; skipped\n');
+      const b = await fresh();
+      del.push({ label: 'rclone delete', argv: ['rclone', 'delete', `b:${b}/bench`], env: renv, after: emptied(b, 'rclone delete') });
     }
+    if (aws) {
+      const b = await fresh();
+      del.push({ label: 'aws s3 rm --recursive', argv: [...aws, 'rm', '--recursive', '--only-show-errors', `s3://${b}/bench/`], env, after: emptied(b, 'aws s3 rm') });
+    }
+    const delRows: Row[] = await race(del, 1);
+    const perKey = await fresh();
+    const t0 = process.hrtime.bigint();
+    for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: perKey, Key: key }));
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    await emptied(perKey, 'one DELETE per key')();
+    // In-process: its CPU is not separable from the bench's own, so only its wall time counts.
+    delRows.push({ label: 'one DELETE per key (wall only)', median: { wallS, cpuS: 0, rssKiB: 0 } });
+    process.stdout.write(
+      `${formatTable(`delete ${n} keys (${server.kind})`, delRows, {
+        ratios: [
+          { row: 's3ls -r | s3rm', peer: 'one DELETE per key (wall only)', target: 20 },
+          { row: 's3ls -r | s3rm', peer: 'rclone delete', target: 1 },
+          { row: 's3ls -r | s3rm', peer: 'aws s3 rm --recursive', target: 1 },
+        ],
+      })}\n`,
+    );
   } finally {
     client.destroy();
     await server.stop();
   }
-  const ours = rows[0];
-  const perKey = rows[1];
-  const sec = (ms?: number) => (ms === undefined ? '        -' : `${(ms / 1000).toFixed(2).padStart(7)} s`);
-  const lines = [`s3list: ${n} keys on s3rver (list, then delete)`];
-  for (const r of rows) lines.push(`  ${r.what.padEnd(28)} list ${sec(r.listMs)}   delete ${sec(r.deleteMs)}`);
-  const deleteRatio = perKey.deleteMs / ours.deleteMs;
-  lines.push(`  delete vs one DELETE per key  ${deleteRatio.toFixed(1)}x (target >= 20x)`);
-  for (const r of rows.slice(2)) {
-    const total = (r.listMs ?? 0) + r.deleteMs;
-    lines.push(`  list+delete vs ${r.what.padEnd(26)} ${(total / ((ours.listMs ?? 0) + ours.deleteMs)).toFixed(2)}x (target >= 1x)`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return deleteRatio;
 }
 
 if (require.main === module) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, type FilterSpec } from '../lib/cli';
 import { MxError, sendEtrn, sendEtrnToBackups, type EtrnResult } from '../lib/mail';
 import { etrnFailures, formatEtrnResult } from '../lib/mail/format';

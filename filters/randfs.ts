@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { DEBUG, FilterError, HELP, QUIET, UsageError, VERSION, runFilter, type FilterSpec } from '../lib/cli';
 import { createRandfs, formatCounts, MountError } from '../lib/fuse';
 import { oracleQueryFromFlags, randfsOptionsFromFlags } from '../lib/fuse/options';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { once } from 'node:events';
 import { COMMON_OPTIONS, HELP, NUL, UsageError, intFlag, runFilter, type FilterSpec } from '../lib/cli';
 import { S3_OPTIONS, SSE_C_KEY_OPTION, s3Argument, s3FromFlags } from '../lib/s3/options';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, NUL, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { bucketArgument, S3_OPTIONS, s3FromFlags } from '../lib/s3/options';
 import { createBucket } from '../lib/s3/buckets';

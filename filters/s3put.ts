@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
 import { BWLIMIT_OPTION, CREATE_BUCKET_OPTION, ENCRYPTION_OPTIONS, S3_OPTIONS, STORAGE_CLASS_OPTION, s3Argument, s3FromFlags, storageClassFlag } from '../lib/s3/options';
 import { ensureBucket } from '../lib/s3/buckets';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../lib/cli/compile-cache';
 import { text } from 'node:stream/consumers';
 import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { RETENTION_OPTIONS, S3_OPTIONS, generationRefFlag, inBucketOption, resolveTargets, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';

@@ -5,6 +5,7 @@
 // Buffers passing through, a quarter to a third of the CPU of s3sink and s3source
 // (measured: 1 GiB through s3sink 6.7 → 5.0 s of CPU, s3source 4.7 → 3.3 s); the heap
 // is a few MiB, so the full collections that remain take milliseconds.
+import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
 import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';

@@ -1,10 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --no-incremental-marking
-// A small young generation: a stream's garbage dies young, and a smaller nursery keeps
-// peak RSS near (jobs+1) × chunk size (measured on Node 24: 15 MiB less, same speed).
-// No incremental marking: with it V8 started a full collection 80–140 times per GiB of
-// Buffers passing through, a quarter to a third of the CPU of s3sink and s3source
-// (measured: 1 GiB through s3sink 6.7 → 5.0 s of CPU, s3source 4.7 → 3.3 s); the heap
-// is a few MiB, so the full collections that remain take milliseconds.
+#!/usr/bin/env node
+// No V8 flags: the GC churn that --no-incremental-marking once hid (a third of the CPU)
+// came from socket reads into fresh Buffers, and chunk GETs now read into reused ones
+// (lib/s3/direct-get.ts), so a program embedding ChunkSetSource gets the same speed.
+import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource } from '../lib/s3/source';
 import { DEFAULT_JOBS } from '../lib/s3/chunk-options';

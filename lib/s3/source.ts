@@ -8,6 +8,7 @@ import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, ty
 import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { refuseArchived } from './archive-check';
+import { clientTimeouts, readBodyInto } from './direct-get';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
@@ -209,19 +210,24 @@ export async function readPart(
 async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc: (size: number) => Buffer, signal?: AbortSignal): Promise<Buffer> {
   const url = `s3://${bucket}/${part.key}`;
   const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
-  const out = await client
-    .send(new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }), { abortSignal: signal })
-    .catch((err: unknown) => {
-      throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
-    });
+  const buf = alloc(part.size);
+  const direct = readBodyInto(new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined }), buf, clientTimeouts(client), signal);
+  const out = await client.send(direct.cmd, { abortSignal: signal }).catch((err: unknown) => {
+    throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
+  });
   // Not every server honours If-Match (s3rver ignores it): the version is compared here too.
   if (range) checkSameVersion(url, part, out.ETag, out.LastModified);
   const declared = out.ContentLength;
   if (declared !== undefined && declared !== part.size) {
     throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
   }
+  const read = direct.filled();
+  if (read !== undefined) {
+    if (read !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${read} of ${part.size} bytes`);
+    verify(url, part, buf);
+    return buf;
+  }
   const hash = part.sha256 ? createHash('sha256') : undefined;
-  const buf = alloc(part.size);
   let filled = 0;
   // 'data' rather than for-await: the async iterator's read() concatenates whatever the
   // socket buffered meanwhile, one more copy of most bytes.
@@ -237,11 +243,18 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   });
   await finished(body);
   if (filled !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${filled} of ${part.size} bytes`);
-  const sha = hash?.digest('hex');
+  checkSha256(url, part, hash?.digest('hex'));
+  return buf;
+}
+
+function verify(url: string, part: SourcePart, buf: Buffer): void {
+  checkSha256(url, part, part.sha256 && createHash('sha256').update(buf).digest('hex'));
+}
+
+function checkSha256(url: string, part: SourcePart, sha: string | undefined): void {
   if (sha !== part.sha256) {
     throw new ChunkVerificationError(`chunk ${url} is corrupt: SHA-256 ${sha?.slice(0, 12)}… does not match the manifest`);
   }
-  return buf;
 }
 
 /** A ranged response from another version of the object than the first response described. */

@@ -1,0 +1,1 @@
+export declare function benchMail(domainCount?: number): Promise<number | undefined>;

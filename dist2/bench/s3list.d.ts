@@ -1,0 +1,1 @@
+export declare function benchS3List(n?: number): Promise<void>;

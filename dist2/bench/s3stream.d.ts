@@ -1,0 +1,1 @@
+export declare function benchS3Stream(): Promise<void>;

@@ -1,0 +1,1 @@
+export declare function benchStartup(runs?: number): Promise<void>;

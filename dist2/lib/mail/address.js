@@ -1,0 +1,63 @@
+"use strict";
+/**
+ * Mail domains and `host[:port]` as pure functions: what a domain argument, a server
+ * argument or a nameserver may look like, and how an address prints beside its port.
+ */
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.normalizeDomain = normalizeDomain;
+exports.parsePort = parsePort;
+exports.parseHostPort = parseHostPort;
+exports.formatHostPort = formatHostPort;
+/**
+ * A domain name as mail uses it (RFC 5321 4.1.2 / RFC 1123 2.1): dot-separated LDH labels
+ * of 1–63 characters, not starting or ending with a hyphen, 253 characters at most.
+ * A trailing dot is allowed. Returns the name without the trailing dot, lower case, or
+ * undefined when malformed.
+ */
+function normalizeDomain(name) {
+    const n = name.endsWith('.') ? name.slice(0, -1) : name;
+    if (!n || n.length > 253)
+        return undefined;
+    const label = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+    return n.split('.').every((l) => label.test(l)) ? n.toLowerCase() : undefined;
+}
+/** A TCP/UDP port number from text, or undefined when it is not 1–65535. */
+function parsePort(text) {
+    if (!/^\d{1,5}$/.test(text))
+        return undefined;
+    const n = Number(text);
+    return n >= 1 && n <= 65535 ? n : undefined;
+}
+/**
+ * `host`, `host:port`, `1.2.3.4:53`, `::1`, `[::1]:53`. Returns undefined when malformed
+ * (empty host, bad port, an unbracketed IPv6 address with a port).
+ */
+function parseHostPort(text) {
+    let host;
+    let portText;
+    const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(text);
+    if (bracketed) {
+        host = bracketed[1];
+        portText = bracketed[2];
+    }
+    else if ((text.match(/:/g) ?? []).length > 1) {
+        host = text; // a bare IPv6 address
+    }
+    else {
+        const i = text.indexOf(':');
+        host = i < 0 ? text : text.slice(0, i);
+        portText = i < 0 ? undefined : text.slice(i + 1);
+    }
+    if (!host || /\s/.test(host))
+        return undefined;
+    if (host.includes(':') ? !/^[0-9A-Fa-f:.]+$/.test(host) : !normalizeDomain(host))
+        return undefined;
+    if (portText === undefined)
+        return { host };
+    const port = parsePort(portText);
+    return port === undefined ? undefined : { host, port };
+}
+/** `host:port`, bracketing IPv6 addresses. */
+function formatHostPort(host, port) {
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

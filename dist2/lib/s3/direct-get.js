@@ -1,0 +1,230 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.directRequest = directRequest;
+exports.clientTimeouts = clientTimeouts;
+exports.readBodyInto = readBodyInto;
+const node_net_1 = require("node:net");
+const node_stream_1 = require("node:stream");
+/** Kept-alive connections are not reused after this long idle: servers close theirs at 5 s (Node) and up. */
+const KEEPALIVE_MS = 4_000;
+/** Status line and headers of one answer must fit here. */
+const HEAD_MAX = 64 * 1024;
+/** Error answers are read whole (S3 error documents are a few hundred bytes). */
+const ERROR_BODY_MAX = 1 << 20;
+/** The SDK's query escaping (RFC 3986 unreserved characters only). */
+const escape = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function requestHead(req) {
+    const query = [];
+    for (const [k, v] of Object.entries(req.query ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (v === null)
+            query.push(escape(k));
+        else
+            for (const one of Array.isArray(v) ? v : [v])
+                query.push(`${escape(k)}=${escape(one)}`);
+    }
+    const target = query.length ? `${req.path}?${query.join('&')}` : req.path;
+    const lines = [`${req.method} ${target} HTTP/1.1`];
+    const headers = { ...req.headers };
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'host'))
+        headers.host = req.port ? `${req.hostname}:${req.port}` : req.hostname;
+    for (const [k, v] of Object.entries(headers))
+        lines.push(`${k}: ${v}`);
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+function parseHead(text) {
+    const [status, ...rest] = text.split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(status);
+    if (!m)
+        throw new Error(`not an HTTP answer: ${JSON.stringify(status.slice(0, 40))}`);
+    const headers = {};
+    for (const line of rest) {
+        const colon = line.indexOf(':');
+        if (colon > 0)
+            headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    return { statusCode: Number(m[1]), headers };
+}
+/** A kept-alive plain-HTTP connection whose reads land where the current exchange says. */
+class Connection {
+    onIdle;
+    socket;
+    scratch = Buffer.allocUnsafe(HEAD_MAX);
+    headBytes = 0;
+    exchange;
+    idleSince = 0;
+    closed = false;
+    constructor(host, port, timeouts, onIdle) {
+        this.onIdle = onIdle;
+        this.socket = (0, node_net_1.connect)({
+            host,
+            port,
+            onread: { buffer: () => this.readTarget(), callback: (n, buf) => this.onRead(n, buf) },
+        });
+        this.socket.setNoDelay(true);
+        this.socket.setTimeout(timeouts.connectionTimeout);
+        this.socket.once('connect', () => this.socket.setTimeout(timeouts.socketTimeout));
+        this.socket.on('timeout', () => this.socket.destroy(Object.assign(new Error('socket timed out with no byte moved'), { code: 'ETIMEDOUT' })));
+        this.socket.on('error', (err) => this.fail(err));
+        this.socket.on('end', () => this.fail(Object.assign(new Error('connection closed by the server'), { code: 'ECONNRESET' })));
+        this.socket.on('close', () => this.fail(Object.assign(new Error('connection closed'), { code: 'ECONNRESET' })));
+        this.socket.resume();
+    }
+    send(head, into, signal) {
+        return new Promise((resolve, reject) => {
+            const onAbort = () => this.socket.destroy(signal.reason);
+            signal?.addEventListener('abort', onAbort, { once: true });
+            const done = (f) => (v) => {
+                signal?.removeEventListener('abort', onAbort);
+                f(v);
+            };
+            this.headBytes = 0;
+            this.exchange = { into, filled: 0, length: 0, resolve: done(resolve), reject: done(reject) };
+            if (signal?.aborted)
+                onAbort();
+            else
+                this.socket.write(head);
+        });
+    }
+    /** Where the kernel writes the next read: the head scratch, the caller's Buffer, or an error body. */
+    readTarget() {
+        const x = this.exchange;
+        if (!x)
+            return this.scratch;
+        if (!x.head)
+            return this.scratch.subarray(this.headBytes);
+        if (x.errorBody)
+            return x.errorBody.subarray(x.filled);
+        return x.into.subarray(x.filled);
+    }
+    /** Always true: never pause (a false return would). */
+    onRead(n, buf) {
+        const x = this.exchange;
+        if (!x) {
+            this.socket.destroy(new Error('bytes from the server with no request outstanding'));
+            return true;
+        }
+        if (!x.head) {
+            // The read was aimed before this exchange began (at the idle scratch): move it into place.
+            if (buf.buffer !== this.scratch.buffer || buf.byteOffset !== this.scratch.byteOffset + this.headBytes) {
+                if (n > HEAD_MAX - this.headBytes) {
+                    this.socket.destroy(new Error(`answer headers longer than ${HEAD_MAX} bytes`));
+                    return true;
+                }
+                this.scratch.set(buf.subarray(0, n), this.headBytes);
+            }
+            this.headBytes += n;
+            const end = this.scratch.subarray(0, this.headBytes).indexOf('\r\n\r\n');
+            if (end < 0) {
+                if (this.headBytes === HEAD_MAX)
+                    this.socket.destroy(new Error(`answer headers longer than ${HEAD_MAX} bytes`));
+                return true;
+            }
+            x.head = parseHead(this.scratch.toString('latin1', 0, end));
+            this.startBody(x, this.scratch.subarray(end + 4, this.headBytes));
+            if (this.exchange !== x)
+                return true;
+        }
+        else {
+            x.filled += n;
+        }
+        if (x.filled === x.length)
+            this.complete(x);
+        return true;
+    }
+    startBody(x, early) {
+        const { statusCode, headers } = x.head;
+        const length = Number(headers['content-length']);
+        if (headers['transfer-encoding'] || !Number.isSafeInteger(length)) {
+            // Not a body we can size: the caller learns the status and headers, the connection goes.
+            this.exchange = undefined;
+            x.resolve({ statusCode, headers, filled: 0, body: Buffer.alloc(0) });
+            this.socket.destroy();
+            return;
+        }
+        x.length = length;
+        const ok = statusCode >= 200 && statusCode < 300;
+        if (!ok || length !== x.into.length) {
+            if (length > ERROR_BODY_MAX) {
+                // A 2xx of another size than asked for: the caller fails it on Content-Length.
+                this.exchange = undefined;
+                x.resolve({ statusCode, headers, filled: 0, body: Buffer.alloc(0) });
+                this.socket.destroy();
+                return;
+            }
+            x.errorBody = Buffer.alloc(length);
+        }
+        const target = x.errorBody ?? x.into;
+        if (early.length > length) {
+            this.socket.destroy(new Error('more bytes than Content-Length'));
+            return;
+        }
+        early.copy(target);
+        x.filled = early.length;
+    }
+    complete(x) {
+        this.exchange = undefined;
+        x.resolve({ statusCode: x.head.statusCode, headers: x.head.headers, filled: x.errorBody ? 0 : x.filled, body: x.errorBody });
+        if (/close/i.test(x.head.headers.connection ?? '')) {
+            this.socket.end();
+            this.closed = true;
+            return;
+        }
+        this.idleSince = Date.now();
+        this.onIdle(this);
+    }
+    fail(err) {
+        this.closed = true;
+        const x = this.exchange;
+        this.exchange = undefined;
+        if (!this.socket.destroyed)
+            this.socket.destroy();
+        x?.reject(err);
+    }
+}
+/** Idle connections by `host:port`, shared by every client in the process. */
+const idle = new Map();
+function connection(host, port, timeouts) {
+    const origin = `${host}:${port}:${timeouts.socketTimeout}:${timeouts.connectionTimeout}`;
+    const free = idle.get(origin) ?? [];
+    for (let c = free.pop(); c; c = free.pop()) {
+        if (!c.closed && Date.now() - c.idleSince < KEEPALIVE_MS)
+            return c;
+        c.socket.destroy();
+    }
+    return new Connection(host, port, timeouts, (c) => {
+        const list = idle.get(origin) ?? [];
+        idle.set(origin, list);
+        list.push(c);
+        // An idle connection never holds the process open.
+        c.socket.unref();
+    });
+}
+/** Send a signed request and read a body of `into.length` bytes into `into`. */
+async function directRequest(req, into, timeouts, signal) {
+    const c = connection(req.hostname, req.port ?? 80, timeouts);
+    c.socket.ref();
+    return c.send(requestHead(req), into, signal);
+}
+/** The timeouts `client`'s HTTP handler was made with (createS3Client's), for connections made here. */
+function clientTimeouts(client) {
+    const handler = client.config.requestHandler;
+    const config = handler.httpHandlerConfigs?.() ?? {};
+    return { socketTimeout: config.socketTimeout ?? 30_000, connectionTimeout: config.connectionTimeout ?? 10_000 };
+}
+/**
+ * Make `cmd` (a GetObjectCommand) read its body into `into` over plain HTTP. The
+ * returned `filled()` gives the bytes read there once sent, or undefined when the
+ * request took the SDK's path (https) and the body is the output's stream as usual.
+ */
+function readBodyInto(cmd, into, timeouts, signal) {
+    let filled;
+    cmd.middlewareStack.add((next) => async (args) => {
+        const req = args.request;
+        if (req.protocol !== 'http:' || req.method !== 'GET')
+            return next(args);
+        const res = await directRequest(req, into, timeouts, signal);
+        filled = res.filled;
+        return { response: { statusCode: res.statusCode, headers: res.headers, body: node_stream_1.Readable.from(res.body ? [res.body] : []) } };
+    }, { step: 'deserialize', name: 'pipekitReadBodyInto', priority: 'low' });
+    return { cmd, filled: () => filled };
+}

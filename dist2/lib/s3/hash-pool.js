@@ -1,0 +1,102 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.HashPool = void 0;
+exports.sharedBuffer = sharedBuffer;
+const node_worker_threads_1 = require("node:worker_threads");
+const node_os_1 = require("node:os");
+const object_io_1 = require("./object-io");
+// Inline, so the pool works from any install layout without a second entry file.
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+parentPort.on('message', ({ id, buffer, offset, length }) => {
+  const view = Buffer.from(buffer, offset, length);
+  parentPort.postMessage({
+    id,
+    size: length,
+    md5: createHash('md5').update(view).digest('hex'),
+    sha256: createHash('sha256').update(view).digest('hex'),
+  });
+});
+`;
+/** Below this, posting to a worker costs more than hashing here. */
+const INLINE_BELOW = 1 << 20;
+/**
+ * MD5 and SHA-256 of chunks on worker threads. Measured here: MD5 ~490 MB/s and SHA-256
+ * ~1.1 GB/s on one core, so hashing each chunk twice on the main thread (which also
+ * reads stdin, hashes the whole stream and drives HTTP) capped uploads near 250 MB/s.
+ * Chunks living in a SharedArrayBuffer are hashed in place, never copied; others are
+ * hashed inline. Workers hold the process open only while they have work.
+ */
+class HashPool {
+    size;
+    workers = [];
+    pending = new Map();
+    load = new Map();
+    nextId = 0;
+    /** One worker per core beyond the main thread's (which reads, hashes the whole stream and sends). */
+    constructor(size = Math.max(1, (0, node_os_1.availableParallelism)() - 1)) {
+        this.size = size;
+    }
+    digest(chunk) {
+        if (chunk.length < INLINE_BELOW || !(chunk.buffer instanceof SharedArrayBuffer)) {
+            return Promise.resolve((0, object_io_1.digestOf)(chunk));
+        }
+        const worker = this.leastBusy();
+        const id = this.nextId++;
+        this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+        worker.ref();
+        return new Promise((resolve, reject) => {
+            this.pending.set(id, { resolve, reject, worker });
+            worker.postMessage({ id, buffer: chunk.buffer, offset: chunk.byteOffset, length: chunk.length });
+        });
+    }
+    /** Stop the workers; pending digests fail. */
+    async close() {
+        const workers = this.workers.splice(0);
+        await Promise.all(workers.map((w) => w.terminate()));
+    }
+    leastBusy() {
+        if (this.workers.length < this.size && [...this.load.values()].every((n) => n > 0))
+            this.spawn();
+        return this.workers.reduce((a, b) => ((this.load.get(a) ?? 0) <= (this.load.get(b) ?? 0) ? a : b));
+    }
+    spawn() {
+        const worker = new node_worker_threads_1.Worker(WORKER, { eval: true });
+        this.load.set(worker, 0);
+        worker.on('message', ({ id, ...digest }) => {
+            const p = this.pending.get(id);
+            if (!p)
+                return;
+            this.pending.delete(id);
+            this.settled(worker);
+            p.resolve(digest);
+        });
+        worker.on('error', (err) => this.fail(worker, err));
+        worker.on('exit', () => this.fail(worker, new Error('hash worker stopped')));
+        this.workers.push(worker);
+    }
+    settled(worker) {
+        const n = (this.load.get(worker) ?? 1) - 1;
+        this.load.set(worker, n);
+        if (n === 0)
+            worker.unref();
+    }
+    fail(worker, err) {
+        for (const [id, p] of this.pending) {
+            if (p.worker !== worker)
+                continue;
+            this.pending.delete(id);
+            p.reject(err);
+        }
+        this.load.delete(worker);
+        const i = this.workers.indexOf(worker);
+        if (i >= 0)
+            this.workers.splice(i, 1);
+    }
+}
+exports.HashPool = HashPool;
+/** A zeroed Buffer other threads can read without a copy. */
+function sharedBuffer(size) {
+    return Buffer.from(new SharedArrayBuffer(size));
+}
