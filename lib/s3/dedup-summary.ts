@@ -1,0 +1,8 @@
+import { humanSize } from '../units';
+
+/** `1.0G (31M new, 97% deduplicated)`: a deduplicated upload's size, what it stored anew, and the share it did not. */
+export function dedupSummary(bytes: number, newBytes: number): string {
+  // Floor: 100% only when nothing at all was new.
+  const shared = bytes ? Math.floor((1 - newBytes / bytes) * 100) : 0;
+  return `${humanSize(bytes)}B (${humanSize(newBytes)}B new, ${shared}% deduplicated)`;
+}
