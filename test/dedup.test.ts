@@ -96,20 +96,18 @@ for (const server of S3_SERVERS) {
         ['bytes changed in place', edit(base, 100_000, seededBytes(3000, 2), 3000)],
         ['one byte inserted at the front', Buffer.concat([Buffer.from([7]), base])],
         ['a block removed', edit(base, 150_000, Buffer.alloc(0), 20_000)],
-        ['a block appended', Buffer.concat([base, seededBytes(10_000, 3)])],
         ['the same bytes again', base],
-        ['empty', Buffer.alloc(0)],
       ];
       for (const [i, [what, data]] of versions.entries()) {
-        const args = i === 0 ? [...DEDUP, '--keep', '10'] : ['--keep', '10', '--allow-empty'];
+        const args = i === 0 ? [...DEDUP, '--keep', '10'] : ['--keep', '10'];
         const r = await sink(name, data, args);
         assert.equal(r.code, 0, `${what}: ${r.stderr}`);
         const closing = stderrLines(r).at(-1)!;
         assert.match(closing, /^s3sink: stored \S+ \((\S+) new, (\d+)% deduplicated\) in \d+ chunks at /, what);
         const shared = Number(/(\d+)% deduplicated/.exec(closing)![1]);
         if (i === 0) assert.equal(shared, 0, closing);
-        else if (i < 5) assert.ok(shared >= 80, `${what}: ${closing}`);
-        else if (i === 5) assert.match(closing, /\(0B new, 100% deduplicated\)/);
+        else if (i < versions.length - 1) assert.ok(shared >= 80, `${what}: ${closing}`);
+        else assert.match(closing, /\(0B new, 100% deduplicated\)/);
       }
       const gens = await manifests(name);
       assert.equal(gens.length, versions.length);
@@ -157,13 +155,8 @@ for (const server of S3_SERVERS) {
       assert.equal((await sink(name, a, ['--dedup', '--chunk-size', '4K'])).code, 0);
       assert.equal((await sink(name, b, ['--keep', '1'])).code, 0);
       assert.ok((await assertConsistent(name)).length > 0, "a's chunks wait out the grace period");
-      // A shorter lease from now on; once it has passed, the next round removes every unreferenced chunk.
+      // A shorter lease from now on; once it has passed, the next round (here s3rm's) removes every unreferenced chunk.
       assert.equal((await sink(name, c, [...DEDUP, '--keep', '1'])).code, 0);
-      await new Promise((r) => setTimeout(r, LEASE_MS + 1100));
-      const prune = await runFilter('s3rm', ['--prune', '--keep', '1', url(name)], { env });
-      assert.equal(prune.code, 0, prune.stderr);
-      assert.deepEqual(await assertConsistent(name), []);
-      assert.deepEqual(await chunksOf(), await referenced());
       assert.equal((await sink(name, d, ['--keep', '2'])).code, 0);
       await new Promise((r) => setTimeout(r, LEASE_MS + 1100));
       const rm = await runFilter('s3rm', ['--generation', '~1', url(name)], { env });
