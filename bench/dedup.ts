@@ -15,7 +15,7 @@
  * third >= 95% deduplicated; first --dedup upload >= 0.8x plain, second >= 2x plain;
  * restore as fast as plain.
  *
- *   node dist/bench/dedup.js    # BENCH_DEDUP_MIB=1024, BENCH_DEDUP_AVERAGES=256K,512K,1M,2M,4M, SERVER=rgw
+ *   node dist/bench/dedup.js    # BENCH_DEDUP_MIB=1024, BENCH_DEDUP_AVERAGES=128K,256K,512K,1M,4M, SERVER=rgw
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -25,13 +25,13 @@ import { join } from 'node:path';
 import { filterPath, runCommand, type RunResult } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
-import { CdcAccumulator, cdcParams } from '../lib/s3/cdc';
+import { CdcAccumulator, DEFAULT_CDC_AVERAGE, cdcParams } from '../lib/s3/cdc';
 import { parseSize } from '../lib/units';
 
 const MiB = 2 ** 20;
 const TOTAL = Number(process.env.BENCH_DEDUP_MIB ?? 1024) * MiB;
 const FILES = 1000;
-const AVERAGES = (process.env.BENCH_DEDUP_AVERAGES ?? '256K,512K,1M,2M,4M').split(',').map(parseSize);
+const AVERAGES = (process.env.BENCH_DEDUP_AVERAGES ?? '128K,256K,512K,1M,4M').split(',').map(parseSize);
 
 /** A deterministic generator for file sizes and choices (the contents are random bytes). */
 function lcg(seed: number): () => number {
@@ -150,7 +150,7 @@ async function measureFilters(s: Streams): Promise<void> {
     const sink = (args: string, file: string) => () => runCommand('sh', ['-c', `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`], { env, timeout: 3_600_000 });
     const restore = (name: string) => () => runCommand('sh', ['-c', `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`], { env, timeout: 3_600_000 });
     const size = (f: string) => statSync(f).size;
-    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 1M average)\n`);
+    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average)\n`);
     const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first));
     const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first));
     const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second));
@@ -176,8 +176,8 @@ function indexMemory(): void {
   for (let i = 0; i < n; i++) index.add(randomBytes(32).toString('hex'));
   gc?.();
   const perEntry = (process.memoryUsage().heapUsed - before) / n;
-  const perTiB = (perEntry * 2 ** 40) / (1 * MiB);
-  process.stdout.write(`\n  known-chunk index: ${perEntry.toFixed(0)} bytes per chunk${gc ? '' : ' (run with --expose-gc for a steadier figure)'}; at the 1M average ${(perTiB / MiB).toFixed(0)} MiB per TiB of distinct chunks\n`);
+  const perTiB = (perEntry * 2 ** 40) / DEFAULT_CDC_AVERAGE;
+  process.stdout.write(`\n  known-chunk index: ${perEntry.toFixed(0)} bytes per chunk${gc ? '' : ' (run with --expose-gc for a steadier figure)'}; at the 256K average ${(perTiB / MiB).toFixed(0)} MiB per TiB of distinct chunks\n`);
   if (index.size !== n) throw new Error('index lost entries');
 }
 

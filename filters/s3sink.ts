@@ -27,7 +27,7 @@ const spec: FilterSpec = {
     'Store standard input, or the output of COMMAND, in S3 as a new generation of a chunk set (or one object with --object). ' +
     'Nothing is committed unless the stream is complete (and COMMAND exited 0); the previous generation stays readable until then.',
   options: [
-    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M); with --dedup the average, a power of two from 1K to 64M (default 1M)' },
+    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M); with --dedup the average, a power of two from 1K to 64M (default 256K)' },
     { name: 'dedup', help: 'store content-defined chunks once each, shared by the generations (a deduplicated set stays one)' },
     { name: 'lease', arg: 'DURATION', help: "with --dedup: how long an upload's lease holds unrenewed, and the collector's grace period (default 10m)" },
     jobsOption('chunks uploaded', DEFAULT_JOBS, 'memory is about (N+1) × SIZE'),
