@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['chunker', 's3stream', 's3list', 'startup', 'mail', 'randfs', 'bwlimit'];
+const BENCHES = ['chunker', 's3stream', 's3list', 'startup', 'mail', 'randfs', 'bwlimit', 'dedup'];
 
 let failed = 0;
 for (const name of process.argv.slice(2).length ? process.argv.slice(2) : BENCHES) {

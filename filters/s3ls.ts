@@ -19,8 +19,8 @@ const spec: FilterSpec = {
     { name: 'human-readable', short: 'h', help: 'with -l, print sizes like 1.5K, 20M' },
     NUL,
     { name: 'json', help: 'print one JSON object per line' },
-    { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, date, generation)' },
-    { name: 'generations', help: 'list the committed generations of the chunk set s3://BUCKET/NAME, newest first: GEN CREATED SIZE CHUNKS SHA256 current|-' },
+    { name: 'sets', help: 'list the chunk sets under the prefix (with -l: size, logical and stored bytes, date, generation)' },
+    { name: 'generations', help: 'list the committed generations of the chunk set s3://BUCKET/NAME, newest first: GEN CREATED SIZE CHUNKS SHA256 current|- (-l: and NEW, the bytes it stored)' },
     { name: 'page-size', arg: 'N', help: 'keys per list request, 1 to 1000 (default 1000)' },
     SSE_C_KEY_OPTION,
     ...S3_OPTIONS,
@@ -55,7 +55,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
         continue;
       }
       if (flags.sets) {
-        for await (const s of listChunkSets(common)) {
+        for await (const s of listChunkSets({ ...common, usage: fmt.long || fmt.json })) {
           if (s.error) {
             bad++;
             warn(`cannot read s3://${bucket}/${s.name}/MANIFEST: ${s.error}`);

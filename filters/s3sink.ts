@@ -13,11 +13,12 @@ import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { TooShort } from '../lib/s3/upload-sink';
 import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
-import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
+import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
 import { startProducer } from '../lib/producer';
 import { ensureBucket } from '../lib/s3/buckets';
 import { humanBytes, humanRate, plural } from '../lib/units';
+import { dedupSummary } from '../lib/s3/dedup-summary';
 
 const spec: FilterSpec = {
   name: 's3sink',
@@ -26,7 +27,9 @@ const spec: FilterSpec = {
     'Store standard input, or the output of COMMAND, in S3 as a new generation of a chunk set (or one object with --object). ' +
     'Nothing is committed unless the stream is complete (and COMMAND exited 0); the previous generation stays readable until then.',
   options: [
-    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M)' },
+    { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M); with --dedup the average, a power of two from 1K to 64M (default 256K)' },
+    { name: 'dedup', help: 'store content-defined chunks once each, shared by the generations (a deduplicated set stays one)' },
+    { name: 'lease', arg: 'DURATION', help: "with --dedup: how long an upload's lease holds unrenewed, and the collector's grace period (default 10m)" },
     jobsOption('chunks uploaded', DEFAULT_JOBS, 'memory is about (N+1) × SIZE'),
     ...RETENTION_OPTIONS,
     { name: 'min-size', arg: 'SIZE', help: 'commit nothing when the stream is shorter than SIZE (default 1: an empty stream is a failed dump)' },
@@ -46,20 +49,22 @@ const spec: FilterSpec = {
 };
 
 void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress }) => {
-  const chunkSize = sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
   const jobs = intFlag(flags, 'jobs', DEFAULT_JOBS);
   const retention = retentionFromFlags(flags, { last: 1 });
   if (flags['allow-empty'] && flags['min-size'] !== undefined) throw new UsageError('give --allow-empty or --min-size, not both');
   const minSize = sizeFlag(flags, 'min-size', flags['allow-empty'] ? 0 : 1, { min: 0 });
   if (dashed && !dashed.length) throw new UsageError('-- needs a COMMAND to run');
   if (!dashed && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe the stream in, or give -- COMMAND');
-  if (flags.object && (flags.resume || RETENTION_OPTIONS.some((o) => flags[o.name] !== undefined))) {
-    throw new UsageError('--object stores one plain object: it has no generations to keep or resume');
+  if (flags.object && (flags.resume || flags.dedup || RETENTION_OPTIONS.some((o) => flags[o.name] !== undefined))) {
+    throw new UsageError('--object stores one plain object: it has no generations to keep, resume or deduplicate');
   }
+  if (flags.lease !== undefined && !flags.dedup) throw new UsageError('--lease goes with --dedup');
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, configBucket);
   if (flags['create-bucket']) await ensureBucket(client, target.bucket, { region: flags.region as string | undefined, signal });
-  const resume = flags.resume ? await resumableGeneration(client, target.bucket, target.key, signal) : undefined;
+  const dedup = flags.object ? undefined : await dedupFromFlags(flags, client, target.bucket, target.key, signal);
+  const chunkSize = dedup ? dedup.avg : sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
+  const resume = flags.resume && !dedup ? await resumableGeneration(client, target.bucket, target.key, signal) : undefined;
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
@@ -68,7 +73,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, storageClass, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })
-    : new ChunkSetSink({ ...common, name: target.key, retention, resume });
+    : new ChunkSetSink({ ...common, name: target.key, retention, resume, dedup, resumeStored: flags.resume === true });
   const meter = new Progress('s3sink', progress);
   // A multipart upload is made of parts; "chunk" is a piece of a chunk set.
   const piece = flags.object ? 'part' : 'chunk';
@@ -86,10 +91,13 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   meter.done(sink.bytes, plural(sink.uploaded, piece));
   if (resume) info(`resumed ${resume.generation}: ${sink.reused} of ${resume.chunks.size} chunks already stored`);
   if (sink instanceof ChunkSetSink) {
+    if (dedup && flags.resume) info(`resumed: ${sink.resumed} chunks an interrupted upload stored were not sent again`);
     sink.warnings.forEach(warn);
     // Stood aside for a newer upload of the same name: the warning said so, nothing was stored.
     if (!sink.manifest) return;
   }
   const url = formatS3Url(target);
-  info(`stored ${humanBytes(sink.bytes)} in ${plural(sink.uploaded, piece)} at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`);
+  const how = `${plural(sink.uploaded, piece)} at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`;
+  if (dedup && sink instanceof ChunkSetSink) info(`stored ${dedupSummary(sink.bytes, sink.newBytes)} in ${how}`);
+  else info(`stored ${humanBytes(sink.bytes)} in ${how}`);
 });

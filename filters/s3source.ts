@@ -4,10 +4,11 @@
 // (lib/s3/direct-get.ts), so a program embedding ChunkSetSource gets the same speed.
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
-import { ChunkSetSource } from '../lib/s3/source';
+import { ChunkSetSource, ChunkVerificationError } from '../lib/s3/source';
+import { dedupChunkKeyIn, isDedupChunkKey } from '../lib/s3/layout';
 import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { checkGeneration, formatCheck } from '../lib/s3/check';
-import { generationsToCheck, resolveGeneration } from '../lib/s3/generations';
+import { checkGeneration, formatCheck, generationsUsing } from '../lib/s3/check';
+import { generationsToCheck, listGenerations, resolveGeneration } from '../lib/s3/generations';
 import { BWLIMIT_OPTION, S3_OPTIONS, SSE_C_KEY_OPTION, TAG_OPTION, generationRefFlag, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 
 const spec: FilterSpec = {
@@ -39,14 +40,21 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
   if (flags['all-generations'] && ref) throw new UsageError('give --generation or --all-generations, not both');
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const { bucket, key: name } = targetFromArgs(args, flags, configBucket);
+  // A bad chunk of a deduplicated set is every generation's that names it: say which.
+  const sharedBy = async (key: string) => {
+    const users = generationsUsing((await listGenerations(client, bucket, name, signal)).map((g) => g.manifest), key);
+    warn(`s3://${bucket}/${key} is used by ${users.length} generation${users.length === 1 ? '' : 's'}: ${users.join(' ')}`);
+  };
   if (flags.check) {
-    let bad = 0;
+    const seen = new Map<string, string | null>();
+    const badKeys = new Set<string>();
     for (const manifest of await generationsToCheck(client, bucket, name, { ref, all: flags['all-generations'] === true, signal })) {
-      const result = await checkGeneration(client, bucket, manifest, { jobs, signal });
-      if (result.bad) bad++;
+      const result = await checkGeneration(client, bucket, manifest, { jobs, signal, seen });
+      if (result.bad) badKeys.add(result.bad.key);
       process.stderr.write(`${formatCheck(result)}\n`);
     }
-    return bad ? 1 : 0;
+    for (const key of badKeys) if (isDedupChunkKey(name, key)) await sharedBy(key);
+    return badKeys.size ? 1 : 0;
   }
   const generation = ref && (await resolveGeneration(client, bucket, name, ref, signal));
   const source = new ChunkSetSource({ client, bucket, name, generation, jobs, chunkSize, signal });
@@ -57,6 +65,8 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
   } catch (err) {
     const { bytes, cause } = err as CopyError;
     if (bytes > 0) warn(`output is incomplete: only the first ${bytes} bytes were written`);
+    const key = cause instanceof ChunkVerificationError ? dedupChunkKeyIn(name, cause.message) : undefined;
+    if (key) await sharedBy(key).catch(() => undefined);
     throw cause;
   } finally {
     clearInterval(timer);

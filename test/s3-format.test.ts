@@ -93,8 +93,8 @@ describe('formatChunkSet', () => {
 
   const table: [string, ListedChunkSet, FormatOptions, string][] = [
     ['a set', set, PLAIN, 's3://b/db'],
-    ['a set -l', set, LONG, `          11  2026-11-25T16:30:12Z  ${gen}  s3://b/db`],
-    ['a set -l -h', set, HUMAN, `    11  2026-11-25T16:30:12Z  ${gen}  s3://b/db`],
+    ['a set -l', set, LONG, `          11             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/db`],
+    ['a set -l -h', set, HUMAN, `    11       -       -  2026-11-25T16:30:12Z  ${gen}  s3://b/db`],
     [
       'a set as JSON',
       set,
@@ -102,12 +102,13 @@ describe('formatChunkSet', () => {
       `{"url":"s3://b/db","bucket":"b","name":"db","generation":"${GEN}","size":11,"created":"2026-11-25T16:30:12.345Z","chunks":2}`,
     ],
     ['a nested name with a blank', nested, PLAIN, 's3://b/hosts/web 1/etc'],
-    ['a nested name -l', nested, LONG, `  3221225472  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
-    ['a nested name -l -h', nested, HUMAN, `  3.0G  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
-    ['an empty set -l (one fractional digit dropped too)', empty, LONG, `           0  2026-11-25T16:30:12Z  ${gen}  s3://b/empty`],
+    ['a nested name -l', nested, LONG, `  3221225472             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
+    ['a nested name -l -h', nested, HUMAN, `  3.0G       -       -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
+    ['an empty set -l (one fractional digit dropped too)', empty, LONG, `           0             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/empty`],
     ['a set with an error', broken, PLAIN, 's3://b/broken'],
-    ['a set with an error -l', broken, LONG, `           ?  ?                     ${'?'.padEnd(28)}  s3://b/broken`],
-    ['a set with an error -l -h', broken, HUMAN, `     ?  ?                     ${'?'.padEnd(28)}  s3://b/broken`],
+    ['a set with an error -l', broken, LONG, `           ?             ?             ?  ?                     ${'?'.padEnd(28)}  s3://b/broken`],
+    ['a set with an error -l -h', broken, HUMAN, `     ?       ?       ?  ?                     ${'?'.padEnd(28)}  s3://b/broken`],
+    ['a deduplicated set -l: logical and stored beside the size', { ...set, logical: 40, stored: 15 }, LONG, `          11            40            15  2026-11-25T16:30:12Z  ${gen}  s3://b/db`],
     ['a set with an error as JSON', broken, JSONL, '{"url":"s3://b/broken","bucket":"b","name":"broken","error":"MANIFEST is not valid JSON (truncated or corrupt)"}'],
   ];
   for (const [what, s, o, line] of table) it(what, () => assert.equal(formatChunkSet('b', s, o), line));

@@ -312,8 +312,8 @@ for (const server of SERVERS) {
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
         const l = lines((await ls(['--sets', '-l', `s3://${bucket}/sets/`])).stdout);
-        assert.match(l[0], /^ {10}10  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db\\ dump$/);
-        assert.match(l[1], /^ +3001  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
+        assert.match(l[0], /^ {10}10 {13}- {13}-  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db\\ dump$/);
+        assert.match(l[1], /^ +3001 +- +-  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
         const j = lines((await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).stdout).map((x) => JSON.parse(x) as Record<string, unknown>);
         assert.equal(j.length, 1);
         assert.equal(j[0].name, 'sets/www');
@@ -374,7 +374,7 @@ for (const server of SERVERS) {
         }
         assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
         assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  STANDARD +s3://${bucket}/big$`));
-        assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K  \\S+  \\S+  s3://${bucket}/www\\n$`));
+        assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K {7}- {7}-  \\S+  \\S+  s3://${bucket}/www\\n$`));
         const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
         assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
       });

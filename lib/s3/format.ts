@@ -70,25 +70,35 @@ export function formatBucket(b: { name: string; created?: Date }, o: FormatOptio
   return o.long ? `${isoSecond(b.created).padEnd(LONG_TIME_WIDTH)}  ${url}` : url;
 }
 
-/** One output line for a set: its URL; `-l`: size, created, generation, URL; or JSON. */
+/**
+ * One output line for a set: its URL; `-l`: size, logical and stored bytes (deduplicated
+ * sets; `-` for plain ones), created, generation, URL; or JSON.
+ */
 export function formatChunkSet(bucket: string, s: ListedChunkSet, o: FormatOptions = {}): string {
   const url = formatS3Url({ bucket, key: s.name });
-  if (o.json) return JSON.stringify({ url, bucket, name: s.name, generation: s.generation, size: s.size, created: s.created, chunks: s.chunks, error: s.error });
+  if (o.json) {
+    return JSON.stringify({ url, bucket, name: s.name, generation: s.generation, size: s.size, created: s.created, chunks: s.chunks, logical: s.logical, stored: s.stored, error: s.error });
+  }
   const listed = listedUrl(bucket, s.name, o.nul);
   if (!o.long) return listed;
-  const size = s.size === undefined ? '?' : o.human ? humanSize(s.size) : String(s.size);
+  const width = o.human ? 6 : 12;
+  const bytes = (n: number | undefined, none: string) => (n === undefined ? none : o.human ? humanSize(n) : String(n)).padStart(width);
   const created = (s.created ?? '?').replace(/\.\d+Z$/, 'Z');
-  return `${size.padStart(o.human ? 6 : 12)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${listed}`;
+  const none = s.error ? '?' : '-';
+  return `${bytes(s.size, '?')}  ${bytes(s.logical, none)}  ${bytes(s.stored, none)}  ${created.padEnd(LONG_TIME_WIDTH)}  ${(s.generation ?? '?').padEnd(28)}  ${listed}`;
 }
 
 /**
  * One committed generation for `s3ls --generations`, tab-separated:
- * `GEN  CREATED  SIZE  CHUNKS  SHA256  current|-` (`-h` human sizes); or JSON.
+ * `GEN  CREATED  SIZE  CHUNKS  SHA256  current|-` (`-h` human sizes), and with `-l`
+ * NEW, the bytes it stored (the rest it shares; a plain generation stores them all); or JSON.
  */
 export function formatGeneration(g: CommittedGeneration, o: FormatOptions = {}): string {
   const m = g.manifest;
   const created = m.created.replace(/\.\d+Z$/, 'Z');
-  if (o.json) return JSON.stringify({ generation: m.generation, created, size: m.size, chunks: m.chunks.length, sha256: m.sha256, current: g.current });
-  const size = o.human ? humanSize(m.size) : String(m.size);
-  return [m.generation, created, size, m.chunks.length, m.sha256, g.current ? 'current' : '-'].join('\t');
+  const newBytes = m.newBytes ?? m.size;
+  if (o.json) return JSON.stringify({ generation: m.generation, created, size: m.size, chunks: m.chunks.length, sha256: m.sha256, current: g.current, new: newBytes });
+  const bytes = (n: number) => (o.human ? humanSize(n) : String(n));
+  const row = [m.generation, created, bytes(m.size), m.chunks.length, m.sha256, g.current ? 'current' : '-'];
+  return (o.long ? [...row, bytes(newBytes)] : row).join('\t');
 }

@@ -6,6 +6,7 @@ import { objectExists, readManifest, readObject, writeObject } from './object-io
 import { deleteKeys } from './delete-objects';
 import { S3OperationError } from './errors';
 import { applyRetention, type RetentionPolicy } from './retention';
+import { collectGarbage } from './dedup-gc';
 
 /**
  * The generations of a chunk set as stored: which one NAME/MANIFEST names, which are
@@ -61,6 +62,9 @@ export async function storedGenerations(client: S3Client, bucket: string, name: 
   for await (const page of listPages({ client, bucket, prefix: `${name}/`, signal })) {
     for (const entry of page) {
       if (!('key' in entry)) continue;
+      // GEN ids start with a digit, and keys come in order: past the digits come only
+      // NAME/MANIFEST and a deduplicated set's chunks and leases, which can be millions.
+      if (entry.key.charCodeAt(name.length + 1) > 0x39) return gens;
       const parsed = parseSetKey(name, entry.key);
       if (!parsed) continue;
       const g = gens.get(parsed.generation) ?? { chunks: [] };
@@ -132,7 +136,8 @@ export interface PruneOptions {
 /**
  * Apply `policy` to the set `name` (see planPrune) and return the plan. The current
  * MANIFEST is re-read here, not assumed to be the caller's; nothing is decided when
- * there is none.
+ * there is none. A deduplicated set then has its unreferenced chunks collected
+ * (dedup-gc.ts), with the lease time its current manifest records.
  */
 export async function pruneGenerations(
   client: S3Client,
@@ -153,6 +158,7 @@ export async function pruneGenerations(
     const again = await currentGeneration(client, bucket, name, signal);
     if (again?.generation !== current.generation) return plan.map((d) => (d.keep ? d : { ...d, keep: true, reasons: ['a commit landed meanwhile: left for the next run'] }));
     await deleteGenerations(client, bucket, stale, signal);
+    if (current.dedup) await collectGarbage(client, bucket, name, { leaseMs: current.dedup.leaseMs, signal });
     return plan;
   });
 }
@@ -269,6 +275,7 @@ export async function removeGeneration(
       }
     }
     await deleteGenerations(client, bucket, [target], signal);
+    if (current?.dedup) await collectGarbage(client, bucket, name, { leaseMs: current.dedup.leaseMs, signal });
   });
 }
 

@@ -5,6 +5,13 @@
  *   NAME/GEN/MANIFEST     this generation's manifest (marks GEN as committed)
  *   NAME/MANIFEST         the current generation's manifest: the commit point
  *
+ * A deduplicated set (s3sink --dedup) stores its chunks once, by content, and keeps
+ * its uploads' and collectors' leases beside them (see dedup-gc.ts):
+ *
+ *   NAME/chunks/ab/abcdef…        a chunk, named by its SHA-256 (the first two hex digits fan out)
+ *   NAME/leases/upload-GEN-TTL    an upload in progress, refreshed while it runs
+ *   NAME/leases/gc-GEN-TTL        a garbage collection in progress
+ *
  * GEN sorts by creation time, so "older than the current generation" is a string compare.
  */
 
@@ -16,6 +23,16 @@ export interface ManifestChunk {
   sha256: string;
 }
 
+/** How a deduplicated set is cut and leased; present only in manifests of deduplicated sets. */
+export interface DedupInfo {
+  /** Content-defined chunk bounds, in bytes (cdc.ts). */
+  min: number;
+  avg: number;
+  max: number;
+  /** How long an upload's or a collector's lease holds without a refresh, in ms. */
+  leaseMs: number;
+}
+
 export interface Manifest {
   format: number;
   name: string;
@@ -25,6 +42,10 @@ export interface Manifest {
   size: number;
   sha256: string;
   created: string;
+  /** Deduplicated sets only: chunks are shared under NAME/chunks/. */
+  dedup?: DedupInfo;
+  /** Bytes of the chunks this generation stored (the rest it shares); deduplicated sets only. */
+  newBytes?: number;
 }
 
 const GENERATION = /^\d{8}T\d{9}Z-[0-9a-f]{8}$/;
@@ -57,6 +78,42 @@ export function manifestKey(name: string): string {
 
 export function generationManifestKey(name: string, generation: string): string {
   return `${name}/${generation}/MANIFEST`;
+}
+
+/** Where a deduplicated set keeps the chunk with this SHA-256: `NAME/chunks/ab/abcdef…`. */
+export function dedupChunkKey(name: string, sha256: string): string {
+  return `${name}/chunks/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** Whether `key` is a chunk of the deduplicated set `name`. */
+export function isDedupChunkKey(name: string, key: string): boolean {
+  return key.startsWith(chunkAreaPrefix(name)) && /^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key.slice(chunkAreaPrefix(name).length));
+}
+
+/** The first chunk key of set `name` that a message (an error line) names, if any. */
+export function dedupChunkKeyIn(name: string, message: string): string | undefined {
+  return message.split(/\s+/).map((w) => w.replace(/^s3:\/\/[^/]+\//, '').replace(/[:,)]+$/, '')).find((w) => isDedupChunkKey(name, w));
+}
+
+export function chunkAreaPrefix(name: string): string {
+  return `${name}/chunks/`;
+}
+
+export function leasePrefix(name: string): string {
+  return `${name}/leases/`;
+}
+
+export type LeaseKind = 'upload' | 'gc';
+
+/** A lease's key says all a reader needs (one listing, no GETs): who, which run, how long it holds. */
+export function leaseKey(name: string, kind: LeaseKind, id: string, ttlMs: number): string {
+  return `${leasePrefix(name)}${kind}-${id}-${ttlMs}`;
+}
+
+export function parseLeaseKey(name: string, key: string): { kind: LeaseKind; id: string; ttlMs: number } | null {
+  if (!key.startsWith(leasePrefix(name))) return null;
+  const m = /^(upload|gc)-([^/]+)-(\d+)$/.exec(key.slice(leasePrefix(name).length));
+  return m ? { kind: m[1] as LeaseKind, id: m[2], ttlMs: Number(m[3]) } : null;
 }
 
 /** For a key under `NAME/`, the generation it belongs to and whether it is that generation's manifest. */
@@ -99,5 +156,11 @@ export function parseManifest(text: string): Manifest {
     total += c.size;
   }
   if (total !== m.size) throw new ManifestError(`MANIFEST chunk sizes add up to ${total}, not ${m.size}`);
+  if (m.dedup !== undefined) {
+    const d = m.dedup;
+    if (typeof d !== 'object' || d === null || ![d.min, d.avg, d.max, d.leaseMs].every((n) => Number.isInteger(n) && n > 0)) {
+      throw new ManifestError('MANIFEST has a malformed dedup entry');
+    }
+  }
   return m;
 }

@@ -1,12 +1,15 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { durationFlag, intFlag, UsageError, type Flags, type OptionSpec } from '../cli';
+import { durationFlag, intFlag, invalidFlag, sizeFlag, UsageError, type Flags, type OptionSpec } from '../cli';
 import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address } from './client';
 import { BandwidthLimiter } from './bandwidth';
 import { parseBandwidth } from './bandwidth-schedule';
 import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { findProfile } from './aws-config';
-import { isGeneration } from './layout';
+import { ManifestError, isGeneration, type DedupInfo, type Manifest } from './layout';
+import { currentGeneration } from './generations';
+import { DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
+import { S3OperationError } from './errors';
 import type { RemoveMode } from './remove';
 import { hasRules, type RetentionPolicy } from './retention';
 
@@ -288,3 +291,27 @@ export function bucketArgument(text: string): string {
   return addr.bucket;
 }
 
+
+/**
+ * Whether and how s3sink deduplicates `NAME`: with `--dedup`, or because its current
+ * manifest says it is deduplicated (a deduplicated set stays one). The chunk bounds and
+ * lease time come from `--chunk-size` (the average) and `--lease`, else from that
+ * manifest, else the defaults; undefined for a plain upload.
+ */
+export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<DedupInfo | undefined> {
+  let current: Manifest | undefined;
+  try {
+    current = await currentGeneration(client, bucket, name.replace(/\/+$/, ''), signal);
+  } catch (err) {
+    // A MANIFEST that does not parse is the sink's to report, as for a plain set.
+    if (!(err instanceof ManifestError)) throw new S3OperationError('cannot write', `s3://${bucket}/${name}/`, err);
+  }
+  if (!flags.dedup && !current?.dedup) return undefined;
+  const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
+  if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
+  const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
+  return { ...cdcParams(avg), leaseMs };
+}
+
+/** An upload's lease, and the collector's grace period: long beside any stall of a live upload. */
+const DEFAULT_LEASE_MS = 10 * 60_000;

@@ -5,6 +5,8 @@ import { isGeneration } from './layout';
 import { listObjects } from './lister';
 import { readManifest } from './object-io';
 import { describeError } from './errors';
+import { listGenerations } from './generations';
+import { dedupUsage } from './dedup-usage';
 
 /** One chunk set found under a prefix, as its current MANIFEST describes it. */
 export interface ListedChunkSet {
@@ -15,6 +17,9 @@ export interface ListedChunkSet {
   size?: number;
   created?: string;
   chunks?: number;
+  /** Deduplicated sets, when asked (`usage`): the bytes of every committed generation, and of the distinct chunks they share. */
+  logical?: number;
+  stored?: number;
   /** Why the MANIFEST could not be read or trusted, as one line. */
   error?: string;
 }
@@ -38,6 +43,8 @@ export interface ListChunkSetsOptions {
   pageSize?: number;
   /** MANIFESTs fetched at once (default 8); output order stays key order. */
   jobs?: number;
+  /** Also read every generation of each deduplicated set, for `logical` and `stored`. */
+  usage?: boolean;
   signal?: AbortSignal;
 }
 
@@ -49,7 +56,7 @@ export interface ListChunkSetsOptions {
 export async function* listChunkSets(opts: ListChunkSetsOptions): AsyncGenerator<ListedChunkSet> {
   const jobs = Math.max(1, opts.jobs ?? 8);
   const scope = new RequestScope(opts.signal, jobs + 1);
-  const { client, bucket, prefix, pageSize } = opts;
+  const { client, bucket, prefix, pageSize, usage } = opts;
   const signal = scope.signal;
   async function* manifests() {
     for await (const entry of listObjects({ client, bucket, prefix, pageSize, signal })) {
@@ -59,17 +66,18 @@ export async function* listChunkSets(opts: ListChunkSetsOptions): AsyncGenerator
     }
   }
   try {
-    yield* mapOrdered(manifests(), jobs, ({ name, key }) => readSet(client, bucket, name, key, signal));
+    yield* mapOrdered(manifests(), jobs, ({ name, key }) => readSet(client, bucket, name, key, signal, usage === true));
   } finally {
     scope.close();
   }
 }
 
-async function readSet(client: S3Client, bucket: string, name: string, key: string, signal: AbortSignal): Promise<ListedChunkSet> {
+async function readSet(client: S3Client, bucket: string, name: string, key: string, signal: AbortSignal, usage: boolean): Promise<ListedChunkSet> {
   try {
     const m = await readManifest(client, bucket, key, { signal });
     if (!m) return { name, error: 'removed meanwhile' };
-    return { name, generation: m.generation, size: m.size, created: m.created, chunks: m.chunks.length };
+    const set = { name, generation: m.generation, size: m.size, created: m.created, chunks: m.chunks.length };
+    return usage && m.dedup ? { ...set, ...dedupUsage((await listGenerations(client, bucket, name, signal)).map((g) => g.manifest)) } : set;
   } catch (err) {
     // Never reject: this promise may wait in the queue, and the listing reports an abort.
     return { name, error: signal.aborted ? 'interrupted' : describeError(err) };

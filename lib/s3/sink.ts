@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type Manifest } from './layout';
+import { MANIFEST_FORMAT, chunkKey, dedupChunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type DedupInfo, type Manifest } from './layout';
 import { listPages } from './lister';
 import { putObjectOnce, readObject, writeObject, type Digest } from './object-io';
 import { deleteKeys } from './delete-objects';
@@ -8,6 +9,10 @@ import { currentGeneration, newestCompleteGeneration, pruneGenerations, type Res
 import type { RetentionPolicy } from './retention';
 import { ChunkedUploadSink, NotCommitted, type UploadSinkOptions } from './upload-sink';
 import { S3OperationError, isNotFound } from './errors';
+import { CdcAccumulator } from './cdc';
+import { DEFAULT_JOBS } from './chunk-options';
+import { Lease, waitForCollectors } from './dedup-lease';
+import { knownChunks, storedChunks } from './dedup-index';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
   /** The chunk set's name: a key prefix such as `backups/www`. */
@@ -20,6 +25,14 @@ export interface ChunkSetSinkOptions extends UploadSinkOptions {
    * chunks are sent as usual. The commit names this generation.
    */
   resume?: ResumableGeneration;
+  /**
+   * Store the set deduplicated: content-defined chunks (these bounds) stored once each
+   * under NAME/chunks/, shared by every generation; chunks a committed generation
+   * references are not sent again.
+   */
+  dedup?: DedupInfo;
+  /** With `dedup`: also skip chunks the chunk area holds unreferenced (an interrupted upload's), from one listing. */
+  resumeStored?: boolean;
 }
 
 /**
@@ -43,29 +56,93 @@ export class ChunkSetSink extends ChunkedUploadSink {
   manifest?: Manifest;
   /** Problems after the commit (cleanup of old generations); the upload itself succeeded. */
   readonly warnings: string[] = [];
+  private readonly dedup?: DedupInfo;
+  private readonly resumeStored: boolean;
+  /** Deduplicated: the SHA-256 of every chunk known to be stored and referenced, or sent by this upload. */
+  private known = new Set<string>();
+  /** Deduplicated, resuming: chunks the area holds unreferenced, with their MD5. */
+  private unreferenced = new Map<string, { size: number; md5: string }>();
+  /** Deduplicated: each chunk's key, by index (content-addressed, known once hashed). */
+  private readonly keys: string[] = [];
+  private lease?: Lease;
+  /** Deduplicated: bytes of the chunks this upload sent, the rest being shared. */
+  newBytes = 0;
+  /** Deduplicated, resuming: chunks not sent because an interrupted upload had stored them. */
+  resumed = 0;
 
   constructor(opts: ChunkSetSinkOptions) {
-    super(opts);
+    const dedup = opts.dedup;
+    super({ ...opts, cutter: dedup ? (alloc) => new CdcAccumulator(dedup, alloc) : undefined });
     this.name = opts.name.replace(/\/+$/, '');
     if (!this.name) throw new RangeError('a chunk set needs a name');
     this.retention = opts.retention ?? { last: 1 };
     this.generation = opts.resume?.generation ?? newGeneration(new Date(), randomBytes(4).toString('hex'));
     this.stored = opts.resume?.chunks ?? new Map();
+    this.dedup = dedup;
+    this.resumeStored = opts.resumeStored === true;
+    // Every chunk a write completes starts at once (upload-sink.ts); content-defined
+    // chunks can be far smaller than a write, so more than `jobs` requests may share
+    // the signal: as many as a 64 KiB pipe write completes, plus the slots.
+    if (dedup) setMaxListeners(2 * ((opts.jobs ?? DEFAULT_JOBS) + 2 + Math.ceil(2 ** 16 / dedup.min)), this.abort.signal);
+  }
+
+  /**
+   * A deduplicated upload takes its lease, waits out any garbage collection in progress
+   * and only then reads what is stored: see s3sink(1), "How it stays consistent".
+   */
+  override _construct(cb: (err?: Error | null) => void): void {
+    if (!this.dedup) return cb();
+    const { client, bucket, name } = this;
+    const signal = this.abort.signal;
+    (async () => {
+      this.lease = await Lease.acquire(client, bucket, name, 'upload', this.generation, this.dedup!.leaseMs, signal);
+      await waitForCollectors(client, bucket, name, this.lease, signal);
+      this.known = await knownChunks(client, bucket, name, signal);
+      if (this.resumeStored) this.unreferenced = await storedChunks(client, bucket, name, signal);
+    })().then(
+      () => cb(),
+      (err: unknown) => cb(signal.aborted ? (signal.reason as Error) : new S3OperationError('cannot start an upload to', `s3://${bucket}/${name}`, err)),
+    );
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    super._destroy(err, (e) => {
+      void (this.lease?.release() ?? Promise.resolve()).then(() => cb(e));
+    });
   }
 
   protected override alreadyStored(index: number, digest: Digest): boolean {
+    if (this.dedup) return this.storedByContent(index, digest);
     const stored = this.stored.get(index);
     const same = stored !== undefined && stored.size === digest.size && stored.etag?.replace(/"/g, '') === digest.md5;
     if (!same && stored !== undefined) this.reuseBelow = Math.min(this.reuseBelow, index);
     return same && index < this.reuseBelow;
   }
 
+  /** Deduplicated: whether a chunk with these bytes is stored (or being sent by this upload) already. */
+  private storedByContent(index: number, digest: Digest): boolean {
+    this.keys[index] = dedupChunkKey(this.name, digest.sha256);
+    if (this.known.has(digest.sha256)) return true;
+    this.known.add(digest.sha256);
+    const left = this.unreferenced.get(digest.sha256);
+    if (left?.size === digest.size && left.md5 === digest.md5) {
+      this.resumed++;
+      return true;
+    }
+    this.newBytes += digest.size;
+    return false;
+  }
+
+  private keyOf(index: number): string {
+    return this.dedup ? this.keys[index] : chunkKey(this.name, this.generation, index);
+  }
+
   protected chunkUrl(index: number): string {
-    return `s3://${this.bucket}/${chunkKey(this.name, this.generation, index)}`;
+    return `s3://${this.bucket}/${this.keyOf(index)}`;
   }
 
   protected putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void> {
-    return putObjectOnce(this.client, this.bucket, chunkKey(this.name, this.generation, index), chunk, digest, this.abort.signal, { storageClass: this.storageClass });
+    return putObjectOnce(this.client, this.bucket, this.keyOf(index), chunk, digest, this.abort.signal, { storageClass: this.storageClass });
   }
 
   protected async commit(): Promise<void> {
@@ -74,12 +151,16 @@ export class ChunkSetSink extends ChunkedUploadSink {
       name: this.name,
       generation: this.generation,
       chunkSize: this.chunkSize,
-      chunks: this.chunks.map((c, index) => ({ key: chunkKey(this.name, this.generation, index), size: c.size, sha256: c.sha256 })),
+      chunks: this.chunks.map((c, index) => ({ key: this.keyOf(index), size: c.size, sha256: c.sha256 })),
       size: this.bytes,
       sha256: this.wholeSha256,
       created: new Date().toISOString(),
+      ...(this.dedup ? { dedup: this.dedup, newBytes: this.newBytes } : {}),
     };
     const body = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    // Past this check the lease has held since before anything was read: no collector
+    // has run meanwhile, so every chunk the manifest names is there.
+    this.lease?.assertHeld();
     await this.putManifest(generationManifestKey(this.name, this.generation), body);
     if (await this.superseded()) return;
     await this.putManifest(manifestKey(this.name), body);
@@ -88,6 +169,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
       return;
     }
     this.manifest = manifest;
+    // Our own lease would make our own collection stand aside.
+    await this.lease?.release();
     try {
       await pruneGenerations(this.client, this.bucket, this.name, this.retention, { signal: this.abort.signal });
     } catch (err) {

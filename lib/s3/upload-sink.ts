@@ -20,6 +20,14 @@ export interface UploadSinkOptions extends ChunkStreamOptions {
    * commits only what a producer that exited 0 wrote.
    */
   approve?: () => Promise<void>;
+  /** How the stream is cut into chunks, given where to gather them (default: `chunkSize` bytes each). */
+  cutter?: (alloc: (size: number) => Buffer) => ChunkCutter;
+}
+
+/** Cuts a byte stream into chunks: every chunk a write completes, then the last one. */
+export interface ChunkCutter {
+  push(data: Buffer): Iterable<Buffer>;
+  flush(): Buffer | null;
 }
 
 /** The upload was complete but not committed: the stream was too short, or its producer failed. */
@@ -51,7 +59,7 @@ export abstract class ChunkedUploadSink extends Writable {
   protected readonly abort: AbortController;
   private readonly approve?: () => Promise<void>;
   private readonly minSize: number;
-  private readonly accumulator: ChunkAccumulator;
+  private readonly accumulator: ChunkCutter;
   private readonly slots: Slots;
   private readonly hashes = new HashPool();
   /** Chunk buffers whose upload finished, for reuse: at most jobs + 1 ever exist. */
@@ -84,7 +92,8 @@ export abstract class ChunkedUploadSink extends Writable {
     // Chunks are gathered in shared memory so the hash workers read them in place, and
     // reused: a worker frees its view of a SharedArrayBuffer only when it collects
     // garbage, which an idle worker hardly does (measured: 590 MB RSS for 1 GiB without reuse).
-    this.accumulator = new ChunkAccumulator((i) => this.sizeOfChunk(i), (size) => this.takeBuffer(size));
+    const alloc = (size: number) => this.takeBuffer(size);
+    this.accumulator = opts.cutter?.(alloc) ?? new ChunkAccumulator((i) => this.sizeOfChunk(i), alloc);
     destroyOnAbort(this, opts.signal);
   }
 
