@@ -56,16 +56,19 @@ const CHAIN_REASON: Record<string, string> = {
   CERT_NOT_YET_VALID: 'not-yet-valid',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
   SELF_SIGNED_CERT_IN_CHAIN: 'unknown-ca',
-  // The issuer of a sent certificate is neither sent nor trusted: a missing intermediate,
-  // or a CA nobody trusts; OpenSSL cannot tell which.
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'incomplete-chain',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'incomplete-chain',
-  UNABLE_TO_GET_ISSUER_CERT: 'incomplete-chain',
+  // The issuer of a sent certificate is neither sent nor trusted. tlsFacts says
+  // incomplete-chain when the server sent its leaf alone (an intermediate is missing),
+  // unknown-ca when it sent a chain that ends at a CA nobody here trusts.
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unknown-ca',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unknown-ca',
+  UNABLE_TO_GET_ISSUER_CERT: 'unknown-ca',
   CERT_SIGNATURE_FAILURE: 'bad-signature',
   CERT_REVOKED: 'revoked',
   CERT_UNTRUSTED: 'unknown-ca',
   INVALID_CA: 'invalid-ca',
   INVALID_PURPOSE: 'wrong-purpose',
+  // Node's own name check, run at the handshake whenever a servername was given
+  ERR_TLS_CERT_ALTNAME_INVALID: 'name-mismatch',
 };
 
 /** The reason word for an OpenSSL verification code (`CERT_HAS_EXPIRED` -> `expired`); other codes in lower case with dashes. */
@@ -81,7 +84,6 @@ export function tlsErrorText(err: Error & { code?: string; reason?: string }): s
   if (err.code && (CHAIN_REASON[err.code] || /^(CERT_|UNABLE_TO_|DEPTH_|SELF_SIGNED)/.test(err.code))) {
     return `certificate not verified: ${chainReason(err.code)}`;
   }
-  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'certificate not verified: name-mismatch';
   if (err.reason) return printable(err.reason, 200);
   const first = err.message.split('\n')[0];
   // OpenSSL's text: `C0B7…:error:0A000102:SSL routines:ssl_choose_client_version:unsupported protocol:../deps/…:1985:`
@@ -112,6 +114,7 @@ export function nameMatches(host: string, cert: PeerCertificate): boolean {
 }
 
 const DAY_MS = 86_400_000;
+const ISSUER_UNKNOWN = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT']);
 
 /**
  * The facts of an established session with the certificate judged against `anchors`
@@ -123,7 +126,11 @@ export function tlsFacts(socket: TLSSocket, host: string | undefined, now = Date
   const notAfterMs = cert.valid_to ? Date.parse(cert.valid_to) : NaN;
   let error: string | null = null;
   if (!cert.raw) error = 'no-certificate';
-  else if (socket.authorizationError) error = chainReason(String(socket.authorizationError));
+  else if (socket.authorizationError) {
+    const code = String(socket.authorizationError);
+    const leafAlone = presentedChain(socket).length === 1;
+    error = leafAlone && ISSUER_UNKNOWN.has(code) ? 'incomplete-chain' : chainReason(code);
+  }
   else if (host !== undefined && !nameMatches(host, cert)) error = 'name-mismatch';
   return {
     version: socket.getProtocol() ?? 'unknown',

@@ -75,6 +75,8 @@ function processAlive(pid: number): boolean {
 export interface PostfixOptions {
   /** More main.cf lines (restrictions, TLS settings). */
   main?: string[];
+  /** Listen on [::1] too, on the same port (an exchange with A and AAAA records). */
+  ipv6Too?: boolean;
 }
 
 export async function startPostfix(flushDomains: string[], host = '127.0.0.1', options: PostfixOptions = {}): Promise<Postfix> {
@@ -97,8 +99,8 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1', o
       `data_directory = ${data}`,
       'meta_directory = /etc/postfix',
       'mail_owner = postfix',
-      `inet_interfaces = ${host}`,
-      `inet_protocols = ${host.includes(':') ? 'ipv6' : 'ipv4'}`,
+      `inet_interfaces = ${host}${options.ipv6Too ? ', ::1' : ''}`,
+      `inet_protocols = ${options.ipv6Too ? 'all' : host.includes(':') ? 'ipv6' : 'ipv4'}`,
       'myhostname = postfix.test',
       'mydestination =',
       `relay_domains = ${flushDomains.join(' ')}`,
@@ -119,6 +121,7 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1', o
     const port = await freePort(host);
     const service = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     await run('postconf', ['-c', conf, '-M', `${service}/inet = ${service} inet n - n - - smtpd`]);
+    if (options.ipv6Too) await run('postconf', ['-c', conf, '-M', `[::1]:${port}/inet = [::1]:${port} inet n - n - - smtpd`]);
     const readLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
     const stop = async () => {
       await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
@@ -137,6 +140,7 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1', o
       lastError = new Error(`postfix start failed: ${(err as Error).message}\n${readLog()}`);
       await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
       await run('postconf', ['-c', conf, '-MX', `${host.includes(':') ? `[${host}]` : host}:${port}/inet`]).catch(() => {});
+      if (options.ipv6Too) await run('postconf', ['-c', conf, '-MX', `[::1]:${port}/inet`]).catch(() => {});
     }
   }
   rmSync(dir, { recursive: true, force: true });
