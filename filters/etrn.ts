@@ -3,7 +3,7 @@ import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, type FilterSpec } from '../lib/cli';
 import { MxError, sendEtrn, sendEtrnToBackups, type EtrnResult } from '../lib/mail';
 import { etrnFailures, formatEtrnResult } from '../lib/mail/format';
-import { domainsFromArgsOrStdin, etrnTargetsFromArgsOrStdin, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
+import { caFileFlag, domainsFromArgsOrStdin, etrnTargetsFromArgsOrStdin, heloFlag, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 
 const spec: FilterSpec = {
   name: 'etrn',
@@ -15,7 +15,10 @@ const spec: FilterSpec = {
     { name: 'mx', help: "ETRN each DOMAIN at its backup exchanges (every MX but the most preferred)" },
     MAIL_OPTIONS.nameserver,
     MAIL_OPTIONS.port,
-    { name: 'starttls', help: 'upgrade the connection with STARTTLS first; fail when the server cannot' },
+    MAIL_OPTIONS.helo,
+    { name: 'starttls', help: 'upgrade with STARTTLS first, certificate verified; fail when the server cannot' },
+    MAIL_OPTIONS.caFile,
+    { name: 'insecure', help: 'with --starttls: go on when the certificate does not verify' },
     MAIL_OPTIONS.timeout,
     MAIL_OPTIONS.json,
     MAIL_OPTIONS.transcript,
@@ -32,6 +35,9 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     resolver,
     signal,
     starttls: flags.starttls === true,
+    helo: heloFlag(flags),
+    ca: caFileFlag(flags),
+    insecure: flags.insecure === true,
     transcript: flags.transcript ? (l: string) => process.stderr.write(`${l}\n`) : undefined,
   };
   const json = flags.json === true;
@@ -53,6 +59,8 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
         report(await sendEtrnToBackups(domain, options));
       } catch (err) {
         if (!(err instanceof MxError)) throw err;
+        // A line on stdout too, as mxprobe prints a dns line: a script sees every domain it gave.
+        process.stdout.write(`${formatEtrnResult({ server: '-', domain, code: null, message: err.reason, ok: false, advertised: null }, json)}\n`);
         failed = true;
         warn(err.message);
       }

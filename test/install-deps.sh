@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from the Debian registry, only where missing:
-# fuse (libfuse2 + fusermount) for randfs, postfix for etrn, ceph's rgw for the S3 matrix.
+# fuse (libfuse2 + fusermount) for randfs, postfix for etrn, python3 for one mxprobe test, ceph's rgw for the S3 matrix.
 set -euo pipefail
 need=()
 { command -v fusermount >/dev/null && ldconfig -p | grep -q 'libfuse.so.2 '; } || need+=(fuse)
 [ -x /usr/sbin/postfix ] || need+=(postfix)
+# python3 for the mxprobe test of a connection that never completes (a listener whose accept queue is full)
+command -v python3 >/dev/null || need+=(python3-minimal)
 for p in radosgw ceph-mon ceph-osd; do command -v "$p" >/dev/null || need+=("$p"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "install-deps: installing ${need[*]}" >&2

@@ -1,19 +1,41 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EtrnResult } from '../lib/mail/etrn';
-import { etrnFailures, formatEtrnResult, formatProbeResult, outcomeText, probeFailure, tsvField } from '../lib/mail/format';
-import type { ProbeResult } from '../lib/mail/probe';
+import { etrnFailures, formatEtrnResult, formatProbeResult, outcomeText, probeFailure, probeSlowness, tsvField } from '../lib/mail/format';
+import type { ProbeResult, SessionTls } from '../lib/mail/probe';
+
+const TLS: SessionTls = {
+  version: 'TLSv1.3',
+  cipher: 'TLS_AES_256_GCM_SHA384',
+  verified: true,
+  error: null,
+  verifiedBy: 'pkix',
+  subject: 'CN=mx1.example.org',
+  issuer: 'CN=Example CA',
+  names: ['mx1.example.org'],
+  notAfter: '2027-03-01T00:00:00.000Z',
+  daysLeft: 90,
+};
 
 const probe = (over: Partial<ProbeResult>): ProbeResult => ({
   domain: 'example.org',
   exchange: 'mx1.example.org',
   preference: 10,
   address: '192.0.2.25',
+  family: 4,
   status: 'ok',
   code: 250,
   phase: 'data',
   message: '2.0.0 Ok: queued as 4F2A',
-  tls: true,
+  banner: 'mx1.example.org',
+  ehloName: 'mx1.example.org',
+  ptr: 'mx1.example.org',
+  fcrdns: true,
+  timings: { connect: 1, banner: 2, ehlo: 1, starttls: 9, mail: 1, rcpt: 1, data: 3 },
+  slow: [],
+  tls: TLS,
+  mtaSts: null,
+  dane: null,
   ...over,
 });
 
@@ -43,27 +65,42 @@ describe('tsvField', () => {
   }
 });
 
-describe('formatProbeResult: the seven mxprobe columns', () => {
+describe('formatProbeResult: the seven mxprobe columns, then address and tls', () => {
+  const A = '\t192.0.2.25';
   const table: [Partial<ProbeResult>, string][] = [
-    [{}, 'example.org\tmx1.example.org\t10\tok\t250\tdata\t2.0.0 Ok: queued as 4F2A'],
+    [{}, `example.org\tmx1.example.org\t10\tok\t250\tdata\t2.0.0 Ok: queued as 4F2A${A}\tTLSv1.3:verified`],
     [
-      { status: 'fail', code: 554, phase: 'rcpt', message: '5.7.1 Relay access denied' },
-      'example.org\tmx1.example.org\t10\tfail\t554\trcpt\t5.7.1 Relay access denied',
+      { status: 'fail', code: 554, phase: 'rcpt', message: '5.7.1 Relay access denied', tls: null },
+      `example.org\tmx1.example.org\t10\tfail\t554\trcpt\t5.7.1 Relay access denied${A}\tnone`,
     ],
     [
-      { exchange: '-', preference: null, address: null, status: 'fail', code: null, phase: 'dns', message: 'NXDOMAIN: no such domain (MX lookup)' },
-      'example.org\t-\t-\tfail\t-\tdns\tNXDOMAIN: no such domain (MX lookup)',
+      { status: 'tempfail', code: 451, phase: 'rcpt', message: '4.7.1 greylisted', tls: { ...TLS, version: 'TLSv1.2', verified: false, error: 'name-mismatch', verifiedBy: null } },
+      `example.org\tmx1.example.org\t10\ttempfail\t451\trcpt\t4.7.1 greylisted${A}\tTLSv1.2:name-mismatch`,
     ],
-    [{ exchange: '.', preference: 0, status: 'fail', code: null, phase: 'dns', message: 'null MX' }, 'example.org\t.\t0\tfail\t-\tdns\tnull MX'],
-    [{ exchange: 'example.org', preference: 0, message: 'a\tb\r\nc' }, 'example.org\texample.org\t0\tok\t250\tdata\ta b c'],
+    [{ tls: { ...TLS, error: null, verifiedBy: 'dane-ee' } }, `example.org\tmx1.example.org\t10\tok\t250\tdata\t2.0.0 Ok: queued as 4F2A${A}\tTLSv1.3:dane-ee`],
+    [
+      { exchange: '-', preference: null, address: null, status: 'fail', code: null, phase: 'dns', message: 'NXDOMAIN: no such domain (MX lookup)', tls: null },
+      'example.org\t-\t-\tfail\t-\tdns\tNXDOMAIN: no such domain (MX lookup)\t-\t-',
+    ],
+    [{ exchange: '.', preference: 0, address: null, status: 'fail', code: null, phase: 'dns', message: 'null MX', tls: null }, 'example.org\t.\t0\tfail\t-\tdns\tnull MX\t-\t-'],
+    [{ exchange: 'example.org', preference: 0, message: 'a\tb\r\nc', address: '2001:db8::25' }, 'example.org\texample.org\t0\tok\t250\tdata\ta b c\t2001:db8::25\tTLSv1.3:verified'],
   ];
   for (const [over, line] of table) {
     it(line.replace(/\t/g, ' | '), () => assert.equal(formatProbeResult(probe(over)), line));
   }
 
-  it('--json: every field, address and tls too', () => {
-    const r = probe({ status: 'fail', code: null, phase: 'connect', message: 'connection refused', tls: false });
+  it('--json: every field', () => {
+    const r = probe({ status: 'fail', code: null, phase: 'connect', message: 'connection refused', tls: null, timings: { connect: 3 } });
     assert.deepEqual(JSON.parse(formatProbeResult(r, true)), r);
+    assert.deepEqual(Object.keys(JSON.parse(formatProbeResult(probe({}), true))), [
+      'domain', 'exchange', 'preference', 'address', 'family', 'status', 'code', 'phase', 'message', 'banner', 'ehloName',
+      'ptr', 'fcrdns', 'timings', 'slow', 'tls', 'mtaSts', 'dane',
+    ]);
+  });
+
+  it('probeSlowness: the slow phases with their seconds; nothing when none', () => {
+    assert.equal(probeSlowness(probe({})), undefined);
+    assert.equal(probeSlowness(probe({ slow: ['banner'], timings: { connect: 1, banner: 2049 } })), 'example.org: mx1.example.org [192.0.2.25]: slow banner 2.0s');
   });
 });
 
@@ -91,9 +128,10 @@ describe('diagnostics', () => {
   });
 
   const probes: [Partial<ProbeResult>, string][] = [
-    [{ status: 'fail', code: 554, phase: 'rcpt', message: '5.7.1 Relay access denied' }, 'example.org: mx1.example.org: 554 5.7.1 Relay access denied (rcpt)'],
-    [{ status: 'fail', code: null, phase: 'connect', message: 'connection refused' }, 'example.org: mx1.example.org: connection refused (connect)'],
-    [{ exchange: '-', status: 'fail', code: null, phase: 'dns', message: 'NXDOMAIN: no such domain (MX lookup)' }, 'example.org: NXDOMAIN: no such domain (MX lookup) (dns)'],
+    [{ status: 'fail', code: 554, phase: 'rcpt', message: '5.7.1 Relay access denied' }, 'example.org: mx1.example.org [192.0.2.25]: 554 5.7.1 Relay access denied (rcpt)'],
+    [{ status: 'fail', code: null, phase: 'connect', message: 'connection refused' }, 'example.org: mx1.example.org [192.0.2.25]: connection refused (connect)'],
+    [{ exchange: '-', address: null, status: 'fail', code: null, phase: 'dns', message: 'NXDOMAIN: no such domain (MX lookup)' }, 'example.org: NXDOMAIN: no such domain (MX lookup) (dns)'],
+    [{ address: null, status: 'fail', code: null, phase: 'dns', message: 'exchange has no A/AAAA records' }, 'example.org: mx1.example.org: exchange has no A/AAAA records (dns)'],
     [{ exchange: '.', status: 'fail', code: null, phase: 'dns', message: 'null MX' }, 'example.org: null MX (dns)'],
   ];
   for (const [over, line] of probes) {

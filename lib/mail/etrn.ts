@@ -1,8 +1,9 @@
 import { isIP, type Socket } from 'node:net';
-import { hostname } from 'node:os';
 import { parseHostPort } from './address';
 import { MxError, MxResolver, type MxExchange } from './mx';
-import { connectToFirst, DEFAULT_TIMEOUT_MS, DialogueError, SmtpDialogue } from './smtp-dialogue';
+import { defaultHelo } from './helo';
+import { connectToFirst, DEFAULT_TIMEOUT_MS, DialogueError, SmtpDialogue, tlsEstablishedNote } from './smtp-dialogue';
+import { certificateHost, systemCas, tlsFacts } from './tls-facts';
 import { ehloKeywords, printable, replyText, SmtpProtocolError } from './smtp-reply';
 
 export interface EtrnOptions {
@@ -12,8 +13,12 @@ export interface EtrnOptions {
   timeoutMs?: number;
   /** Upgrade with STARTTLS before ETRN; fail when the server cannot. Default false. */
   starttls?: boolean;
-  /** Name sent with EHLO. Default: this host's name. */
+  /** Name sent with EHLO. Default: this host's FQDN, else the address literal of the local address. */
   helo?: string;
+  /** Trusted CAs (PEM) for the STARTTLS certificate. Default: the system's. */
+  ca?: string[];
+  /** Send ETRN over STARTTLS even when the certificate does not verify. */
+  insecure?: boolean;
   /** Resolves a server given by name. Default: the system's nameservers. */
   resolver?: MxResolver;
   /** Receives the dialogue: `<- ` server lines, `-> ` client lines, `** ` notes. */
@@ -110,7 +115,7 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
   try {
     const banner = await dialogue.reply('the greeting');
     if (banner.code !== 220) return failRest(`greeting: ${replyText(banner)}`, banner.code);
-    const helo = options.helo ?? hostname();
+    const helo = options.helo ?? defaultHelo(dialogue.localAddress);
     let ehlo = await dialogue.command(`EHLO ${helo}`);
     if (ehlo.code === 421) return failRest(`EHLO: ${replyText(ehlo)}`, ehlo.code);
     if (ehlo.code !== 250) {
@@ -122,7 +127,10 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
       if (!ehloKeywords(ehlo).has('STARTTLS')) return failRest('STARTTLS not offered by server');
       const go = await dialogue.command('STARTTLS');
       if (go.code !== 220) return failRest(`STARTTLS: ${replyText(go)}`, go.code);
-      await dialogue.upgrade(isIP(host) ? undefined : host);
+      const secure = await dialogue.upgrade({ ca: options.ca ?? systemCas(), servername: isIP(host) ? undefined : host });
+      const facts = tlsFacts(secure, certificateHost(host));
+      transcript(tlsEstablishedNote(facts));
+      if (!facts.verified && !options.insecure) return failRest(`certificate not verified: ${facts.error} (--insecure skips the check)`);
       ehlo = await dialogue.command(`EHLO ${helo}`);
       if (ehlo.code !== 250) return failRest(`EHLO: ${replyText(ehlo)}`, ehlo.code);
     }
@@ -145,7 +153,7 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
     dialogue.close();
     if (options.signal?.aborted) return failRest('interrupted');
     const message =
-      err instanceof SmtpProtocolError || err instanceof DialogueError ? err.message : printable(String((err as Error).message), 200);
+      err instanceof SmtpProtocolError || err instanceof DialogueError ? err.message : printable(String((err as Error).message).split('\n')[0], 200);
     return failRest(message);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,5 +1,6 @@
 import type { EtrnResult } from './etrn';
 import type { ProbeResult } from './probe';
+import { compactTls } from './tls-facts';
 
 /**
  * How mxprobe and etrn print, as pure functions: one result line per exchange or domain
@@ -12,10 +13,15 @@ export function tsvField(value: string | number | undefined | null): string {
   return String(value).replace(/[\t\r\n]+/g, ' ');
 }
 
-/** `domain exchange preference status code phase message`, or the JSON of every field. */
+/**
+ * `domain exchange preference status code phase message address tls`, or the JSON of
+ * every field. The first seven are the columns mxprobe always printed; `tls` is compact:
+ * `none`, `TLSv1.3:verified`, `TLSv1.2:name-mismatch`, `TLSv1.3:dane-ee`.
+ */
 export function formatProbeResult(r: ProbeResult, json = false): string {
   if (json) return JSON.stringify(r);
-  return [r.domain, r.exchange, r.preference, r.status, r.code, r.phase, r.message].map(tsvField).join('\t');
+  const tls = r.address === null ? '-' : compactTls(r.tls, r.tls?.verifiedBy === 'dane-ee' || r.tls?.verifiedBy === 'dane-ta' ? r.tls.verifiedBy : undefined);
+  return [r.domain, r.exchange, r.preference, r.status, r.code, r.phase, r.message, r.address, tls].map(tsvField).join('\t');
 }
 
 /** `server domain code message`, or the JSON of every field. */
@@ -31,8 +37,16 @@ export function outcomeText(code: number | null, message: string): string {
 
 /** The diagnostic for a failed probe: `domain: exchange: code message (phase)`, the domain alone when DNS failed it. */
 export function probeFailure(r: ProbeResult): string {
-  const where = r.exchange === '-' || r.exchange === '.' ? r.domain : `${r.domain}: ${r.exchange}`;
+  const exchange = r.address && r.address !== r.exchange ? `${r.exchange} [${r.address}]` : r.exchange;
+  const where = r.exchange === '-' || r.exchange === '.' ? r.domain : `${r.domain}: ${exchange}`;
   return `${where}: ${outcomeText(r.code, r.message)} (${r.phase})`;
+}
+
+/** The informational line for a probe with slow phases: `domain: exchange [address]: slow banner 2.1s`, or undefined. */
+export function probeSlowness(r: ProbeResult): string | undefined {
+  if (!r.slow.length) return undefined;
+  const times = r.slow.map((p) => `${p} ${((r.timings[p as keyof typeof r.timings] ?? 0) / 1000).toFixed(1)}s`).join(', ');
+  return `${r.domain}: ${r.exchange} [${r.address}]: slow ${times}`;
 }
 
 /**

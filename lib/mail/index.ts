@@ -13,8 +13,13 @@
  */
 export { resolveMx, MxResolver, MxError, parseNameserver, defaultNameservers } from './mx';
 export type { MxExchange, MxErrorKind, Nameserver, ResolverOptions } from './mx';
-export { probeExchange, probeDomains, testMessage } from './probe';
-export type { ProbeOptions, ProbeDomainsOptions, ProbeResult, ProbeTarget, ProbePhase, TlsPolicy } from './probe';
+export { probeExchange, probeDomains, testMessage, SLOW_MS } from './probe';
+export type { ProbeOptions, ProbeDomainsOptions, ProbeResult, ProbeTarget, ProbePhase, ProbeStatus, ProbeTimings, SessionTls, TlsPolicy } from './probe';
+export type { TlsFacts } from './tls-facts';
+export type { StsFacts, StsPolicy, StsMode } from './mta-sts';
+export { parseStsPolicy, mxPatternMatches } from './mta-sts';
+export type { DaneFacts, TlsaRecord } from './dane';
+export { parseTlsa, daneMatch } from './dane';
 export { sendEtrn, sendEtrnToBackups, backupExchanges, etrnAccepted, ETRN_CODES } from './etrn';
 export type { EtrnOptions, EtrnResult } from './etrn';
 export { SmtpReplyParser, parseSmtpReply, SmtpProtocolError } from './smtp-reply';

@@ -1,8 +1,9 @@
 import DNS = require('dns2');
 import { readFileSync } from 'node:fs';
-import { isIP, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
 import { humanDuration } from '../units';
 import { formatHostPort, parseHostPort } from './address';
+import { DnsTransportError, queryNameserver, RR_TYPE, type RrTypeName } from './dns-query';
 
 /** One mail exchange of a domain. */
 export interface MxExchange {
@@ -105,42 +106,75 @@ export class MxResolver {
   }
 
   /** One query, nameservers tried in turn; answers with any RCODE come back as packets. */
-  async query(name: string, type: 'MX' | 'A' | 'AAAA'): Promise<DNS.Packet> {
-    let lastError: unknown;
+  async query(name: string, type: RrTypeName): Promise<DNS.Packet> {
+    let lastError: DnsTransportError | undefined;
     for (const ns of this.nameservers) {
-      // dns2's own resolve() always opens a udp4 socket; pick the family from the address.
-      const resolve = DNS.UDPClient({
-        dns: ns.host,
-        port: ns.port,
-        timeout: this.timeoutMs,
-        socketType: isIPv6(ns.host) ? 'udp6' : 'udp4',
-      });
       try {
-        return await resolve(name, type);
+        return await queryNameserver(ns.host, ns.port, name, RR_TYPE[type], this.timeoutMs);
       } catch (err) {
-        lastError = err;
+        lastError = err as DnsTransportError;
       }
     }
     const where = this.nameservers.map((ns) => formatHostPort(ns.host, ns.port)).join(', ');
-    const timedOut = (lastError as { code?: string } | undefined)?.code === 'ETIMEDOUT';
-    const why = timedOut ? `no answer within ${humanDuration(this.timeoutMs)}` : (lastError as Error)?.message ?? 'failed';
-    throw new MxError(`${type} lookup: nameserver ${where}: ${why}`, timedOut ? 'timeout' : 'dns', name, {
-      cause: lastError,
-    });
+    const timedOut = lastError?.kind === 'timeout';
+    const why = timedOut ? `no answer within ${humanDuration(this.timeoutMs)}` : lastError?.message ?? 'failed';
+    throw new MxError(`${type} lookup: nameserver ${where}: ${why}`, timedOut ? 'timeout' : 'dns', name, { cause: lastError });
   }
 
-  /** Addresses of a host: IPv4 first (the family most MX hosts reach), then IPv6. An IP literal is itself. */
-  async resolveAddresses(host: string): Promise<string[]> {
-    if (isIP(host)) return [host];
+  /**
+   * Addresses of a host: IPv4 first (the family most MX hosts reach), then IPv6, or only
+   * the `families` asked for. An IP literal is itself.
+   */
+  async resolveAddresses(host: string, families: readonly (4 | 6)[] = [4, 6]): Promise<string[]> {
+    if (isIP(host)) return families.includes(isIP(host) as 4 | 6) ? [host] : [];
     const out: string[] = [];
     for (const type of ['A', 'AAAA'] as const) {
+      if (!families.includes(type === 'A' ? 4 : 6)) continue;
       const packet = await this.query(host, type);
       checkRcode(packet, host, type);
       for (const a of packet.answers) {
-        if (a.type === DNS.Packet.TYPE[type] && a.address) out.push(a.address);
+        if (a.type === RR_TYPE[type] && a.address) out.push(a.address);
       }
     }
     return out;
+  }
+
+  /** The TXT strings of `name`, each record's strings joined (RFC 7208 3.3); [] for NXDOMAIN or none. */
+  async resolveTxt(name: string): Promise<string[]> {
+    const packet = await this.query(name, 'TXT');
+    if (packet.header.rcode === 3) return [];
+    checkRcode(packet, name, 'TXT');
+    return packet.answers
+      .filter((a) => a.type === RR_TYPE.TXT)
+      .map((a) => {
+        const data = (a as { data?: string | string[] }).data;
+        return Array.isArray(data) ? data.join('') : String(data ?? '');
+      });
+  }
+
+  /** The PTR names of an address (lower case, no trailing dot); [] for NXDOMAIN or none. */
+  async resolvePtr(address: string): Promise<string[]> {
+    const name = reverseName(address);
+    const packet = await this.query(name, 'PTR');
+    if (packet.header.rcode === 3) return [];
+    checkRcode(packet, name, 'PTR');
+    return packet.answers
+      .filter((a) => a.type === RR_TYPE.PTR)
+      .map((a) => String((a as { domain?: string }).domain ?? '').replace(/\.$/, '').toLowerCase());
+  }
+
+  /**
+   * The raw TLSA records (RFC 6698) at `name`, and whether the resolver set the AD bit
+   * on the answer (it validated it with DNSSEC; only as trustworthy as the resolver and
+   * the path to it). No records for NXDOMAIN or an empty answer.
+   */
+  async resolveTlsa(name: string): Promise<{ records: Buffer[]; validated: boolean }> {
+    const packet = await this.query(name, 'TLSA');
+    const validated = (packet.header as { ad?: number }).ad === 1;
+    if (packet.header.rcode === 3) return { records: [], validated };
+    checkRcode(packet, name, 'TLSA');
+    const records = packet.answers.filter((a) => a.type === RR_TYPE.TLSA).map((a) => (a as { data?: Buffer }).data ?? Buffer.alloc(0));
+    return { records, validated };
   }
 
   /**
@@ -152,7 +186,7 @@ export class MxResolver {
   async resolveMx(domain: string): Promise<MxExchange[]> {
     const packet = await this.query(domain, 'MX');
     checkRcode(packet, domain, 'MX');
-    const mx = packet.answers.filter((a) => a.type === DNS.Packet.TYPE.MX);
+    const mx = packet.answers.filter((a) => a.type === RR_TYPE.MX);
     if (mx.some((a) => !a.exchange || a.exchange === '.')) {
       throw new MxError('null MX: the domain accepts no mail (RFC 7505)', 'nullmx', domain);
     }
@@ -167,6 +201,16 @@ export class MxResolver {
     }
     return [{ exchange: domain, preference: 0, implicit: true }];
   }
+}
+
+/** The in-addr.arpa or ip6.arpa name of an address (RFC 1035 3.5, RFC 3596 2.5). */
+export function reverseName(address: string): string {
+  if (isIP(address) === 4) return `${address.split('.').reverse().join('.')}.in-addr.arpa`;
+  const groups = address.split('::');
+  const head = groups[0] ? groups[0].split(':') : [];
+  const tail = groups.length > 1 && groups[1] ? groups[1].split(':') : [];
+  const full = [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
+  return `${[...full.map((g) => g.padStart(4, '0')).join('')].reverse().join('.')}.ip6.arpa`;
 }
 
 function checkRcode(packet: DNS.Packet, name: string, type: string): void {

@@ -3,7 +3,9 @@ import { humanDuration } from '../units';
 import { normalizeDomain, parsePort } from './address';
 import { EtrnTargetError, parseEtrnArguments, parseEtrnTargets, type EtrnTarget } from './etrn-targets';
 import { defaultNameservers, MxResolver, parseNameserver } from './mx';
+import { validHelo } from './helo';
 import { DEFAULT_TIMEOUT_MS } from './smtp-dialogue';
+import { caFile } from './tls-facts';
 import { printable } from './smtp-reply';
 
 /**
@@ -12,7 +14,7 @@ import { printable } from './smtp-reply';
  * reject. The only module of lib/mail that knows the CLI layer.
  */
 
-export const MAIL_OPTIONS: Record<'nameserver' | 'port' | 'timeout' | 'transcript' | 'json', OptionSpec> = {
+export const MAIL_OPTIONS: Record<'nameserver' | 'port' | 'timeout' | 'transcript' | 'json' | 'helo' | 'caFile', OptionSpec> = {
   nameserver: {
     name: 'nameserver',
     arg: 'HOST[:PORT]',
@@ -26,7 +28,28 @@ export const MAIL_OPTIONS: Record<'nameserver' | 'port' | 'timeout' | 'transcrip
   },
   transcript: { name: 'transcript', help: "print the SMTP dialogue on stderr ('<- ' server, '-> ' client)" },
   json: { name: 'json', help: 'print JSON lines instead of tab-separated fields' },
+  helo: { name: 'helo', arg: 'NAME', help: "name for EHLO (default this host's FQDN, else the local address as [literal])" },
+  caFile: { name: 'ca-file', arg: 'FILE', help: "trust the PEM certificates in FILE, not the system's CAs" },
 };
+
+/** The --helo name, checked: a domain or an address literal. */
+export function heloFlag(flags: Flags): string | undefined {
+  const name = flags.helo as string | undefined;
+  if (name !== undefined && !validHelo(name)) throw new UsageError(`invalid --helo '${printable(name)}' (a domain name or [address literal])`);
+  return name;
+}
+
+/** The trusted CAs of --ca-file; undefined for the system's. A file that cannot be read is a usage error. */
+export function caFileFlag(flags: Flags): string[] | undefined {
+  const path = flags['ca-file'] as string | undefined;
+  if (path === undefined) return undefined;
+  try {
+    return caFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`invalid --ca-file: ${e.code ? `${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code}` : e.message}`);
+  }
+}
 
 const PORT_RANGE = { min: 1, max: 65535 };
 
@@ -117,4 +140,16 @@ function usageOnReject<T>(parse: () => T): T {
     if (err instanceof EtrnTargetError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/**
+ * The HTTPS port of mta-sts.DOMAIN hosts: PIPEKIT_HTTPS_PORT, for test worlds on
+ * loopback as PIPEKIT_SMTP_PORT is, else 443 (RFC 8461 3.3).
+ */
+export function stsPortFlag(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.PIPEKIT_HTTPS_PORT;
+  if (!text) return undefined;
+  const port = parsePort(text);
+  if (port === undefined) throw new UsageError(`invalid PIPEKIT_HTTPS_PORT '${text}' (a whole number from ${PORT_RANGE.min} to ${PORT_RANGE.max})`);
+  return port;
 }

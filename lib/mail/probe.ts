@@ -1,27 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-// The maintained successor of the deprecated `smtp-connection` package, reached through
-// nodemailer's package "exports".
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { RequestScope } from '../abort';
-import { mapOrdered, Slots } from '../slots';
+import { mapOrdered } from '../slots';
+import { formatTlsa, parseTlsa, type DaneFacts, type TlsaRecord } from './dane';
+import { lookupSts, stsFacts, type StsFacts, type StsLookup } from './mta-sts';
 import { MxError, MxResolver, type MxExchange } from './mx';
-import {
-  CLOSED_BY_SERVER,
-  connectedNote,
-  connectFailure,
-  connectTimedOut,
-  DEFAULT_TIMEOUT_MS,
-  firstConnected,
-  noReplyWithin,
-  quitGraceMs,
-  serverLine,
-  TLS_ESTABLISHED,
-} from './smtp-dialogue';
-import { printable, splitReplyText } from './smtp-reply';
+import { probeSession, type ProbePhase, type ProbeStatus, type ProbeTimings, type SessionTls } from './probe-session';
+import { policyFailure, tlsDemands, type VerdictFlags } from './probe-verdict';
+import { mapInOrderUnblocked } from './probe-window';
+import { DEFAULT_TIMEOUT_MS } from './smtp-dialogue';
+import { systemCas } from './tls-facts';
 
-/** How far an SMTP probe got: the step that failed, or the last one for a success. */
-export type ProbePhase = 'dns' | 'connect' | 'greeting' | 'ehlo' | 'tls' | 'mail' | 'rcpt' | 'data';
+export type { ProbePhase, ProbeStatus, ProbeTimings, SessionTls } from './probe-session';
 
 /** STARTTLS policy: use it when offered, never, or fail without it. */
 export type TlsPolicy = 'opportunistic' | 'none' | 'require';
@@ -35,33 +25,60 @@ export interface ProbeOptions {
   to?: string;
   /** `rcpt` ends the session after RCPT TO; `data` (default) sends a test message. */
   quitAfter?: 'rcpt' | 'data';
-  /** Default `opportunistic`. Certificates are not verified: MX hosts rarely have public ones (RFC 7435). */
+  /** Default `opportunistic`: STARTTLS when offered, any protocol version, the certificate judged but never refused. */
   tls?: TlsPolicy;
-  /** Milliseconds to wait for the connection and for each reply. Default 30000. */
+  /** Fail an exchange whose certificate does not verify. */
+  verifyTls?: boolean;
+  /** Trusted CAs (PEM certificates). Default: the system's. */
+  ca?: string[];
+  /** Name sent with EHLO. Default: this host's FQDN, else the address literal of the local address. */
+  helo?: string;
+  /** Address families to probe. Default both, IPv4 first. */
+  families?: (4 | 6)[];
+  /** Fail an exchange the domain's MTA-STS policy (enforce) would refuse. */
+  mtaSts?: boolean;
+  /** With mtaSts: a domain without a policy fails too. */
+  requireMtaSts?: boolean;
+  /** Fail an exchange whose DNSSEC-validated TLSA records the chain does not match. */
+  dane?: boolean;
+  /** HTTPS port of mta-sts.DOMAIN. Default 443. */
+  mtaStsPort?: number;
+  /** Milliseconds to wait for each DNS answer, the connection, and each whole reply. Default 30000. */
   timeoutMs?: number;
-  /** The resolver for exchange addresses. Default: the system's nameservers. */
+  /** The resolver for every lookup. Default: the system's nameservers. */
   resolver?: MxResolver;
   /** Receives the dialogue: `<- ` server lines, `-> ` client lines, `** ` notes. */
   transcript?: (line: string) => void;
   signal?: AbortSignal;
 }
 
-/** The outcome of probing one exchange of one domain (or of a domain whose MX lookup failed). */
+/** The outcome of probing one address of one exchange (or of a domain or exchange whose lookup failed). */
 export interface ProbeResult {
   domain: string;
   /** `-` when the domain's MX lookup failed; `.` for a null MX. */
   exchange: string;
   preference: number | null;
-  /** The address the last connection attempt went to. */
+  /** The address probed; null when there was none to probe. */
   address: string | null;
-  status: 'ok' | 'fail';
+  family: 4 | 6 | null;
+  status: ProbeStatus;
   /** The SMTP reply code that decided the outcome, if a reply did. */
   code: number | null;
   phase: ProbePhase;
   /** The server's reply text without its code, or what went wrong. */
   message: string;
-  /** Whether the session ran over TLS (STARTTLS). */
-  tls: boolean;
+  /** First word of the greeting (the name the server gives itself), and of the EHLO reply. */
+  banner: string | null;
+  ehloName: string | null;
+  /** The address's PTR name, and whether that name resolves back to the address (FCrDNS). */
+  ptr: string | null;
+  fcrdns: boolean | null;
+  timings: ProbeTimings;
+  /** Phases that took SLOW_MS or longer but finished within the timeout. */
+  slow: string[];
+  tls: SessionTls | null;
+  mtaSts: StsFacts | null;
+  dane: DaneFacts | null;
 }
 
 /** The exchange to probe for a domain. */
@@ -71,25 +88,8 @@ export interface ProbeTarget {
   preference: number;
 }
 
-const PHASE_OF_COMMAND: Record<string, ProbePhase> = {
-  EHLO: 'ehlo',
-  HELO: 'ehlo',
-  LHLO: 'ehlo',
-  STARTTLS: 'tls',
-  'MAIL FROM': 'mail',
-  'RCPT TO': 'rcpt',
-  DATA: 'data',
-};
-
-function commandPhase(line: string): ProbePhase | undefined {
-  const verb = line.slice(0, 4).toUpperCase();
-  if (verb === 'MAIL') return 'mail';
-  if (verb === 'RCPT') return 'rcpt';
-  if (verb === 'DATA') return 'data';
-  if (verb === 'STAR') return 'tls';
-  if (verb === 'EHLO' || verb === 'HELO' || verb === 'LHLO') return 'ehlo';
-  return undefined;
-}
+/** A phase this long is reported as slow: it passed, but a sender with a tight timeout may give up (postscreen's greet pause is 6 s). */
+export const SLOW_MS = 1000;
 
 /**
  * The test message mxprobe sends: the headers the seed's test_smtp_servers sent (From, To,
@@ -109,284 +109,218 @@ export function testMessage(target: ProbeTarget, from: string, to: string, now =
   ].join('\r\n');
 }
 
-interface SmtpError extends Error {
-  code?: string;
-  originalCode?: string;
-  command?: string;
-  response?: string;
-  responseCode?: number;
-  timeoutType?: string;
+function emptyResult(target: { domain: string; exchange: string; preference: number | null }, message: string): ProbeResult {
+  return {
+    ...target,
+    address: null,
+    family: null,
+    status: 'fail',
+    code: null,
+    phase: 'dns',
+    message,
+    banner: null,
+    ehloName: null,
+    ptr: null,
+    fcrdns: null,
+    timings: {},
+    slow: [],
+    tls: null,
+    mtaSts: null,
+    dane: null,
+  };
 }
 
-/** One SMTP session to one address; resolves once the connection is closed. */
-function session(target: ProbeTarget, address: string, opts: Required<Pick<ProbeOptions, 'port' | 'quitAfter' | 'tls' | 'timeoutMs'>> & ProbeOptions): Promise<ProbeResult> {
-  const from = opts.from ?? `mxprobe-FROM@${target.domain}`;
-  const to = opts.to ?? `mxprobe-TO@${target.domain}`;
-  const say = opts.transcript ?? (() => {});
-  const message = testMessage(target, from, to);
-  // The command each outstanding reply answers, oldest first; SMTPConnection pipelines.
-  const awaiting: ProbePhase[] = ['connect'];
-  let lastPhase: ProbePhase = 'connect';
-  let tls = false;
+const lookupFailure = (err: unknown) => (err instanceof MxError ? err.reason : (err as Error).message);
 
-  const note = (phase: ProbePhase) => {
-    awaiting.push(phase);
-  };
-  const replied = () => {
-    lastPhase = awaiting.shift() ?? lastPhase;
-  };
-  const currentPhase = () => awaiting[0] ?? lastPhase;
-
-  // SMTPConnection reports the dialogue only through a bunyan-style logger (transactionLog):
-  // records tagged tnx 'server' / 'client' are the lines; the rest tell what happened.
-  const onRecord = (level: string, data: Record<string, unknown> | undefined, text: string) => {
-    const tnx = data?.tnx;
-    if (tnx === 'server' && level === 'debug') {
-      replied();
-      for (const l of text.split(/\r?\n/)) say(serverLine(l));
-    } else if (tnx === 'client' && level === 'debug') {
-      // Commands sent through the customAuth channel are logged as `/* secret */`; that
-      // channel writes its own transcript lines (see envelopeOnly).
-      if (text === '/* secret */') return;
-      note(commandPhase(text) ?? currentPhase());
-      say(`-> ${text}`);
-    } else if (tnx === 'network' && data?.remoteAddress) {
-      awaiting.splice(0, awaiting.length, 'greeting');
-      say(connectedNote(String(data.remoteAddress), Number(data.remotePort)));
-    } else if (tnx === 'smtp' && /upgraded with STARTTLS/.test(text)) {
-      tls = true;
-      say(TLS_ESTABLISHED);
-    } else if (tnx === 'message' && level === 'info') {
-      // The message went out: show its headers, never its body.
-      const [head, body = ''] = message.split('\r\n\r\n');
-      for (const h of head.split('\r\n')) say(`-> ${h}`);
-      say(`-> [message body not shown, ${Buffer.byteLength(body)} bytes]`);
-      say('-> .');
-      note('data');
+/** The first PTR name of an address and whether it resolves back to it; nulls when the lookup failed. */
+async function reverseDns(resolver: MxResolver, address: string): Promise<{ ptr: string | null; fcrdns: boolean | null }> {
+  try {
+    const names = await resolver.resolvePtr(address);
+    if (!names.length) return { ptr: null, fcrdns: false };
+    for (const name of names) {
+      const back = await resolver.resolveAddresses(name, [isIP(address) as 4 | 6]).catch((): string[] => []);
+      if (back.includes(address)) return { ptr: name, fcrdns: true };
     }
-  };
-  const logger: Record<string, (...args: unknown[]) => void> = {};
-  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) {
-    logger[level] = (...args: unknown[]) => {
-      const data = typeof args[0] === 'object' && args[0] !== null ? (args.shift() as Record<string, unknown>) : undefined;
-      onRecord(level, data, typeof args[0] === 'string' ? format(args[0], args.slice(1)) : '');
-    };
+    return { ptr: names[0], fcrdns: false };
+  } catch {
+    return { ptr: null, fcrdns: null };
   }
-
-  const conn = new SMTPConnection({
-    host: address,
-    port: opts.port,
-    servername: isIP(target.exchange) ? undefined : target.exchange,
-    ignoreTLS: opts.tls === 'none',
-    requireTLS: opts.tls === 'require',
-    opportunisticTLS: opts.tls === 'opportunistic',
-    tls: { rejectUnauthorized: false },
-    connectionTimeout: opts.timeoutMs * 2,
-    greetingTimeout: opts.timeoutMs,
-    socketTimeout: opts.timeoutMs,
-    socketCloseTimeout: Math.min(opts.timeoutMs, 1000),
-    logger,
-    transactionLog: true,
-    customAuth: { 'X-MXPROBE-ENVELOPE': (ctx) => envelopeOnly(ctx) },
-  });
-
-  let result: ProbeResult | undefined;
-  const base = { domain: target.domain, exchange: target.exchange, preference: target.preference, address };
-  const settle = (r: Omit<ProbeResult, keyof typeof base | 'tls'>) => {
-    result ??= { ...base, ...r, tls };
-  };
-  const fail = (err: SmtpError) => {
-    const phase = (err.command && PHASE_OF_COMMAND[err.command]) || currentPhase();
-    const { code, text } = splitReplyText(err.response);
-    let why = text;
-    if (!err.response) {
-      if (err.code === 'ETIMEDOUT' || err.timeoutType) {
-        why = phase === 'connect' ? connectTimedOut(opts.timeoutMs) : noReplyWithin(opts.timeoutMs);
-      } else if (err.originalCode) why = connectFailure(err.originalCode);
-      else if (/closed unexpectedly/i.test(err.message)) why = CLOSED_BY_SERVER;
-      else why = printable(err.message.split('\n')[0], 200);
-    }
-    if (err.code === 'ETLS' && !/^STARTTLS/.test(why)) why = `STARTTLS failed: ${why}`;
-    settle({ status: 'fail', code, phase, message: why });
-  };
-
-  // SMTPConnection pipelines MAIL, RCPT and DATA, and send() has no way to stop before
-  // DATA. Its customAuth hook is the one public way to send other commands on the
-  // session, so --quit-after rcpt sends the envelope through it, one command at a time.
-  async function envelopeOnly(ctx: { sendCommand(cmd: string): Promise<{ status: number; response: string }> }) {
-    for (const [phase, cmd] of [
-      ['mail', `MAIL FROM:<${from}>`],
-      ['rcpt', `RCPT TO:<${to}>`],
-    ] as const) {
-      note(phase);
-      say(`-> ${cmd}`);
-      const reply = await ctx.sendCommand(cmd);
-      const { code, text } = splitReplyText(reply.response);
-      if (!code || code >= 300) {
-        settle({ status: 'fail', code, phase, message: text });
-        return;
-      }
-      if (phase === 'rcpt') settle({ status: 'ok', code, phase, message: text });
-    }
-  }
-
-  return new Promise((resolve) => {
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      clearTimeout(closeTimer);
-      result ??= { ...base, status: 'fail', code: null, phase: currentPhase(), message: CLOSED_BY_SERVER, tls };
-      resolve(result);
-    };
-    let closeTimer: NodeJS.Timeout | undefined;
-    const quit = () => {
-      // A server that never answers QUIT must not hold the probe: close after a grace period.
-      closeTimer = setTimeout(() => {
-        conn.close();
-        finish();
-      }, quitGraceMs(opts.timeoutMs));
-      try {
-        conn.quit();
-      } catch {
-        conn.close();
-      }
-    };
-    const onAbort = () => {
-      settle({ status: 'fail', code: null, phase: currentPhase(), message: 'interrupted' });
-      conn.close();
-      finish();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    conn.on('error', (err: SmtpError) => fail(err));
-    // 'end' can come in the same turn as the last reply; let its handler record the result first.
-    conn.on('end', () => setImmediate(finish));
-    conn.connect((err?: SmtpError) => {
-      if (err) {
-        fail(err);
-        conn.close();
-        setImmediate(finish);
-        return;
-      }
-      if (opts.quitAfter === 'rcpt') {
-        conn.login({ method: 'X-MXPROBE-ENVELOPE' }, (loginErr: SmtpError | null) => {
-          if (loginErr) fail(loginErr);
-          quit();
-        });
-        return;
-      }
-      conn.send({ from, to }, message, (sendErr: SmtpError | null, info?: { response?: string }) => {
-        if (sendErr) fail(sendErr);
-        else {
-          const { code, text } = splitReplyText(info?.response);
-          settle({ status: 'ok', code, phase: 'data', message: text });
-        }
-        quit();
-      });
-    });
-  });
 }
 
-function format(fmt: string, args: unknown[]): string {
-  let i = 0;
-  return fmt.replace(/%[sdjo%]/g, (m) => (m === '%%' ? '%' : i < args.length ? String(args[i++]) : m));
+async function tlsaRecords(resolver: MxResolver, exchange: string, port: number) {
+  if (isIP(exchange)) return { records: [] as TlsaRecord[], validated: false, error: null };
+  try {
+    const { records, validated } = await resolver.resolveTlsa(`_${port}._tcp.${exchange}`);
+    return { records: records.map(parseTlsa).filter((r): r is TlsaRecord => !!r), validated, error: null };
+  } catch (err) {
+    return { records: [] as TlsaRecord[], validated: false, error: lookupFailure(err) };
+  }
+}
+
+type Settled = ReturnType<typeof settle>;
+function settle(options: ProbeOptions) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const resolver = options.resolver ?? new MxResolver({ timeoutMs });
+  const flags: VerdictFlags = {
+    requireTls: options.tls === 'require',
+    verifyTls: options.verifyTls === true,
+    mtaSts: options.mtaSts === true || options.requireMtaSts === true,
+    requireMtaSts: options.requireMtaSts === true,
+    dane: options.dane === true,
+  };
+  return {
+    ...options,
+    port: options.port ?? 25,
+    quitAfter: options.quitAfter ?? 'data',
+    tls: options.tls ?? 'opportunistic',
+    ca: options.ca ?? systemCas(),
+    families: options.families ?? [4, 6],
+    timeoutMs,
+    resolver,
+    flags,
+  };
+}
+
+function stsLookup(domain: string, o: Settled): Promise<StsLookup> {
+  return lookupSts(domain, { resolver: o.resolver, ca: o.ca, timeoutMs: o.timeoutMs, port: o.mtaStsPort });
 }
 
 /**
- * Probe one exchange of a domain with nodemailer's SMTPConnection: resolve its addresses,
- * connect on port 25, EHLO, STARTTLS when offered, MAIL FROM, RCPT TO and (unless
- * quitAfter is `rcpt`) DATA with a test message, then QUIT. Addresses are tried in turn
- * while connecting fails. Never throws for server behaviour: every outcome is a
- * ProbeResult (status, code, phase, message).
+ * Probe every address of one exchange, in turn (IPv4 first): TLSA records of the
+ * exchange, PTR and FCrDNS of each address, then a session per address. One result per
+ * address, or one `dns` result when the exchange's addresses cannot be found.
  */
-export async function probeExchange(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const opts = { port: 25, quitAfter: 'data' as const, tls: 'opportunistic' as const, timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
-  const say = opts.transcript ?? (() => {});
-  const base = { ...target, code: null, tls: false };
+async function probeAddresses(target: ProbeTarget, o: Settled, sts: Promise<StsLookup>): Promise<ProbeResult[]> {
+  const say = o.transcript ?? (() => {});
+  const from = o.from ?? `mxprobe-FROM@${target.domain}`;
+  const to = o.to ?? `mxprobe-TO@${target.domain}`;
   let addresses: string[];
   try {
-    addresses = await (opts.resolver ?? new MxResolver({ timeoutMs: opts.timeoutMs })).resolveAddresses(target.exchange);
+    addresses = await o.resolver.resolveAddresses(target.exchange, o.families);
   } catch (err) {
-    const message = err instanceof MxError ? err.reason : (err as Error).message;
-    return { ...base, address: null, status: 'fail', phase: 'dns', message };
+    return [emptyResult(target, lookupFailure(err))];
   }
   if (!addresses.length) {
-    return { ...base, address: null, status: 'fail', phase: 'dns', message: 'exchange has no A/AAAA records' };
+    const which = o.families.length === 2 ? 'A/AAAA' : o.families[0] === 4 ? 'A' : 'AAAA';
+    return [emptyResult(target, `exchange has no ${which} records`)];
   }
-  const result = await firstConnected(
-    addresses,
-    (address) => {
-      say(`** ${target.domain}: probing ${target.exchange} [${address}]:${opts.port}`);
-      return session(target, address, opts);
-    },
-    (r) => r.phase !== 'connect',
-    opts.signal,
-  );
-  return result ?? { ...base, address: null, status: 'fail', phase: 'connect', message: 'interrupted' };
+  const [tlsa, policy] = await Promise.all([tlsaRecords(o.resolver, target.exchange, o.port), sts]);
+  const daneUsable = tlsa.records.length > 0 && tlsa.validated;
+  const stsMatch = stsFacts(policy, target.exchange, { offered: true, verified: true })?.match ?? false;
+  const demands = tlsDemands(o.flags, policy, stsMatch, daneUsable);
+  const results: ProbeResult[] = [];
+  for (const address of addresses) {
+    if (o.signal?.aborted) break;
+    say(`** ${target.domain}: probing ${target.exchange} [${address}]:${o.port}`);
+    const [reverse, s] = await Promise.all([
+      reverseDns(o.resolver, address),
+      probeSession({
+        domain: target.domain,
+        exchange: target.exchange,
+        address,
+        port: o.port,
+        from,
+        to,
+        message: o.quitAfter === 'rcpt' ? undefined : testMessage(target, from, to),
+        tls: o.tls,
+        ca: o.ca,
+        helo: o.helo,
+        demands,
+        tlsa,
+        timeoutMs: o.timeoutMs,
+        say,
+        signal: o.signal,
+      }),
+    ]);
+    const mtaSts = stsFacts(policy, target.exchange, { offered: s.starttlsOffered && s.tls !== null, verified: s.tls?.verified ?? false });
+    const dane = tlsa.records.length
+      ? { records: tlsa.records.map(formatTlsa), match: s.daneMatched ? formatTlsa(s.daneMatched) : null, validated: tlsa.validated }
+      : null;
+    const result: ProbeResult = {
+      ...target,
+      address,
+      family: isIP(address) as 4 | 6,
+      status: s.status,
+      code: s.code,
+      phase: s.phase,
+      message: s.message,
+      banner: s.banner,
+      ehloName: s.ehloName,
+      ...reverse,
+      timings: s.timings,
+      slow: Object.entries(s.timings)
+        .filter(([, ms]) => ms >= SLOW_MS && ms < o.timeoutMs)
+        .map(([phase]) => phase),
+      tls: s.tls,
+      mtaSts,
+      dane,
+    };
+    const policyWhy = result.status === 'ok' ? policyFailure(o.flags, policy, mtaSts?.wouldFail) : undefined;
+    if (policyWhy) Object.assign(result, { status: 'fail', code: null, phase: 'policy', message: policyWhy });
+    results.push(result);
+  }
+  return results;
+}
+
+/**
+ * Probe every address (A and AAAA) of one exchange of a domain: connect, EHLO, STARTTLS
+ * when offered (the certificate judged against the system's CAs or `ca`, and against the
+ * domain's MTA-STS policy and the exchange's TLSA records), MAIL FROM, RCPT TO and
+ * (unless quitAfter is `rcpt`) DATA with a test message, then QUIT. One ProbeResult per
+ * address; never throws for server or DNS behaviour.
+ */
+export async function probeExchange(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult[]> {
+  const o = settle(options);
+  return probeAddresses(target, o, stsLookup(target.domain, o));
 }
 
 export interface ProbeDomainsOptions extends ProbeOptions {
-  /** Exchanges (and MX lookups) in flight at once. Default 1. */
+  /** Exchanges probed at once (and MX lookups ahead). Default 1. */
   jobs?: number;
 }
 
+type Task = { result: ProbeResult } | { target: ProbeTarget; sts: Promise<StsLookup> };
+
 /**
  * Probe every exchange of every domain, most preferred first, yielding one ProbeResult
- * per exchange (or one per domain whose MX lookup failed) in input order. Up to `jobs`
- * MX lookups and probes run at once; with more than one, the transcript of each probe is
- * held back and given out just before its result, so dialogues never interleave.
+ * per address probed (or one per domain whose MX lookup failed) in input order. Up to
+ * `jobs` exchanges are probed at once, a new one starting whenever any finishes, and up
+ * to `jobs` MX lookups run ahead; with more than one job, the transcript of each
+ * exchange is held back and given out just before its results, so dialogues never
+ * interleave.
  */
 export async function* probeDomains(domains: Iterable<string>, options: ProbeDomainsOptions = {}): AsyncGenerator<ProbeResult> {
   const jobs = Math.max(1, options.jobs ?? 1);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const resolver = options.resolver ?? new MxResolver({ timeoutMs });
-  // One slot per exchange probed or domain looked up: both talk to servers.
-  const slots = new Slots(jobs);
   // Up to `jobs` sessions listen for an abort at once: on the scope's signal, not the caller's.
-  const scope = new RequestScope(options.signal, jobs);
+  const scope = new RequestScope(options.signal, jobs * 2);
+  const o = settle({ ...options, signal: scope.signal });
   const live = jobs === 1;
-  type Held = { result: ProbeResult; lines: string[] };
 
-  const probeDomain = async (domain: string): Promise<Held[]> => {
+  const lookup = async (domain: string): Promise<Task[]> => {
     let exchanges: MxExchange[];
     try {
-      exchanges = await slots.run(() => resolver.resolveMx(domain));
+      exchanges = await o.resolver.resolveMx(domain);
     } catch (err) {
       const nullMx = err instanceof MxError && err.kind === 'nullmx';
-      const message = err instanceof MxError ? err.reason : (err as Error).message;
-      const result: ProbeResult = {
-        domain,
-        exchange: nullMx ? '.' : '-',
-        preference: nullMx ? 0 : null,
-        address: null,
-        status: 'fail',
-        code: null,
-        phase: 'dns',
-        message,
-        tls: false,
-      };
-      return [{ result, lines: [] }];
+      return [{ result: emptyResult({ domain, exchange: nullMx ? '.' : '-', preference: nullMx ? 0 : null }, lookupFailure(err)) }];
     }
-    return Promise.all(
-      exchanges.map(async (mx) => {
-        const lines: string[] = [];
-        const transcript = options.transcript && (live ? options.transcript : (l: string) => lines.push(l));
-        const target = { domain, exchange: mx.exchange, preference: mx.preference };
-        const result = await slots.run(() =>
-          probeExchange(target, { ...options, timeoutMs, resolver, transcript, signal: scope.signal }),
-        );
-        return { result, lines };
-      }),
-    );
+    const sts = stsLookup(domain, o);
+    return exchanges.map((mx) => ({ target: { domain, exchange: mx.exchange, preference: mx.preference }, sts }));
+  };
+  async function* tasks(): AsyncGenerator<Task> {
+    for await (const list of mapOrdered(domains, jobs, lookup)) yield* list;
+  }
+  const run = async (task: Task): Promise<{ results: ProbeResult[]; lines: string[] }> => {
+    if ('result' in task) return { results: [task.result], lines: [] };
+    const lines: string[] = [];
+    const transcript = options.transcript && (live ? options.transcript : (l: string) => lines.push(l));
+    return { results: await probeAddresses(task.target, { ...o, transcript }, task.sts), lines };
   };
 
   try {
-    for await (const held of mapOrdered(domains, jobs, probeDomain)) {
-      for (const { result, lines } of held) {
-        for (const l of lines) options.transcript?.(l);
-        yield result;
-      }
+    for await (const { results, lines } of mapInOrderUnblocked(tasks(), jobs, run)) {
+      for (const l of lines) options.transcript?.(l);
+      yield* results;
     }
   } finally {
     scope.close();

@@ -1,8 +1,9 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { humanDuration } from '../units';
 import { formatHostPort } from './address';
 import { printable, SmtpReplyParser, type SmtpReply } from './smtp-reply';
+import { tlsErrorText, type TlsFacts } from './tls-facts';
 
 /**
  * The socket side of an SMTP client, shared by ETRN and the probe: the first of a host's
@@ -38,8 +39,11 @@ export function connectedNote(address: string, port: number): string {
   return `** connected to ${formatHostPort(address, port)}`;
 }
 
-/** The transcript note after STARTTLS: opportunistic TLS (RFC 7435) verifies no certificate. */
-export const TLS_ESTABLISHED = '** TLS established (certificate not verified)';
+/** The transcript note after STARTTLS: protocol, cipher, and what the certificate check found. */
+export function tlsEstablishedNote(facts: TlsFacts): string {
+  const check = facts.verified ? 'certificate verified' : `certificate not verified: ${facts.error}`;
+  return `** TLS established: ${facts.version} ${facts.cipher}, ${check}`;
+}
 
 /** The peer closed the connection before the dialogue was over. */
 export const CLOSED_BY_SERVER = 'connection closed by server';
@@ -61,6 +65,9 @@ export function noReplyWithin(timeoutMs: number): string {
 
 /** A failed step of the dialogue; its message is the one-line outcome for the user. */
 export class DialogueError extends Error {}
+
+/** No complete reply within the timeout: the whole reply counts, not the gap between its lines. */
+export class ReplyTimeout extends DialogueError {}
 
 /**
  * Run `attempt` at each of a host's addresses in turn until one connects (RFC 5321 5.1:
@@ -194,7 +201,7 @@ export class SmtpDialogue {
       if (r) return r;
       if (this.failure) throw this.failure;
       const left = deadline - Date.now();
-      if (left <= 0) throw new DialogueError(`${noReplyWithin(this.timeoutMs)} to ${what}`);
+      if (left <= 0) throw new ReplyTimeout(`${noReplyWithin(this.timeoutMs)} to ${what}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.wake = () => {
@@ -214,30 +221,50 @@ export class SmtpDialogue {
     return this.reply(line);
   }
 
-  /** RFC 3207: after 220 to STARTTLS, a TLS handshake on the same socket. */
-  async upgrade(servername: string | undefined): Promise<void> {
+  /**
+   * The message after a 354 to DATA: lines starting with a dot get another (RFC 5321
+   * 4.5.2), then the ending `.` line; resolves with the reply to the whole message.
+   */
+  async message(body: string): Promise<SmtpReply> {
+    if (this.failure) throw this.failure;
+    const stuffed = body.replace(/^\./gm, '..');
+    this.socket.write(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`);
+    return this.reply('the message');
+  }
+
+  /**
+   * RFC 3207: after 220 to STARTTLS, a TLS handshake on the same socket, with `tls`
+   * options (trust anchors, servername, versions). Resolves with the TLS socket once the
+   * handshake is done; whether to trust the certificate is the caller's judgement.
+   */
+  async upgrade(tls: ConnectionOptions): Promise<TLSSocket> {
     const plain = this.socket;
     plain.removeAllListeners('data');
     this.parser = new SmtpReplyParser();
     this.replies = [];
-    const secure = tlsConnect({ socket: plain, servername, rejectUnauthorized: false });
+    const secure = tlsConnect({ ...tls, socket: plain, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new DialogueError(`TLS handshake not done within ${humanDuration(this.timeoutMs)}`)),
-        this.timeoutMs,
-      );
+      const t = setTimeout(() => {
+        secure.destroy();
+        reject(new ReplyTimeout(`TLS handshake not done within ${humanDuration(this.timeoutMs)}`));
+      }, this.timeoutMs);
       secure.once('secureConnect', () => {
         clearTimeout(t);
         resolve();
       });
       secure.once('error', (err) => {
         clearTimeout(t);
-        reject(new DialogueError(`STARTTLS failed: ${err.message}`));
+        reject(new DialogueError(`STARTTLS failed: ${tlsErrorText(err)}`));
       });
     });
     this.socket = secure;
     this.attach(secure);
-    this.transcript(TLS_ESTABLISHED);
+    return secure;
+  }
+
+  /** The local address of the connection, for an EHLO address literal. */
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
   }
 
   close(): void {

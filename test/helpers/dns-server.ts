@@ -2,6 +2,7 @@ import DNS = require('dns2');
 import { createSocket } from 'node:dgram';
 
 const { Packet } = DNS;
+const TLSA = 52;
 
 /** What the test nameserver knows about one name. */
 export interface ZoneEntry {
@@ -9,6 +10,14 @@ export interface ZoneEntry {
   mx?: [number, string][];
   a?: string[];
   aaaa?: string[];
+  /** PTR names (for `x.0.0.127.in-addr.arpa` and ip6.arpa names). */
+  ptr?: string[];
+  /** TXT records, each one string. */
+  txt?: string[];
+  /** TLSA records (RFC 6698) as RDATA: usage, selector, matching type, data. */
+  tlsa?: Buffer[];
+  /** Set the AD bit on answers for the name, as a validating resolver does for signed data. */
+  ad?: boolean;
   /** Answer every query for the name with this RCODE. */
   rcode?: 'SERVFAIL' | 'REFUSED' | 'NXDOMAIN';
   /** Never answer queries for the name (a broken authoritative server behind a resolver). */
@@ -36,7 +45,7 @@ export async function startDnsServer(zone: Zone): Promise<DnsServer> {
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const name = q.name.toLowerCase().replace(/\.$/, '');
-      const type = Packet.TYPE_NAME[q.type] ?? String(q.type);
+      const type = q.type === TLSA ? 'TLSA' : (Packet.TYPE_NAME[q.type] ?? String(q.type));
       queries.push(`${type} ${name}`);
       const entry = zone[name];
       if (entry?.silent) return;
@@ -55,6 +64,15 @@ export async function startDnsServer(zone: Zone): Promise<DnsServer> {
         if (q.type === Packet.TYPE.AAAA) {
           for (const address of entry.aaaa ?? []) response.answers.push({ ...base, type: Packet.TYPE.AAAA, address } as never);
         }
+        if (q.type === Packet.TYPE.PTR) {
+          for (const domain of entry.ptr ?? []) response.answers.push({ ...base, type: Packet.TYPE.PTR, domain } as never);
+        }
+        if (q.type === Packet.TYPE.TXT) {
+          for (const data of entry.txt ?? []) response.answers.push({ ...base, type: Packet.TYPE.TXT, data: [data] } as never);
+        }
+        // dns2 has no TLSA codec: it writes a record's raw `data` as the RDATA
+        if (q.type === TLSA) for (const data of entry.tlsa ?? []) response.answers.push({ ...base, type: TLSA, data } as never);
+        if (entry.ad) (response.header as { ad?: number }).ad = 1;
       }
       void send(response);
     },

@@ -72,7 +72,14 @@ function processAlive(pid: number): boolean {
  * `250 Queuing started` for those and `459 <d>: service unavailable` for others.
  * Needs root, as any Postfix start does.
  */
-export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): Promise<Postfix> {
+export interface PostfixOptions {
+  /** More main.cf lines (restrictions, TLS settings). */
+  main?: string[];
+  /** Listen on [::1] too, on the same port (an exchange with A and AAAA records). */
+  ipv6Too?: boolean;
+}
+
+export async function startPostfix(flushDomains: string[], host = '127.0.0.1', options: PostfixOptions = {}): Promise<Postfix> {
   if (!existsSync(POSTFIX)) throw new Error(`${POSTFIX} missing: run 'bash test/install-deps.sh' (make test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'pipekit-postfix-'));
   chmodSync(dir, 0o755); // Postfix daemons run as the postfix user and must reach the queue
@@ -92,8 +99,8 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): 
       `data_directory = ${data}`,
       'meta_directory = /etc/postfix',
       'mail_owner = postfix',
-      `inet_interfaces = ${host}`,
-      'inet_protocols = ipv4',
+      `inet_interfaces = ${host}${options.ipv6Too ? ', ::1' : ''}`,
+      `inet_protocols = ${options.ipv6Too ? 'all' : host.includes(':') ? 'ipv6' : 'ipv4'}`,
       'myhostname = postfix.test',
       'mydestination =',
       `relay_domains = ${flushDomains.join(' ')}`,
@@ -101,6 +108,7 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): 
       `maillog_file = ${log}`,
       `maillog_file_prefixes = ${dir}`,
       'smtpd_banner = $myhostname ESMTP',
+      ...(options.main ?? []),
       '',
     ].join('\n'),
   );
@@ -111,7 +119,9 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort(host);
-    await run('postconf', ['-c', conf, '-M', `${host}:${port}/inet = ${host}:${port} inet n - n - - smtpd`]);
+    const service = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    await run('postconf', ['-c', conf, '-M', `${service}/inet = ${service} inet n - n - - smtpd`]);
+    if (options.ipv6Too) await run('postconf', ['-c', conf, '-M', `[::1]:${port}/inet = [::1]:${port} inet n - n - - smtpd`]);
     const readLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
     const stop = async () => {
       await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
@@ -129,7 +139,8 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1'): 
     } catch (err) {
       lastError = new Error(`postfix start failed: ${(err as Error).message}\n${readLog()}`);
       await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
-      await run('postconf', ['-c', conf, '-MX', `${host}:${port}/inet`]).catch(() => {});
+      await run('postconf', ['-c', conf, '-MX', `${host.includes(':') ? `[${host}]` : host}:${port}/inet`]).catch(() => {});
+      if (options.ipv6Too) await run('postconf', ['-c', conf, '-MX', `[::1]:${port}/inet`]).catch(() => {});
     }
   }
   rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,21 @@ export type Behaviour =
   | 'drop-after-banner' // raw: 220 greeting, closes on the first command
   | 'garbage' // raw: not SMTP at all
   | 'silent' // raw: accepts the connection, never greets
-  | 'mute-after-ehlo'; // raw: greets and answers EHLO, then never answers again
+  | 'mute-after-ehlo' // raw: greets and answers EHLO, then never answers again
+  | 'tarpit-ehlo' // raw: greets, then answers EHLO with one 250- line every 200 ms, never the last
+  | 'slow-greeting' // smtp-server greeting SLOW_MS after the connection
+  | 'slow-rcpt'; // smtp-server (PIPELINING) answering RCPT TO SLOW_MS late
+
+/** How late the slow behaviours answer (the issue's greeting after 2 s): over mxprobe's 1 s "slow" mark, under a 3 s timeout. */
+export const SLOW_MS = 2000;
+
+/** STARTTLS with a given certificate (and chain), optionally limited to old protocol versions. */
+export interface ServerTls {
+  key: Buffer | string;
+  /** The leaf, then any intermediates, PEM. */
+  cert: Buffer | string;
+  maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+}
 
 /** How an smtp-server answers ETRN (it has no ETRN of its own). */
 export type EtrnBehaviour = { code: number; text: string } | 'hang' | 'drop';
@@ -81,19 +95,30 @@ SMTPConnection.prototype.handler_ETRN = function (this: PatchedConnection, comma
   callback();
 };
 
-function smtpServerOptions(behaviour: Behaviour, received: Received[]): SMTPServerOptions {
+function smtpServerOptions(behaviour: Behaviour, received: Received[], tls?: ServerTls): SMTPServerOptions {
+  const starttls = behaviour === 'starttls' || tls !== undefined;
   const options: SMTPServerOptions = {
     authOptional: true,
-    disabledCommands: behaviour === 'starttls' ? ['AUTH'] : ['AUTH', 'STARTTLS'],
-    hideSTARTTLS: behaviour !== 'starttls',
+    disabledCommands: starttls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: !starttls,
     logger: false,
     closeTimeout: 200,
+    ...(tls && {
+      key: tls.key,
+      cert: tls.cert,
+      ...(tls.maxVersion && { maxVersion: tls.maxVersion, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }),
+    }),
+    onConnect(_session, cb) {
+      if (behaviour === 'slow-greeting') return void setTimeout(cb, SLOW_MS);
+      cb();
+    },
     onMailFrom(_address, _session, cb) {
       if (behaviour === 'reject-mail') return cb(Object.assign(new Error('5.7.1 Sender rejected'), { responseCode: 550 }));
       cb();
     },
     onRcptTo(_address, _session, cb) {
       if (behaviour === 'hang-rcpt') return; // never answers
+      if (behaviour === 'slow-rcpt') return void setTimeout(cb, SLOW_MS);
       if (behaviour === 'reject-rcpt') return cb(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 }));
       cb();
     },
@@ -132,16 +157,21 @@ function rawServer(behaviour: Behaviour, commands: string[]): { server: Server; 
         commands.push(line);
         if (behaviour === 'drop-after-banner') socket.destroy();
         if (behaviour === 'mute-after-ehlo' && /^EHLO /i.test(line)) socket.write('250-mute.test\r\n250 PIPELINING\r\n');
+        if (behaviour === 'tarpit-ehlo' && /^EHLO /i.test(line)) {
+          socket.write('250-tarpit.test\r\n');
+          const drip = setInterval(() => socket.write('250-PIPELINING\r\n'), 200);
+          socket.once('close', () => clearInterval(drip));
+        }
       }
     });
     if (behaviour === 'greet-421') socket.end('421 4.3.2 mx.test Service not available, closing transmission channel\r\n');
-    if (behaviour === 'drop-after-banner' || behaviour === 'mute-after-ehlo') socket.write('220 mx.test ESMTP\r\n');
+    if (behaviour === 'drop-after-banner' || behaviour === 'mute-after-ehlo' || behaviour === 'tarpit-ehlo') socket.write('220 mx.test ESMTP\r\n');
     if (behaviour === 'garbage') socket.write('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<html>\x00\x07</html>\r\n');
   });
   return { server, sockets };
 }
 
-const RAW: Behaviour[] = ['greet-421', 'drop-after-banner', 'garbage', 'silent', 'mute-after-ehlo'];
+const RAW: Behaviour[] = ['greet-421', 'drop-after-banner', 'garbage', 'silent', 'mute-after-ehlo', 'tarpit-ehlo'];
 
 function listen(s: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -161,6 +191,7 @@ export async function startSmtpServer(
   host = '127.0.0.1',
   port = 0,
   etrn?: EtrnBehaviour,
+  tls?: ServerTls,
 ): Promise<TestSmtpServer> {
   const received: Received[] = [];
   const commands: string[] = [];
@@ -182,7 +213,7 @@ export async function startSmtpServer(
         }),
     };
   }
-  const options = smtpServerOptions(behaviour, received) as SMTPServerOptions & { etrn?: EtrnBehaviour; etrnLog?: string[] };
+  const options = smtpServerOptions(behaviour, received, tls) as SMTPServerOptions & { etrn?: EtrnBehaviour; etrnLog?: string[] };
   options.etrn = etrn;
   options.etrnLog = commands;
   const server = new SMTPServer(options);
@@ -205,7 +236,7 @@ export async function startSmtpServer(
  * each exchange at its own address and mxprobe can use a single --port.
  */
 export async function startSmtpServers(
-  specs: { behaviour: Behaviour; etrn?: EtrnBehaviour }[],
+  specs: { behaviour: Behaviour; etrn?: EtrnBehaviour; tls?: ServerTls }[],
   firstOctet = 2,
 ): Promise<{ port: number; servers: TestSmtpServer[] }> {
   for (let attempt = 0; ; attempt++) {
@@ -213,7 +244,7 @@ export async function startSmtpServers(
     try {
       let port = 0;
       for (const [i, s] of specs.entries()) {
-        const server = await startSmtpServer(s.behaviour, `127.0.0.${firstOctet + i}`, port, s.etrn);
+        const server = await startSmtpServer(s.behaviour, `127.0.0.${firstOctet + i}`, port, s.etrn, s.tls);
         servers.push(server);
         port = server.port;
       }
