@@ -97,12 +97,19 @@ async function checkMountpoint(mountpoint: string): Promise<void> {
 }
 
 /**
- * Mount options while rules are active, so every call reaches randfs and every fault
- * reaches the caller: direct_io (no page cache; each read(2) becomes FUSE reads of at
- * most 128 KiB) and zero entry/attribute timeouts (every stat asks). fuse-native's
- * high-level binding sets neither per file nor per entry, so they hold mount-wide.
+ * The kernel caches that would hide what `rules` do, turned off: a rule on read (or `*`)
+ * needs direct_io (no page cache; each read(2) becomes FUSE reads of at most 128 KiB),
+ * a rule on getattr (or `*`) zero entry and attribute timeouts (every stat and lookup
+ * asks). Other operations always reach randfs. fuse-native's high-level binding sets
+ * neither per file nor per entry, so they hold mount-wide, for every path.
  */
-const UNCACHED = 'direct_io,entry_timeout=0,attr_timeout=0,negative_timeout=0';
+export function uncachedOptions(rules: readonly Rule[]): string[] {
+  const covers = (op: string) => rules.some((r) => r.op === '*' || r.op === op);
+  return [
+    ...(covers('read') ? ['direct_io'] : []),
+    ...(covers('getattr') ? ['entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'] : []),
+  ];
+}
 
 async function openLog(path: string): Promise<WriteStream> {
   const stream = createWriteStream(path, { flags: 'a' });
@@ -154,6 +161,7 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
     onDelivered: record,
   });
   const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
+  const uncached = uncachedOptions(rules);
   const fuse = new FuseClass(mnt, safeOperations(lab.ops, { onFault, timeoutMs }), {
     force: true,
     autoUnmount: true,
@@ -161,12 +169,12 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
     // values); its options become one comma-separated `-o` string, so they ride along
     // here. Without use_ino the kernel numbers inodes in lookup order and two mounts of
     // one seed would disagree.
-    fsname: rules.length ? `randfs,use_ino,${UNCACHED}` : 'randfs,use_ino',
+    fsname: ['randfs', 'use_ino', ...uncached].join(','),
     subtype: 'randfs',
     // A file's bytes are a pure function of its path and never change, so the page
     // cache may keep them across opens (measured: a second 1 GiB read 2.1 s -> 0.46 s).
     // Not while rules are active: a cached page or attribute would hide a fault.
-    kernelCache: rules.length === 0,
+    kernelCache: !uncached.includes('direct_io'),
     // Our wrapper answers first; this is the backstop if the wrapper itself is stuck.
     timeout: timeoutMs + 5000,
   });
