@@ -397,6 +397,21 @@ describe('randfs: bad input', () => {
     });
   }
 
+  for (const [args, code, pattern] of [
+    [['--fault', 'read=EBOGUS'], 2, /: invalid --fault 'read=EBOGUS' \(unknown errno 'EBOGUS'; expected OP\[:GLOB\]=ERRNO\[@RATE\]\[xCOUNT\]\); see/],
+    [['--delay', 'read=20'], 2, /: invalid --delay 'read=20' \(duration '20' is not like 20ms, 1s or 2m; expected/],
+    [['--corrupt', 'open@0.1'], 2, /: invalid --corrupt 'open@0.1' \(unknown operation 'open'; only read;/],
+    [['--short-read'], 2, /: --short-read needs a --corrupt rule; see/],
+    [['--cat', '/x', '--ls', '/'], 2, /: --cat and --ls ask two questions; give one; see/],
+    [['--cat', '/x', '--fault', 'read=EIO'], 2, /: --fault acts on a mount; --cat does not mount; see/],
+    [['--manifest', '/'], 2, /: --manifest needs --max-depth: the tree has no bottom; see/],
+    [['--ls', '/', '/mnt'], 2, /: extra operand '\/mnt' \(--ls does not mount\); see/],
+    [['--cat', '/nope'], 1, /^randfs: \/nope: no such file or directory$/],
+    [['--cat', '/'], 1, /^randfs: \/: is a directory$/],
+  ] as const) {
+    it(`oracle and rules: ${args.join(' ')}: exit ${code}, one line`, () => expectFailure([...args], code, pattern));
+  }
+
   it('option without its value: exit 2, nothing mounted', async () => {
     const dir = await mountpoint('opt');
     await expectFailure([dir, '--log'], 2, /option --log needs a value/, dir);

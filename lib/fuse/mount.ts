@@ -122,8 +122,9 @@ async function openLog(path: string): Promise<WriteStream> {
 
 /**
  * Mount a randfs tree on `mountpoint` (an existing directory) and resolve once the
- * kernel is serving it; see {@link RandfsOptions}. Every operation goes through
- * {@link safeOperations}; a stale mount left by a crash is cleared first, and fusermount
+ * kernel is serving it; see {@link RandfsOptions}. Every operation goes through the
+ * fault lab ({@link faultLab}: the `rules`, decided by a seeded {@link Schedule}) and
+ * then {@link safeOperations}; a stale mount left by a crash is cleared first, and fusermount
  * unmounts it if this process dies (even by SIGKILL). Rejects with a {@link MountError}
  * leaving no mount behind.
  *
