@@ -169,6 +169,7 @@ describe('randfs fault rules reach real callers', () => {
   });
 
   it('logs each delivered fault; SIGUSR1 prints the counts per op and errno', async () => {
+    assert.equal((await sh(`cat ${f1}`, fs.mountpoint)).code, 1);
     fs.child.kill('SIGUSR1');
     await waitFor(() => /randfs: delivered .*\n/.test(fs.stderr()), 10_000, 'the SIGUSR1 line');
     const line = /randfs: delivered (.*); 0 operations failed\n/.exec(fs.stderr())![1];
@@ -180,8 +181,7 @@ describe('randfs fault rules reach real callers', () => {
       fromLog.set(key, (fromLog.get(key) ?? 0) + 1);
     }
     assert.deepEqual(counts, fromLog);
-    assert.ok((counts.get('read EIO') ?? 0) >= 3);
-    assert.equal(counts.get('open EAGAIN'), 3);
+    assert.ok((counts.get('read EIO') ?? 0) >= 1);
     assert.ok(records.every((r) => typeof r.rule === 'string' && Number.isInteger(r.n) && typeof r.path === 'string'));
   });
 });
