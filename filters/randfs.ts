@@ -19,7 +19,7 @@ const spec: FilterSpec = {
     { name: 'seed', short: 's', arg: 'TEXT', help: 'the same seed gives the same tree (default randfs)' },
     { name: 'fanout', arg: 'N', help: 'subdirectories per directory (default 4)' },
     { name: 'files', arg: 'N', help: 'files per directory (default 4)' },
-    { name: 'file-size', arg: 'SIZE', help: 'file size, fixed (4K) or a range MIN-MAX (default 0-64K)' },
+    { name: 'file-size', arg: 'SIZE', help: 'file size, fixed (4K) or a range MIN-MAX, up to 1P (default 0-64K)' },
     { name: 'max-depth', arg: 'N', help: 'directories N deep hold files only (default unbounded)' },
     { name: 'chaos', help: 'change names on every listing, for testing crawlers' },
     { name: 'names', arg: 'KIND', help: 'hostile: add names with newlines, tabs, dashes, NFC/NFD twins, 255 bytes (default plain)' },

@@ -5,6 +5,7 @@ import { parseCorruptRule, parseDelayRule, parseFaultRule, RULE_OPS, RuleError, 
 import { draw, hits, Schedule } from '../lib/fuse/schedule';
 import { formatCounts } from '../lib/fuse/faulty';
 import { randfsOperations } from '../lib/fuse/ops';
+import { uncachedOptions } from '../lib/fuse/mount';
 import { RandTree } from '../lib/fuse/randfs';
 
 /** A rule without its text, the parts a table compares. */
@@ -171,5 +172,26 @@ describe('randfs fault decisions', () => {
   it('counts print biggest first', () => {
     assert.equal(formatCounts(new Map()), 'none');
     assert.equal(formatCounts(new Map([['open EAGAIN', 1], ['read EIO', 3], ['getattr EIO', 1]])), 'read EIO 3, getattr EIO 1, open EAGAIN 1');
+  });
+});
+
+describe('randfs caching while rules are active', () => {
+  const zero = ['entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'];
+  const table: [string[], string[]][] = [
+    [[], []],
+    [['open=EAGAINx3'], []],
+    [['readdir=EACCES'], []],
+    [['read=EIO@0.01'], ['direct_io']],
+    [['getattr:/a=ENOENT'], zero],
+    [['*=EIO@0.01'], ['direct_io', ...zero]],
+    [['read:/a=EIO', 'getattr:/b=EIO'], ['direct_io', ...zero]],
+  ];
+  for (const [rules, expected] of table) {
+    it(`${rules.join(' ') || 'no rules'}: ${expected.join(',') || 'cached'}`, () => {
+      assert.deepEqual(uncachedOptions(rules.map(parseFaultRule)), expected);
+    });
+  }
+  it('delay and corrupt rules on read need direct_io too', () => {
+    assert.deepEqual(uncachedOptions([parseDelayRule('read=1ms'), parseCorruptRule('read@0.1')]), ['direct_io']);
   });
 });

@@ -97,12 +97,19 @@ async function checkMountpoint(mountpoint: string): Promise<void> {
 }
 
 /**
- * Mount options while rules are active, so every call reaches randfs and every fault
- * reaches the caller: direct_io (no page cache; each read(2) becomes FUSE reads of at
- * most 128 KiB) and zero entry/attribute timeouts (every stat asks). fuse-native's
- * high-level binding sets neither per file nor per entry, so they hold mount-wide.
+ * The kernel caches that would hide what `rules` do, turned off: a rule on read (or `*`)
+ * needs direct_io (no page cache; each read(2) becomes FUSE reads of at most 128 KiB),
+ * a rule on getattr (or `*`) zero entry and attribute timeouts (every stat and lookup
+ * asks). Other operations always reach randfs. fuse-native's high-level binding sets
+ * neither per file nor per entry, so they hold mount-wide, for every path.
  */
-const UNCACHED = 'direct_io,entry_timeout=0,attr_timeout=0,negative_timeout=0';
+export function uncachedOptions(rules: readonly Rule[]): string[] {
+  const covers = (op: string) => rules.some((r) => r.op === '*' || r.op === op);
+  return [
+    ...(covers('read') ? ['direct_io'] : []),
+    ...(covers('getattr') ? ['entry_timeout=0', 'attr_timeout=0', 'negative_timeout=0'] : []),
+  ];
+}
 
 async function openLog(path: string): Promise<WriteStream> {
   const stream = createWriteStream(path, { flags: 'a' });
@@ -115,8 +122,9 @@ async function openLog(path: string): Promise<WriteStream> {
 
 /**
  * Mount a randfs tree on `mountpoint` (an existing directory) and resolve once the
- * kernel is serving it; see {@link RandfsOptions}. Every operation goes through
- * {@link safeOperations}; a stale mount left by a crash is cleared first, and fusermount
+ * kernel is serving it; see {@link RandfsOptions}. Every operation goes through the
+ * fault lab ({@link faultLab}: the `rules`, decided by a seeded {@link Schedule}) and
+ * then {@link safeOperations}; a stale mount left by a crash is cleared first, and fusermount
  * unmounts it if this process dies (even by SIGKILL). Rejects with a {@link MountError}
  * leaving no mount behind.
  *
@@ -154,6 +162,7 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
     onDelivered: record,
   });
   const timeoutMs = opts.opTimeoutMs ?? DEFAULT_OP_TIMEOUT_MS;
+  const uncached = uncachedOptions(rules);
   const fuse = new FuseClass(mnt, safeOperations(lab.ops, { onFault, timeoutMs }), {
     force: true,
     autoUnmount: true,
@@ -161,12 +170,12 @@ export async function createRandfs(mountpoint: string, opts: RandfsOptions = {})
     // values); its options become one comma-separated `-o` string, so they ride along
     // here. Without use_ino the kernel numbers inodes in lookup order and two mounts of
     // one seed would disagree.
-    fsname: rules.length ? `randfs,use_ino,${UNCACHED}` : 'randfs,use_ino',
+    fsname: ['randfs', 'use_ino', ...uncached].join(','),
     subtype: 'randfs',
     // A file's bytes are a pure function of its path and never change, so the page
     // cache may keep them across opens (measured: a second 1 GiB read 2.1 s -> 0.46 s).
     // Not while rules are active: a cached page or attribute would hide a fault.
-    kernelCache: rules.length === 0,
+    kernelCache: !uncached.includes('direct_io'),
     // Our wrapper answers first; this is the backstop if the wrapper itself is stuck.
     timeout: timeoutMs + 5000,
   });

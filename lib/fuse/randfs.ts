@@ -261,7 +261,7 @@ export class RandTree {
     const dir = this.lookup(path);
     if (!dir || dir.kind !== 'dir') return undefined;
     const h = this.pathHash(dir.path);
-    const level = deepLevel(dir.path);
+    const level = this.deep ? deepLevel(dir.path) : 0;
     if (level) return [this.deepChild(dir, h, level)];
     let generation = 0;
     if (this.chaos) {
@@ -288,7 +288,7 @@ export class RandTree {
 
   /** The entry `name` in directory `dir` (whose path hash is `h`), or undefined. */
   private child(dir: Entry, h: number, name: string): Entry | undefined {
-    const level = deepLevel(dir.path);
+    const level = this.deep ? deepLevel(dir.path) : 0;
     if (level) {
       const only = this.deepChild(dir, h, level);
       return only.name === name ? only.entry : undefined;
