@@ -12,7 +12,7 @@ const spec: FilterSpec = {
   name: 's3ls',
   synopsis: ['[OPTION]...', '[OPTION]... s3://BUCKET[/PREFIX]...', '--generations [-h] [--json] s3://BUCKET/NAME'],
   summary:
-    'List buckets, or the keys under each prefix as s3://BUCKET/KEY lines, in key order (one level unless -r; common prefixes end in /).',
+    'List buckets, or the keys under each prefix as s3://BUCKET/KEY lines, in key order (one level unless -r; common prefixes end in /), quoted as xargs and s3rm read them (raw with -0).',
   options: [
     { name: 'recursive', short: 'r', help: 'list every key under the prefix, not one level' },
     { name: 'long', short: 'l', help: 'print size, modification time (UTC) and URL' },

@@ -43,8 +43,9 @@ describe('formatEntry', () => {
       '{"url":"s3://b/backups/db.dump","bucket":"b","key":"backups/db.dump","size":1536,"lastModified":"2026-11-25T16:30:12.345Z","etag":"\\"9b2cf535f27731c974343645a3985328\\"","storageClass":"STANDARD"}',
     ],
     ['JSON wins over -l', object, { json: true, long: true, human: true }, formatEntry('b', object, JSONL)],
-    ['a key with blanks', blanks, PLAIN, 's3://b/my photos/a b  c.jpg'],
-    ['a key with blanks -l: the URL last, whole', blanks, LONG, '           0  2026-11-25T16:30:12Z  -             s3://b/my photos/a b  c.jpg'],
+    ['a key with blanks, quoted for xargs', blanks, PLAIN, 's3://b/my\\ photos/a\\ b\\ \\ c.jpg'],
+    ['a key with blanks -0: raw', blanks, { nul: true }, 's3://b/my photos/a b  c.jpg'],
+    ['a key with blanks -l: the URL last, quoted', blanks, LONG, '           0  2026-11-25T16:30:12Z  -             s3://b/my\\ photos/a\\ b\\ \\ c.jpg'],
     ['a key with blanks as JSON', blanks, JSONL, '{"url":"s3://b/my photos/a b  c.jpg","bucket":"b","key":"my photos/a b  c.jpg","size":0,"lastModified":"2026-11-25T16:30:12.345Z"}'],
     ['no date -l', undated, LONG, '     8388608  -                     -             s3://b/x'],
     ['no date -l -h', undated, HUMAN, '  8.0M  -                     -             s3://b/x'],
@@ -55,7 +56,7 @@ describe('formatEntry', () => {
     ['a prefix -l', prefix, LONG, '         PRE  -                     -             s3://b/backups/old/'],
     ['a prefix -l -h', prefix, HUMAN, '   PRE  -                     -             s3://b/backups/old/'],
     ['a prefix as JSON', prefix, JSONL, '{"url":"s3://b/backups/old/","bucket":"b","prefix":"backups/old/"}'],
-    ['a prefix with blanks -l', blankPrefix, LONG, '         PRE  -                     -             s3://b/my photos/'],
+    ['a prefix with blanks -l', blankPrefix, LONG, '         PRE  -                     -             s3://b/my\\ photos/'],
   ];
   for (const [what, entry, o, line] of table) it(what, () => assert.equal(formatEntry('b', entry, o), line));
 
@@ -101,9 +102,9 @@ describe('formatChunkSet', () => {
       JSONL,
       `{"url":"s3://b/db","bucket":"b","name":"db","generation":"${GEN}","size":11,"created":"2026-11-25T16:30:12.345Z","chunks":2}`,
     ],
-    ['a nested name with a blank', nested, PLAIN, 's3://b/hosts/web 1/etc'],
-    ['a nested name -l', nested, LONG, `  3221225472             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
-    ['a nested name -l -h', nested, HUMAN, `  3.0G       -       -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web 1/etc`],
+    ['a nested name with a blank', nested, PLAIN, 's3://b/hosts/web\\ 1/etc'],
+    ['a nested name -l', nested, LONG, `  3221225472             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web\\ 1/etc`],
+    ['a nested name -l -h', nested, HUMAN, `  3.0G       -       -  2026-11-25T16:30:12Z  ${gen}  s3://b/hosts/web\\ 1/etc`],
     ['an empty set -l (one fractional digit dropped too)', empty, LONG, `           0             -             -  2026-11-25T16:30:12Z  ${gen}  s3://b/empty`],
     ['a set with an error', broken, PLAIN, 's3://b/broken'],
     ['a set with an error -l', broken, LONG, `           ?             ?             ?  ?                     ${'?'.padEnd(28)}  s3://b/broken`],
