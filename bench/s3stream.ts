@@ -17,7 +17,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { NullS3 } from '../test/helpers/null-s3';
-import { QUICK, RUNS, baselineOf, formatTable, installed, race, type Contender } from './measure';
+import { QUICK, RUNS, baselineOf, formatTable, installed, race, rcloneEnv, type Contender } from './measure';
 
 const MiB = 2 ** 20;
 
@@ -50,17 +50,7 @@ export async function benchS3Stream(): Promise<void> {
   try {
     const bucket = await freshBucket(testClient(server), 'bench');
     const env = s3Env(server);
-    // rclone reads its remote from the environment; it rejects AWS_CA_BUNDLE pointing at a bundle it cannot use.
-    const { AWS_CA_BUNDLE: _unused, ...rest } = env;
-    const renv = {
-      ...rest,
-      RCLONE_CONFIG_B_TYPE: 's3',
-      RCLONE_CONFIG_B_PROVIDER: 'Other',
-      RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
-      RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
-      RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
-      RCLONE_CONFIG_B_FORCE_PATH_STYLE: 'true',
-    };
+    const renv = rcloneEnv(server, env);
     const aws = installed('aws') ? `aws --endpoint-url ${server.endpoint} s3 cp` : undefined;
     const rclone = installed('rclone');
     const bytes = size;
