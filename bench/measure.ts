@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../test/helpers/run';
+import type { S3TestServer } from '../test/helpers/s3';
 
 const TIME = '/usr/bin/time';
 const GiB = 2 ** 30;
@@ -156,5 +157,22 @@ export function baselineOf(c: Contender, path: string, name: string): Contender 
     label: `${c.label} (baseline)`,
     argv: c.argv?.map((a) => (a === path ? theirs : a)),
     shell: c.shell?.replaceAll(path, theirs),
+  };
+}
+
+/**
+ * `env` plus an rclone remote `b:` for `server`. rclone reads its remote from the
+ * environment, and rejects an AWS_CA_BUNDLE it cannot use, so that one goes.
+ */
+export function rcloneEnv(server: S3TestServer, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_CA_BUNDLE: _unused, ...rest } = env;
+  return {
+    ...rest,
+    RCLONE_CONFIG_B_TYPE: 's3',
+    RCLONE_CONFIG_B_PROVIDER: 'Other',
+    RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
+    RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
+    RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
+    RCLONE_CONFIG_B_FORCE_PATH_STYLE: 'true',
   };
 }

@@ -14,7 +14,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { listPages } from '../lib/s3/lister';
-import { QUICK, RUNS, formatTable, installed, race, type Contender, type Row } from './measure';
+import { QUICK, RUNS, formatTable, installed, race, rcloneEnv, type Contender, type Row } from './measure';
 
 async function populate(client: S3Client, bucket: string, keys: string[]): Promise<void> {
   let next = 0;
@@ -42,15 +42,7 @@ export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? (QUICK
   const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 1024 * 2 ** 20 }) : await startS3rver();
   const client = testClient(server);
   const env = s3Env(server);
-  const renv = {
-    ...env,
-    RCLONE_CONFIG_B_TYPE: 's3',
-    RCLONE_CONFIG_B_PROVIDER: 'Other',
-    RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
-    RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
-    RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
-    RCLONE_CONFIG_B_FORCE_PATH_STYLE: 'true',
-  };
+  const renv = rcloneEnv(server, env);
   const aws = installed('aws') ? ['aws', '--endpoint-url', server.endpoint, '--region', 'us-east-1', 's3'] : undefined;
   const rclone = installed('rclone');
   // 100 keys per "directory": s3rver re-reads a key's directory after every deletion,

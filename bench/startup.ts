@@ -12,7 +12,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient } from '../test/helpers/s3';
 import { startDnsServer } from '../test/helpers/dns-server';
 import { startSmtpServers } from '../test/helpers/smtp-servers';
-import { QUICK, baselineOf, installed, race, type Contender, type Row } from './measure';
+import { QUICK, baselineOf, installed, race, rcloneEnv, type Contender, type Row } from './measure';
 
 const TARGET_MS = 110;
 
@@ -50,15 +50,7 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
       contenders.push({
         label: 'rclone lsf b:B',
         argv: ['rclone', 'lsf', `b:${bucket}`],
-        env: {
-          ...env,
-          RCLONE_CONFIG_B_TYPE: 's3',
-          RCLONE_CONFIG_B_PROVIDER: 'Other',
-          RCLONE_CONFIG_B_ENDPOINT: server.endpoint,
-          RCLONE_CONFIG_B_ACCESS_KEY_ID: server.accessKeyId,
-          RCLONE_CONFIG_B_SECRET_ACCESS_KEY: server.secretAccessKey,
-          RCLONE_CONFIG_B_FORCE_PATH_STYLE: 'true',
-        },
+        env: rcloneEnv(server, env),
         check: three,
       });
     }

@@ -50,7 +50,7 @@ export interface DirectResponse {
 /** The SDK's query escaping (RFC 3986 unreserved characters only). */
 const escape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-function requestHead(req: SignedRequest): string {
+export function requestHead(req: SignedRequest): string {
   const query: string[] = [];
   for (const [k, v] of Object.entries(req.query ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (v === null) query.push(escape(k));
@@ -64,7 +64,7 @@ function requestHead(req: SignedRequest): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function parseHead(text: string): { statusCode: number; headers: Record<string, string> } {
+export function parseHead(text: string): { statusCode: number; headers: Record<string, string> } {
   const [status, ...rest] = text.split('\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(status);
   if (!m) throw new Error(`not an HTTP answer: ${JSON.stringify(status.slice(0, 40))}`);

@@ -1,1 +1,0 @@
-export declare function benchChunker(): Promise<void>;

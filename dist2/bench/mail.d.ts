@@ -1,1 +1,0 @@
-export declare function benchMail(domainCount?: number): Promise<number | undefined>;

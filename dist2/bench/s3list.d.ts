@@ -1,1 +1,0 @@
-export declare function benchS3List(n?: number): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function benchS3Stream(): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function benchStartup(runs?: number): Promise<void>;
