@@ -117,7 +117,7 @@ for (const server of SERVERS) {
       await assertUploaded(bucket, 'home/', FILES);
       // and s3ls -r -l shows each once with its size
       const ls = await sh(`s3ls -r -l s3://${bucket}/home/`);
-      const sizes = new Map(lines(ls).map((l) => [l.slice(36), Number(l.slice(0, 12))]));
+      const sizes = new Map(lines(ls).map((l) => [l.slice(l.indexOf('s3://')), Number(l.slice(0, 12))]));
       for (const [path, data] of Object.entries(FILES)) assert.equal(sizes.get(quoteForXargs(`s3://${bucket}/home/${path}`)), data.length, path);
       assert.equal(sizes.size, Object.keys(FILES).length);
     });
