@@ -1,6 +1,7 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { withRequestScope } from '../abort';
@@ -178,13 +179,40 @@ function readError(path: string, err: unknown): Error {
   return new Error(`cannot read ${path}: ${e.code ?? e.message}`, { cause: err });
 }
 
+/**
+ * A file whose length is not what lstat said when it was listed: it was written to
+ * meanwhile, or a read came back short (a failing disk or network filesystem can end a
+ * read early without an error, and readFile takes that for the end). As tar's "file
+ * shrank", it is an error for that file: storing the bytes read would keep a truncated
+ * copy under the file's name with exit 0.
+ */
+class ChangedWhileRead extends Error {
+  constructor(path: string, read: number, size: number) {
+    super(`cannot read ${path}: ${read} bytes read, but it was ${size} bytes when listed (changed while read?)`);
+  }
+}
+
+/** Passes the bytes through, and fails at the end when there were not `size` of them. */
+function checkedLength(path: string, size: number): Transform {
+  let read = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      read += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      done(read === size ? null : new ChangedWhileRead(path, read, size));
+    },
+  });
+}
+
 async function uploadFile(path: string, key: string, size: number, opts: UploadFilesOptions): Promise<number> {
   if (size > (opts.multipartThreshold ?? DEFAULT_CHUNK_SIZE)) {
     const sink = new MultipartObjectSink({ client: opts.client, bucket: opts.bucket, key, chunkSize: opts.partSize, jobs: 2, signal: opts.signal, storageClass: opts.storageClass });
     try {
-      await pipeline(createReadStream(path), sink);
+      await pipeline(createReadStream(path), checkedLength(path, size), sink);
     } catch (err) {
-      throw err instanceof S3OperationError ? err : readError(path, err);
+      throw err instanceof S3OperationError || err instanceof ChangedWhileRead ? err : readError(path, err);
     }
     return sink.bytes;
   }
@@ -194,6 +222,7 @@ async function uploadFile(path: string, key: string, size: number, opts: UploadF
   } catch (err) {
     throw readError(path, err);
   }
+  if (body.length !== size) throw new ChangedWhileRead(path, body.length, size);
   await writeObject(opts.client, opts.bucket, key, body, { signal: opts.signal, storageClass: opts.storageClass });
   return body.length;
 }
