@@ -98,9 +98,10 @@ describe('formatProbeResult: the seven mxprobe columns, then address and tls', (
     ]);
   });
 
-  it('probeSlowness: the slow phases with their seconds; nothing when none', () => {
+  it('probeSlowness: a slow greeting with its seconds; nothing for other slow phases or none', () => {
     assert.equal(probeSlowness(probe({})), undefined);
-    assert.equal(probeSlowness(probe({ slow: ['banner'], timings: { connect: 1, banner: 2049 } })), 'example.org: mx1.example.org [192.0.2.25]: slow banner 2.0s');
+    assert.equal(probeSlowness(probe({ slow: ['rcpt'], timings: { rcpt: 2049 } })), undefined);
+    assert.equal(probeSlowness(probe({ slow: ['banner', 'rcpt'], timings: { connect: 1, banner: 2049 } })), 'example.org: mx1.example.org [192.0.2.25]: slow greeting 2.0s');
   });
 });
 

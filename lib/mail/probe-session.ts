@@ -48,14 +48,21 @@ export interface SessionTls extends TlsFacts {
   verifiedBy: 'pkix' | 'dane-ee' | 'dane-ta' | null;
 }
 
-export interface SessionOutcome {
+/** What a session's replies said: the outcome, the names the server gave itself, the times. */
+export interface SessionFacts {
   status: ProbeStatus;
+  /** The SMTP reply code that decided the outcome, if a reply did. */
   code: number | null;
   phase: ProbePhase;
+  /** The server's reply text without its code, or what went wrong. */
   message: string;
+  /** First word of the greeting (the name the server gives itself), and of the EHLO reply. */
   banner: string | null;
   ehloName: string | null;
   timings: ProbeTimings;
+}
+
+export interface SessionOutcome extends SessionFacts {
   /** The server advertised STARTTLS. */
   starttlsOffered: boolean;
   tls: SessionTls | null;
@@ -169,7 +176,7 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
 
     if (s.tls !== 'none' && !starttlsOffered) {
       phase = 'tls';
-      const why = s.tls === 'require' ? 'STARTTLS not offered' : starttlsMissing(s.demands);
+      const why = starttlsMissing(s.demands);
       if (why) throw new Decided('fail', null, why);
     }
     if (s.tls !== 'none' && starttlsOffered) {

@@ -5,13 +5,13 @@ import { mapOrdered } from '../slots';
 import { formatTlsa, parseTlsa, type DaneFacts, type TlsaRecord } from './dane';
 import { lookupSts, stsFacts, type StsFacts, type StsLookup } from './mta-sts';
 import { MxError, MxResolver, type MxExchange } from './mx';
-import { probeSession, type ProbePhase, type ProbeStatus, type ProbeTimings, type SessionTls } from './probe-session';
+import { probeSession, type SessionFacts, type SessionTls } from './probe-session';
 import { policyFailure, tlsDemands, type VerdictFlags } from './probe-verdict';
 import { mapInOrderUnblocked } from './probe-window';
 import { DEFAULT_TIMEOUT_MS } from './smtp-dialogue';
 import { systemCas } from './tls-facts';
 
-export type { ProbePhase, ProbeStatus, ProbeTimings, SessionTls } from './probe-session';
+export type { ProbePhase, ProbeStatus, ProbeTimings, SessionFacts, SessionTls } from './probe-session';
 
 /** STARTTLS policy: use it when offered, never, or fail without it. */
 export type TlsPolicy = 'opportunistic' | 'none' | 'require';
@@ -53,7 +53,7 @@ export interface ProbeOptions {
 }
 
 /** The outcome of probing one address of one exchange (or of a domain or exchange whose lookup failed). */
-export interface ProbeResult {
+export interface ProbeResult extends SessionFacts {
   domain: string;
   /** `-` when the domain's MX lookup failed; `.` for a null MX. */
   exchange: string;
@@ -61,19 +61,9 @@ export interface ProbeResult {
   /** The address probed; null when there was none to probe. */
   address: string | null;
   family: 4 | 6 | null;
-  status: ProbeStatus;
-  /** The SMTP reply code that decided the outcome, if a reply did. */
-  code: number | null;
-  phase: ProbePhase;
-  /** The server's reply text without its code, or what went wrong. */
-  message: string;
-  /** First word of the greeting (the name the server gives itself), and of the EHLO reply. */
-  banner: string | null;
-  ehloName: string | null;
   /** The address's PTR name, and whether that name resolves back to the address (FCrDNS). */
   ptr: string | null;
   fcrdns: boolean | null;
-  timings: ProbeTimings;
   /** Phases that took SLOW_MS or longer but finished within the timeout. */
   slow: string[];
   tls: SessionTls | null;
