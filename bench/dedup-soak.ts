@@ -21,7 +21,9 @@ import { chunkAreaPrefix, manifestKey, parseSetKey } from '../lib/s3/layout';
 
 const RUNS = Number(process.env.DEDUP_SOAK_RUNS ?? 20);
 const SEED = Number(process.env.DEDUP_SOAK_SEED ?? Date.now() % 1_000_000);
-const LEASE_MS = 3000;
+// Long enough that a loaded machine renews in time (at a load of 30 on 2 cores, 3 s lapsed
+// every upload: cleanly, but then nothing was committed to collect).
+const LEASE_MS = 10_000;
 const DEDUP = ['--dedup', '--chunk-size', '16K', '--lease', `${LEASE_MS / 1000}s`];
 const random = mulberry32(SEED);
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -75,6 +77,7 @@ async function main(): Promise<number> {
     if (first.code !== 0) throw new Error(`first upload: ${first.stderr.trim()}`);
     process.stdout.write(`  seed ${SEED}, ${RUNS} runs on ${server.kind}\n`);
     const outcomes = { committed: 0, failed: 0, killed: 0 };
+    const reasons = new Set<string>();
     for (let run = 0; run < RUNS; run++) {
       const edit = () => {
         const at = between(0, base.length - 1);
@@ -92,7 +95,10 @@ async function main(): Promise<number> {
       for (const r of results.slice(0, 2)) {
         if (r.signal) outcomes.killed++;
         else if (r.code === 0) outcomes.committed++;
-        else outcomes.failed++;
+        else {
+          outcomes.failed++;
+          reasons.add(r.stderr.trim().split('\n')[0].replace(/\d{8}T\d{9}Z-[0-9a-f]{8}/g, 'GEN'));
+        }
       }
       const { missing } = await state(client, bucket, 'soak');
       const check = await runFilter('s3source', ['--check', '--all-generations', url], { env });
@@ -106,9 +112,10 @@ async function main(): Promise<number> {
     const { garbage, missing } = await state(client, bucket, 'soak');
     if (last.code !== 0 || garbage.length || missing.length) {
       bad++;
-      process.stdout.write(`  after the last round: exit ${last.code}, ${garbage.length} unreferenced chunks, ${missing.length} missing\n`);
+      process.stdout.write(`  after the last round: exit ${last.code} ${last.stderr.trim()}, ${garbage.length} unreferenced chunks, ${missing.length} missing\n`);
     }
     process.stdout.write(`  uploads: ${outcomes.committed} exited 0, ${outcomes.failed} failed cleanly, ${outcomes.killed} killed; bad runs: ${bad}\n`);
+    for (const reason of reasons) process.stdout.write(`  a clean failure: ${reason}\n`);
   } finally {
     await server.stop();
   }
