@@ -382,14 +382,15 @@ describe('reliability on s3rver', () => {
       const old = seededBytes(1000, 650);
       assert.equal((await sink(name, old)).code, 0);
       const penv = s3Env(s, proxy.endpoint);
-      // GETs of NAME/MANIFEST: the 1st is the pre-commit check, the 2nd the read-back.
+      // GETs of NAME/MANIFEST: the 1st asks whether the set is deduplicated, the 2nd is
+      // the pre-commit check, the 3rd the read-back.
       const neu = seededBytes(CHUNK + 5, 651);
-      proxy.clear().add({ fault: 'truncate', method: 'GET', url: setManifest(name), nth: 2 });
+      proxy.clear().add({ fault: 'truncate', method: 'GET', url: setManifest(name), nth: 3 });
       const w = await sink(name, neu, SMALL, penv);
       assert.equal(w.code, 0, w.stderr);
       await assertRestores(name, neu, 'after a cut-short read-back');
       const newer = seededBytes(CHUNK + 9, 652);
-      proxy.clear().add({ fault: 'rewrite', method: 'GET', url: setManifest(name), nth: 1, rewrite: (b) => b });
+      proxy.clear().add({ fault: 'rewrite', method: 'GET', url: setManifest(name), times: 2, rewrite: (b) => b });
       proxy.add({ fault: 'error500', method: 'GET', url: setManifest(name), times: 1000 });
       const f = await sink(name, newer, SMALL, penv);
       proxy.clear();

@@ -36,3 +36,8 @@ export type { UploadFilesOptions, UploadTotals } from './uploader';
 export { S3OperationError } from './errors';
 export { createBucket, ensureBucket } from './buckets';
 export type { BucketOutcome, CreateBucketOptions } from './buckets';
+export { CdcAccumulator, cdcParams, DEFAULT_CDC_AVERAGE } from './cdc';
+export type { CdcParams } from './cdc';
+export { collectGarbage } from './dedup-gc';
+export type { CollectOptions, CollectResult } from './dedup-gc';
+export type { DedupInfo } from './layout';
