@@ -3,7 +3,7 @@
 // came from socket reads into fresh Buffers, and chunk GETs now read into reused ones
 // (lib/s3/direct-get.ts), so a program embedding ChunkSetSource gets the same speed.
 import '../lib/cli/compile-cache';
-import { COMMON_OPTIONS, PROGRESS, Progress, UsageError, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, FilterError, PROGRESS, errorLine, Progress, UsageError, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
 import { ChunkSetSource, ChunkVerificationError } from '../lib/s3/source';
 import { dedupChunkKeyIn, isDedupChunkKey } from '../lib/s3/layout';
 import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
@@ -64,9 +64,12 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
     await copyTo(source, process.stdout, (chunk) => source.release(chunk));
   } catch (err) {
     const { bytes, cause } = err as CopyError;
-    if (bytes > 0) warn(`output is incomplete: only the first ${bytes} bytes were written`);
     const key = cause instanceof ChunkVerificationError ? dedupChunkKeyIn(name, cause.message) : undefined;
     if (key) await sharedBy(key).catch(() => undefined);
+    // One line says both what failed and how much of the stream the reader already has.
+    if (bytes > 0 && (cause as NodeJS.ErrnoException).code !== 'EPIPE') {
+      throw new FilterError(`${errorLine(cause)}; output is incomplete: only the first ${bytes} bytes were written`, (cause as { exitCode?: number }).exitCode, { cause });
+    }
     throw cause;
   } finally {
     clearInterval(timer);

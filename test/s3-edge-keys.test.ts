@@ -208,7 +208,7 @@ for (const server of S3_SERVERS) {
       const replaced = lines.filter((l) => / was replaced during the read /.test(l));
       assert.equal(replaced.length, 1, stderr);
       assert.match(replaced[0], new RegExp(`^s3source: s3://${bucket}/big was replaced during the read \\((ETag|If-Match|Last-Modified)`));
-      assert.deepEqual(lines.filter((l) => l !== replaced[0] && !/^s3source: output is incomplete/.test(l)), []);
+      assert.deepEqual(lines, replaced, 'one line');
       const written = Buffer.concat(out);
       assert.ok(written.length < size, 'not the whole object');
       assert.ok(first.subarray(0, written.length).equals(written), 'every byte written is from the first version');
