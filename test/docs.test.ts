@@ -324,14 +324,14 @@ describe('documentation examples run as written', () => {
     const restored = join(work, 'nightly-today');
     const r = await nightly(['restore', 'today', restored]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, `nightly-backup: restoring ${gens[0][0]} into ${restored}\n`);
+    assert.deepEqual(stderrLines(r), [`nightly-backup: restoring ${gens[0][0]} into ${restored}`]);
     for (const f of ['index.html', 'sub/notes.txt']) assert.ok(readFileSync(join(restored, f)).equals(readFileSync(join(src, f))), f);
 
     // Last Tuesday's copy, found by its date in s3ls --generations.
     const tue = join(work, 'nightly-tuesday');
     const t = await nightly(['restore', 'last tuesday', tue]);
     assert.equal(t.code, 0, t.stderr);
-    assert.equal(t.stderr, `nightly-backup: restoring ${tuesday} into ${tue}\n`);
+    assert.deepEqual(stderrLines(t), [`nightly-backup: restoring ${tuesday} into ${tue}`]);
     assert.equal(readFileSync(join(tue, 'night.txt'), 'utf8'), 'last Tuesday\n');
     const before = await nightly(['restore', '60 days ago', join(work, 'nightly-none')]);
     assert.equal(before.code, 1);

@@ -410,7 +410,7 @@ describe('reliability on s3rver', () => {
       child.kill('SIGTERM');
       const r = await exited;
       assert.equal(r.code, 143);
-      assert.equal(r.stderr, 's3sink: interrupted\n');
+      assert.deepEqual(stderrLines(r), ['s3sink: interrupted']);
       await assertRestores(name, old, 'after SIGTERM');
       await assertNextRunCleans(name, 601);
     });

@@ -159,7 +159,7 @@ for (const server of SERVERS) {
         assert.equal(z.stdout.toString(), `s3://${bucket}/nl/one\ntwo three\0`);
         const r = await ls(['-r', `s3://${bucket}/nl/`]);
         assert.equal(r.code, 0);
-        assert.equal(r.stderr, '');
+        assert.deepEqual(stderrLines(r), []);
         assert.equal(r.stdout.toString(), `s3://${bucket}/nl/one\\\ntwo\\ three\n`);
       });
 

@@ -58,16 +58,16 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): 
 /** A retry notice (lib/retry-channel.ts): printed before a request is sent again; -q silences it. */
 export const RETRY_NOTICE = /^[a-z0-9]+: retrying \S.* after \S.* \((\d+) of (\d+)\)$/;
 
-function allStderrLines(r: RunResult): string[] {
+function allStderrLines(r: Pick<RunResult, 'stderr'>): string[] {
   return r.stderr.split('\n').filter((l) => l !== '');
 }
 
 /** Lines of stderr, without the trailing empty one and without retry notices: what the filter says of the outcome. */
-export function stderrLines(r: RunResult): string[] {
+export function stderrLines(r: Pick<RunResult, 'stderr'>): string[] {
   return allStderrLines(r).filter((l) => !RETRY_NOTICE.test(l));
 }
 
 /** The retry notices on stderr, in order. */
-export function retryNotices(r: RunResult): string[] {
+export function retryNotices(r: Pick<RunResult, 'stderr'>): string[] {
   return allStderrLines(r).filter((l) => RETRY_NOTICE.test(l));
 }
