@@ -103,11 +103,11 @@ for (const server of S3_SERVERS) {
         const r = await sink(name, data, args);
         assert.equal(r.code, 0, `${what}: ${r.stderr}`);
         const closing = stderrLines(r).at(-1)!;
-        assert.match(closing, /^s3sink: stored \S+ \((\S+) new, (\d+)% deduplicated\) in \d+ chunks at /, what);
+        assert.match(closing, /^s3sink: stored \d[\d.]* [KMGTP]?i?B \((\d[\d.]* [KMGTP]?i?B) new, (\d+)% deduplicated\) in \d+ chunks at /, what);
         const shared = Number(/(\d+)% deduplicated/.exec(closing)![1]);
         if (i === 0) assert.equal(shared, 0, closing);
         else if (i < versions.length - 1) assert.ok(shared >= 80, `${what}: ${closing}`);
-        else assert.match(closing, /\(0B new, 100% deduplicated\)/);
+        else assert.match(closing, /\(0 B new, 100% deduplicated\)/);
       }
       const gens = await manifests(name);
       assert.equal(gens.length, versions.length);

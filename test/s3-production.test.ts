@@ -135,7 +135,7 @@ describe('production options on Ceph RGW', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.equals(DATA));
     const sets = await run('s3ls', ['--sets', '-l', '--sse-c-key-file', keyFile, `s3://${bucket}/`]);
-    assert.match(sets.stdout.toString(), new RegExp(`^ +${DATA.length}  \\S+  \\S+  s3://${bucket}/ssec$`, 'm'), sets.stderr);
+    assert.match(sets.stdout.toString(), new RegExp(`^ +${DATA.length} +- +-  \\S+  \\S+  s3://${bucket}/ssec$`, 'm'), sets.stderr);
     const o = await run('s3sink', ['--object', ...CHUNKS, '--sse-c-key-file', keyFile, `s3://${bucket}/ssec.bin`], DATA);
     assert.equal(o.code, 0, o.stderr);
     const ro = await run('s3source', ['--sse-c-key-file', keyFile, `s3://${bucket}/ssec.bin`]);

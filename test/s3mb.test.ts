@@ -192,7 +192,7 @@ for (const server of SERVERS) {
       const r = await put(['-q', '--create-bucket', `s3://${name}/p/`, 'www']);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
-      assert.deepEqual(lines(r).sort(), [`s3://${name}/p/www/index.html`, `s3://${name}/p/www/sub/page 2.html`]);
+      assert.deepEqual(lines(r).sort(), [`s3://${name}/p/www/index.html`, `s3://${name}/p/www/sub/page\\ 2.html`]);
       assert.equal((await getObjectBytes(client, name, 'p/www/index.html')).toString(), '<h1>hi</h1>\n');
     });
 

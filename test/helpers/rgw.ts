@@ -467,7 +467,8 @@ async function tailLogs(dir: string, lines: number): Promise<string> {
     if (all.length === 0) continue;
     parts.push(`----- ${name} (last ${Math.min(lines, all.length)} of ${all.length} lines) -----`, ...all.slice(-lines));
   }
-  return parts.join('\n');
+  // A deadline can strike before any daemon wrote a line: say so rather than show nothing.
+  return parts.length ? parts.join('\n') : '(no log written yet)';
 }
 
 /** Remove temp dirs left by test processes that died before their 'exit' hook ran. */
