@@ -141,7 +141,7 @@ describe('documentation examples run as written', () => {
   });
 
   after(async () => {
-    await runCommand('fusermount', ['-u', '-z', '/tmp/rand']);
+    if (work) await runCommand('fusermount', ['-u', '-z', join(work, 'tmp', 'rand')]);
     await mail?.close();
     await s3?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -150,7 +150,11 @@ describe('documentation examples run as written', () => {
   function shell(script: string, base: NodeJS.ProcessEnv = env) {
     // The SMTP port stands in for 25: Postfix for ETRN examples, smtp-server for the rest.
     const port = /\betrn\b/.test(script) ? mail.postfixPort : mail.smtpPort;
-    return runCommand('bash', ['-e', '-c', `${script}\nwait`], {
+    // /tmp/… in an example is this suite's own: CI runs two suites at once, and two
+    // mounts of /tmp/rand collide.
+    mkdirSync(join(work, 'tmp'), { recursive: true });
+    const local = script.replace(/(?<![\w./])\/tmp\//g, `${work}/tmp/`);
+    return runCommand('bash', ['-e', '-c', `${local}\nwait`], {
       cwd: work,
       env: { ...base, PIPEKIT_SMTP_PORT: String(port) },
       timeout: 90_000,
