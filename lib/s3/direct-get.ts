@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { LimitedHttpHandler } from './bandwidth';
 
 /**
  * GETs whose body is read by the kernel straight into the caller's Buffer: plain-HTTP
@@ -268,15 +269,18 @@ export function clientTimeouts(client: S3Client): Timeouts {
 /**
  * Make `cmd` (a GetObjectCommand) read its body into `into` over plain HTTP. The
  * returned `filled()` gives the bytes read there once sent, or undefined when the
- * request took the SDK's path (https) and the body is the output's stream as usual.
+ * request took the SDK's path (https, or a --bwlimit client, whose handler meters the
+ * bodies this path would bypass) and the body is the output's stream as usual.
  */
 export function readBodyInto<C extends { middlewareStack: unknown }>(
   cmd: C,
   into: Buffer,
-  timeouts: Timeouts,
+  client: S3Client,
   signal?: AbortSignal,
 ): { cmd: C; filled: () => number | undefined } {
   let filled: number | undefined;
+  if (client.config.requestHandler instanceof LimitedHttpHandler) return { cmd, filled: () => filled };
+  const timeouts = clientTimeouts(client);
   (cmd.middlewareStack as Stack).add(
     (next) => async (args) => {
       const req = args.request as SignedRequest;

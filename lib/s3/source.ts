@@ -8,8 +8,7 @@ import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, ty
 import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { refuseArchived } from './archive-check';
-import { clientTimeouts, readBodyInto } from './direct-get';
-import { LimitedHttpHandler } from './bandwidth';
+import { readBodyInto } from './direct-get';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
@@ -213,8 +212,7 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
   const buf = alloc(part.size);
   const get = new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined });
-  // A --bwlimit client meters bodies in its HTTP handler, which the direct read would bypass.
-  const direct = client.config.requestHandler instanceof LimitedHttpHandler ? undefined : readBodyInto(get, buf, clientTimeouts(client), signal);
+  const direct = readBodyInto(get, buf, client, signal);
   const out = await client.send(get, { abortSignal: signal }).catch((err: unknown) => {
     throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
   });
@@ -224,7 +222,7 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   if (declared !== undefined && declared !== part.size) {
     throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
   }
-  const read = direct?.filled();
+  const read = direct.filled();
   if (read !== undefined) {
     if (read !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${read} of ${part.size} bytes`);
     verify(url, part, buf);
