@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter, type RunResult, stderrLines } from './helpers/run';
-import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
-import { startRgw } from './helpers/rgw';
+import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { waitFor } from './helpers/mount';
 import { seededBytes, sha256 } from './helpers/data';
@@ -25,11 +24,6 @@ const MiB = 2 ** 20;
 const CHUNK = 5 * MiB;
 const SMALL = ['--chunk-size', '5M'];
 
-const SERVERS: { kind: string; start: () => Promise<S3TestServer> }[] = [
-  { kind: 's3rver', start: startS3rver },
-  // The resume case stores 200 MiB more than once: room for it in the OSD's RAM.
-  { kind: 'rgw', start: () => startRgw({ memstoreBytes: 1536 * MiB }) },
-];
 
 async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -51,7 +45,8 @@ function runWithFile(name: string, args: string[], file: string, env: NodeJS.Pro
   );
 }
 
-for (const server of SERVERS) {
+/** The suite on one server; backups-s3rver.test.ts and backups-rgw.test.ts run it, as two files so that CI's runner runs them side by side. */
+export function backupsOn(server: { kind: string; start: () => Promise<S3TestServer> }): void {
   describe(`backups on ${server.kind}`, () => {
     let s: S3TestServer;
     let client: S3Client;
