@@ -123,8 +123,8 @@ export const BAD_INPUT: BadInput[] = [
   { filter: 's3ls', what: 'truncated page without a token; repeated token', code: 1, coveredBy: 's3ls.test.ts' },
   { filter: 's3ls', what: 'closed stdout', code: 0, coveredBy: 's3ls.test.ts' },
   // s3rm
-  { filter: 's3rm', what: 'unknown flag, no key in a URL, --all without --yes', code: 2, coveredBy: 's3rm.test.ts' },
-  { filter: 's3rm', what: 'missing bucket', code: 1, coveredBy: 's3rm.test.ts' },
+  { filter: 's3rm', what: 'unknown flag, no key in a URL, --all without --yes', code: 2, coveredBy: 's3rm-s3rver.test.ts' },
+  { filter: 's3rm', what: 'missing bucket', code: 1, coveredBy: 's3rm-s3rver.test.ts' },
   { filter: 's3rm', what: 'wrong credentials', code: 1, args: (c) => [`s3://${c.bucket}/${c.keepName}/MANIFEST`], env: wrongKey, line: /InvalidAccessKeyId \(403\)$/, keeps: true },
   { filter: 's3rm', what: 'unreachable endpoint', code: 1, args: (c) => ['--timeout', '2s', `s3://${c.bucket}/k`], env: refused, line: /connection refused$/ },
   { filter: 's3rm', what: 'non-S3 endpoint (HTML)', code: 1, args: (c) => ['--timeout', '2s', `s3://${c.bucket}/k`], env: html },

@@ -1,3 +1,4 @@
+import type { S3_SERVERS } from './helpers/s3servers';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +7,6 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
-import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
 import { deleteObjects } from '../lib/s3/delete-objects';
@@ -14,7 +14,6 @@ import { resolveTargets } from '../lib/s3/options';
 import { ChunkSetSink } from '../lib/s3/sink';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
-const SERVERS = S3_SERVERS;
 
 async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
   let next = 0;
@@ -59,7 +58,8 @@ const NEWLINE_KEY = 'tmp/new\nline';
 // Near-misses of every prefix the tests remove: they must survive.
 const BYSTANDERS = ['tmp', 'tmpx', 'tmp2/with space', 'other/tmp/a+b', 'TMP/plain'];
 
-for (const server of SERVERS) {
+/** The suite on one server; s3rm-s3rver.test.ts and s3rm-rgw.test.ts run it, as two files so that CI's runner runs them side by side. */
+export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
   describe(`s3rm on ${server.kind}`, () => {
     let s: S3TestServer;
     let client: S3Client;
