@@ -2,11 +2,7 @@
 import '../lib/cli/compile-cache';
 import { once } from 'node:events';
 import { COMMON_OPTIONS, HELP, NUL, UsageError, intFlag, runFilter, type FilterSpec } from '../lib/cli';
-import { S3_OPTIONS, SSE_C_KEY_OPTION, s3Argument, s3FromFlags } from '../lib/s3/options';
-import { listBuckets, listObjects } from '../lib/s3/lister';
-import { formatBucket, formatChunkSet, formatEntry, formatGeneration } from '../lib/s3/format';
-import { GenerationNotFound, listGenerations } from '../lib/s3/generations';
-import { listChunkSets } from '../lib/s3/sets';
+import { S3_OPTIONS, SSE_C_KEY_OPTION, s3Argument } from '../lib/s3/option-specs';
 
 const spec: FilterSpec = {
   name: 's3ls',
@@ -35,6 +31,13 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const targets = args.map(s3Argument);
   if (!targets.length && (flags.sets || flags.recursive)) throw new UsageError(`${flags.sets ? '--sets' : '-r'} needs s3://BUCKET[/PREFIX]`);
   if (flags.generations && (targets.length !== 1 || !targets[0].key)) throw new UsageError('--generations takes one s3://BUCKET/NAME');
+  // The SDK and what sends requests load only now: --help, --version and a usage error
+  // never need them, and they are most of a run's start-up (issue 16).
+  const { s3FromFlags } = require('../lib/s3/options') as typeof import('../lib/s3/options');
+  const { listBuckets, listObjects } = require('../lib/s3/lister') as typeof import('../lib/s3/lister');
+  const { formatBucket, formatChunkSet, formatEntry, formatGeneration } = require('../lib/s3/format') as typeof import('../lib/s3/format');
+  const { GenerationNotFound, listGenerations } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
+  const { listChunkSets } = require('../lib/s3/sets') as typeof import('../lib/s3/sets');
   const { client } = s3FromFlags(flags, warn, 4);
   // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
   // error and lose the lines listed before it.
