@@ -1,7 +1,6 @@
-import { request } from 'node:https';
 import { MxResolver } from './mx';
 import { printable } from './smtp-reply';
-import { tlsErrorText } from './tls-facts';
+import { systemCas, tlsErrorText } from './tls-facts';
 
 /**
  * MTA-STS (RFC 8461): the `_mta-sts` TXT record and the policy served by HTTPS, parsed
@@ -100,6 +99,8 @@ export interface StsFetchOptions {
 /** GET the policy text over HTTPS from the first address of `host`, certificate verified for `host`. */
 function fetchPolicyText(host: string, address: string, options: StsFetchOptions): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Loaded here: see nodeTls.
+    const { request } = require('node:https') as typeof import('node:https');
     const req = request(
       {
         host: address,
@@ -107,7 +108,7 @@ function fetchPolicyText(host: string, address: string, options: StsFetchOptions
         port: options.port ?? 443,
         path: '/.well-known/mta-sts.txt',
         headers: { host },
-        ca: options.ca,
+        ca: options.ca ?? systemCas(),
         timeout: options.timeoutMs,
       },
       (res) => {

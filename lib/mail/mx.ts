@@ -1,4 +1,4 @@
-import DNS = require('dns2');
+import type DNS = require('dns2');
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { humanDuration } from '../units';

@@ -16,7 +16,7 @@ import {
   tlsEstablishedNote,
 } from './smtp-dialogue';
 import { ehloKeywords, printable, replyText, SmtpProtocolError, type SmtpReply } from './smtp-reply';
-import { certificateHost, nameMatches, presentedChain, tlsFacts, type TlsFacts } from './tls-facts';
+import { certificateHost, nameMatches, presentedChain, systemCas, tlsFacts, type TlsFacts } from './tls-facts';
 
 /**
  * One SMTP session to one address of an exchange, on pipekit's own dialogue (replies
@@ -80,8 +80,8 @@ export interface SessionSettings {
   /** The test message; undefined stops after RCPT TO. */
   message: string | undefined;
   tls: 'opportunistic' | 'none' | 'require';
-  /** Trusted CAs (PEM). */
-  ca: string[];
+  /** Trusted CAs (PEM). Default: the system's. */
+  ca?: string[];
   helo?: string;
   demands: TlsDemands;
   /** TLSA records at the exchange, and whether DNSSEC validated them. */
@@ -185,7 +185,7 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
         if (go.code !== 220) throw refused(go);
         const host = certificateHost(s.exchange);
         // Old protocols are negotiated as a real MTA would, then refused by tlsRefusal when a flag demands.
-        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca, servername: isIP(host) ? undefined : host });
+        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca ?? systemCas(), servername: isIP(host) ? undefined : host });
         const facts = tlsFacts(secure, host);
         if (s.tlsa.records.length) {
           daneMatched = daneMatch(s.tlsa.records, presentedChain(secure), nameMatches(host, secure.getPeerCertificate())) ?? null;

@@ -9,7 +9,6 @@ import { probeSession, type SessionFacts, type SessionTls } from './probe-sessio
 import { policyFailure, tlsDemands, type VerdictFlags } from './probe-verdict';
 import { mapInOrderUnblocked } from './probe-window';
 import { DEFAULT_TIMEOUT_MS } from './smtp-dialogue';
-import { systemCas } from './tls-facts';
 
 export type { ProbePhase, ProbeStatus, ProbeTimings, SessionFacts, SessionTls } from './probe-session';
 
@@ -163,7 +162,7 @@ function settle(options: ProbeOptions) {
     port: options.port ?? 25,
     quitAfter: options.quitAfter ?? 'data',
     tls: options.tls ?? 'opportunistic',
-    ca: options.ca ?? systemCas(),
+    ca: options.ca,
     families: options.families ?? [4, 6],
     timeoutMs,
     resolver,

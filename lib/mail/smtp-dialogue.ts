@@ -1,9 +1,9 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { humanDuration } from '../units';
 import { formatHostPort } from './address';
 import { printable, SmtpReplyParser, type SmtpReply } from './smtp-reply';
-import { tlsErrorText, type TlsFacts } from './tls-facts';
+import { nodeTls, tlsErrorText, type TlsFacts } from './tls-facts';
 
 /**
  * The socket side of an SMTP client, shared by ETRN and the probe: the first of a host's
@@ -242,7 +242,7 @@ export class SmtpDialogue {
     plain.removeAllListeners('data');
     this.parser = new SmtpReplyParser();
     this.replies = [];
-    const secure = tlsConnect({ ...tls, socket: plain, rejectUnauthorized: false });
+    const secure = nodeTls().connect({ ...tls, socket: plain, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => {
         secure.destroy();

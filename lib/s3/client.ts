@@ -1,10 +1,7 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { LimitedHttpHandler, type BandwidthLimiter } from './bandwidth';
+import type { BandwidthLimiter } from './bandwidth';
 import { addEncryption, type Encryption } from './encryption';
 
 /**
@@ -45,6 +42,13 @@ export interface S3ClientOptions {
  * (`AWS_ENDPOINT_URL`, `AWS_REGION`, env keys, ~/.aws, IMDS).
  */
 export function createS3Client(opts: S3ClientOptions = {}): S3Client {
+  // Loaded here, not on import: the SDK and node:https are ~150 ms of a filter's start-up,
+  // which --help, --version, a usage error and parseS3Url never need (issue 16).
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { NodeHttpHandler } = require('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler');
+  const { LimitedHttpHandler } = require('./bandwidth') as typeof import('./bandwidth');
+  const { Agent: HttpAgent } = require('node:http') as typeof import('node:http');
+  const { Agent: HttpsAgent } = require('node:https') as typeof import('node:https');
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const caFile = opts.caBundle ?? process.env.AWS_CA_BUNDLE;
   const maxSockets = opts.maxSockets ?? 32;

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { destroyOnAbort } from '../abort';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
+import { parseListingXml, type ListingObjectXml, type ListingXml } from './listing-xml';
 
 export interface ListedObject {
   key: string;
@@ -48,7 +49,7 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
   /** The common prefixes after the last key of the page before. */
   let resendable = new Set<string>();
   for (;;) {
-    const raw = { carriageReturn: false };
+    const raw: RawListing = { carriageReturn: false };
     const page = await withRetry(() => {
       const command = new ListObjectsV2Command({
         Bucket: opts.bucket,
@@ -58,13 +59,13 @@ export async function* listPages(opts: ListObjectsOptions): AsyncGenerator<ListE
         ContinuationToken: token,
         EncodingType: 'url',
       });
-      watchCarriageReturns(command, raw);
+      readRawListing(command, raw);
       return opts.client.send(command, { abortSignal: opts.signal });
     }, { signal: opts.signal, what: `listing s3://${opts.bucket}/${opts.prefix ?? ''}` });
     const name = listedName(page.EncodingType, raw.carriageReturn);
     let entries: ListEntry[] = [
-      ...(page.Contents ?? []).map((o) => toListedObject(o, name)),
-      ...(page.CommonPrefixes ?? []).map((p) => ({ prefix: name(p.Prefix ?? '') })),
+      ...(raw.entries?.Contents ?? page.Contents ?? []).map((o) => toListedObject(o, name)),
+      ...(raw.entries?.CommonPrefixes ?? page.CommonPrefixes ?? []).map((p) => ({ prefix: name(p.Prefix ?? '') })),
     ];
     // Objects and prefixes arrive as two sorted lists (and s3rver sorts neither by
     // bytes): the reader gets one listing in S3's order.
@@ -114,7 +115,7 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function toListedObject(o: _Object, name: (listed: string) => string): ListedObject {
+function toListedObject(o: ListingObjectXml | _Object, name: (listed: string) => string): ListedObject {
   return { key: name(o.Key ?? ''), size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag, storageClass: o.StorageClass };
 }
 
@@ -142,21 +143,32 @@ export function listedName(encodingType: string | undefined, rawCarriageReturn: 
   return (listed) => listed;
 }
 
+/** What the raw XML of one listing answer told, before the SDK's parser saw it. */
+interface RawListing {
+  /** The body held a CR, which XML parsing normalises away. */
+  carriageReturn: boolean;
+  /** Its entries, read by parseListingXml; undefined when the SDK parsed the whole page. */
+  entries?: ListingXml;
+}
+
 /**
- * Note whether the raw XML of a listing holds a CR, before the SDK's parser normalises it
- * away: the one loss a server ignoring encoding-type leaves no other trace of.
+ * Read the raw XML of a listing answer: note whether it holds a CR, before XML parsing
+ * normalises it away (the one loss a server ignoring encoding-type leaves no other trace
+ * of), and read its entries with parseListingXml, handing the SDK the rest.
  */
-function watchCarriageReturns(command: ListObjectsV2Command, raw: { carriageReturn: boolean }): void {
+function readRawListing(command: ListObjectsV2Command, raw: RawListing): void {
   command.middlewareStack.add(
     (next) => async (args) => {
       const out = await next(args);
       const response = out.response as { statusCode?: number; body?: unknown };
+      raw.entries = undefined;
       if (response.body && (response.statusCode ?? 0) < 300) {
         const pieces: Buffer[] = [];
         for await (const piece of response.body as AsyncIterable<Buffer>) pieces.push(piece);
         const body = Buffer.concat(pieces);
         raw.carriageReturn = body.includes(0x0d);
-        response.body = body;
+        raw.entries = parseListingXml(body.toString('utf8'));
+        response.body = raw.entries ? Buffer.from(raw.entries.rest) : body;
       }
       return out;
     },
@@ -218,6 +230,19 @@ export class ObjectListing extends Readable {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.abort.abort(err ?? new Error('listing destroyed'));
     cb(err);
+  }
+}
+
+/**
+ * The listing a page (one request's entries) at a time, failing as ObjectListing does
+ * (`cannot list s3://b/p: …`, after every page before it): for a reader that handles a
+ * page at once, such as s3ls writing each page with one write instead of one per key.
+ */
+export async function* listEntryPages(opts: ListObjectsOptions): AsyncGenerator<ListEntry[]> {
+  try {
+    yield* listPages(opts);
+  } catch (err) {
+    throw opts.signal?.aborted ? (opts.signal.reason as Error) : new S3OperationError('cannot list', `s3://${opts.bucket}/${opts.prefix ?? ''}`, err);
   }
 }
 

@@ -103,6 +103,9 @@ function smtpServerOptions(behaviour: Behaviour, received: Received[], tls?: Ser
     hideSTARTTLS: !starttls,
     logger: false,
     closeTimeout: 200,
+    // smtp-server looks up the client's PTR before its greeting (50-130 ms here, each
+    // connection): time the filters, not the test server's resolver.
+    disableReverseLookup: true,
     ...(tls && {
       key: tls.key,
       cert: tls.cert,
