@@ -50,6 +50,7 @@ describe('parseListingXml: the entries of a ListObjectsV2 page, the rest left to
     ['a comment', doc(`<!-- x -->${object('a')}`)],
     ['CDATA', doc('<Contents><Key><![CDATA[a]]></Key></Contents>')],
     ['a child never closed', doc('<Contents><Key>a</Contents>')],
+    ['a character reference beyond Unicode', doc(object('a&#x110000;'))],
     ['an HTML page', '<html><body>login</body></html>'],
   ];
   for (const [what, xml] of unsure) {

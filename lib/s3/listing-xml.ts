@@ -76,7 +76,8 @@ export function parseListingXml(xml: string): ListingXml | undefined {
       });
     }
   } catch (err) {
-    if (err instanceof UnsureXml) return undefined;
+    // A character reference out of Unicode's range (RangeError) is the SDK's to judge too.
+    if (err instanceof UnsureXml || err instanceof RangeError) return undefined;
     throw err;
   }
   rest.push(xml.slice(from));
