@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MANIFEST_FORMAT, chunkKey, dedupChunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type DedupInfo, type Manifest } from './layout';
@@ -109,6 +109,19 @@ export class ChunkSetSink extends ChunkedUploadSink {
     super._destroy(err, (e) => {
       void (this.lease?.release() ?? Promise.resolve()).then(() => cb(e));
     });
+  }
+
+  /**
+   * Deduplicated: the SHA-256 first, and the MD5 (Content-MD5 and the ETag check) only
+   * of a chunk that may be sent or is compared with an interrupted upload's. Most of a
+   * second night's chunks are known, and their MD5 was a third of its hashing (profile
+   * of a 1 GiB second upload: 7.8 s in hash updates, one stream and two chunk hashes).
+   */
+  protected override digest(index: number, chunk: Buffer): Promise<Digest> {
+    if (!this.dedup) return super.digest(index, chunk);
+    const sha256 = createHash('sha256').update(chunk).digest('hex');
+    const md5 = this.known.has(sha256) ? '' : createHash('md5').update(chunk).digest('hex');
+    return Promise.resolve({ size: chunk.length, md5, sha256 });
   }
 
   protected override alreadyStored(index: number, digest: Digest): boolean {

@@ -110,6 +110,11 @@ export abstract class ChunkedUploadSink extends Writable {
     return this.chunkSize;
   }
 
+  /** The digest chunk `index` is checked and sent with; a subclass may hash less. */
+  protected digest(_index: number, chunk: Buffer): Promise<Digest> {
+    return this.hashes.digest(chunk);
+  }
+
   /** Whether chunk `index` is stored already with exactly these bytes, so it need not be sent. */
   protected alreadyStored(_index: number, _digest: Digest): boolean {
     return false;
@@ -170,7 +175,7 @@ export abstract class ChunkedUploadSink extends Writable {
   }
 
   private async uploadOne(index: number, chunk: Buffer): Promise<Digest> {
-    const digest = await this.hashes.digest(chunk);
+    const digest = await this.digest(index, chunk);
     if (this.alreadyStored(index, digest)) {
       this.reused++;
       return digest;
