@@ -61,7 +61,7 @@ export abstract class ChunkedUploadSink extends Writable {
   private readonly minSize: number;
   private readonly accumulator: ChunkCutter;
   private readonly slots: Slots;
-  private readonly hashes = new HashPool();
+  protected readonly hashes = new HashPool();
   /** Chunk buffers whose upload finished, for reuse: at most jobs + 1 ever exist. */
   private readonly spare: Buffer[] = [];
   private readonly wholeHash: Hash = createHash('sha256');
