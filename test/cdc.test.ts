@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { CdcAccumulator, cdcLengths, cdcParams, type CdcParams } from '../lib/s3/cdc';
+import { CdcAccumulator, GEAR, cdcLengths, cdcParams, type CdcParams } from '../lib/s3/cdc';
 import { seededBytes } from './helpers/data';
 
 // Stream bugs live at chunk boundaries: the same bytes fed whole, a byte at a time and
@@ -105,17 +105,8 @@ describe('content-defined chunking', () => {
 
 const GOLDEN = [1343, 1040, 1376, 993, 1272, 1110, 1068, 875];
 
-/** cdc.ts's cut rule written plainly, one byte at a time (the gear table as cdc.ts builds it). */
+/** cdc.ts's cut rule written plainly in JS, one byte at a time, over its gear table. */
 function referenceLengths(data: Uint8Array, p: CdcParams): number[] {
-  const gear = new Int32Array(256);
-  let seed = 0x9e3779b9;
-  for (let i = 0; i < 256; i++) {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    gear[i] = t ^ (t >>> 14);
-  }
   const bits = Math.log2(p.avg);
   const top = (n: number) => ~((1 << (32 - n)) - 1);
   const [small, large] = [top(bits + 1), top(bits - 1)];
@@ -125,7 +116,7 @@ function referenceLengths(data: Uint8Array, p: CdcParams): number[] {
     let h = 0;
     let end = Math.min(data.length, start + p.max);
     for (let i = start + p.min; i < end; i++) {
-      h = ((h << 1) + gear[data[i]]) | 0;
+      h = ((h << 1) + GEAR[data[i]]) | 0;
       if ((h & (i - start < p.avg ? small : large)) === 0) {
         end = i + 1;
         break;

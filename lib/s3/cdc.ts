@@ -41,7 +41,7 @@ export function cdcParams(avg: number): CdcParams {
  * cuts the same bytes the same way: a changed table would dedup nothing against
  * yesterday's chunks.
  */
-const GEAR = (() => {
+export const GEAR = (() => {
   const table = new Int32Array(256);
   let seed = 0x9e3779b9;
   for (let i = 0; i < 256; i++) {
