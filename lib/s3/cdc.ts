@@ -113,13 +113,13 @@ const WINDOW = 2 ** 20;
  * cutters never interleave in it.
  */
 const gear = (() => {
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(GEAR_WASM))).exports as {
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(GEAR_WASM))).exports as {
     scan: (from: number, end: number, h: number, mask: number) => number;
     mem: WebAssembly.Memory;
     h: WebAssembly.Global;
   };
-  new Int32Array(exports.mem.buffer, 0, 256).set(GEAR);
-  return { scan: exports.scan, hash: exports.h, window: new Uint8Array(exports.mem.buffer, 1024, WINDOW) };
+  new Int32Array(wasm.mem.buffer, 0, 256).set(GEAR);
+  return { scan: wasm.scan, hash: wasm.h, window: new Uint8Array(wasm.mem.buffer, 1024, WINDOW) };
 })();
 
 /**
