@@ -17,7 +17,7 @@ import { chunkAreaPrefix, manifestKey, type Manifest } from '../lib/s3/layout';
  * NAME/chunks/, every generation restorable after every kind of change, garbage
  * collection safe against concurrent uploads and kill -9, --check reading each shared
  * chunk once. Small averages (4K) and short leases (10s) keep every case fast; the
- * protocol is the same at 256K and 10m. Every case has a set of its own, so three
+ * protocol is the same at 256K and 10m. Every case has a set of its own, so two
  * cases of a server, and the two servers, run at once: most of the wall time is child
  * processes starting and the grace periods, which overlap. More at once, or a 5s
  * lease, and a loaded machine (load 30 on 2 cores) let uploads' leases lapse.
@@ -46,7 +46,7 @@ function spawnSink(args: string[], input: Buffer, env: NodeJS.ProcessEnv): { chi
 
 describe('deduplicated sets', { concurrency: true }, () => {
   for (const server of S3_SERVERS) {
-    describe(`deduplicated sets on ${server.kind}`, { concurrency: 3 }, () => {
+    describe(`deduplicated sets on ${server.kind}`, { concurrency: 2 }, () => {
       let s: S3TestServer;
       let client: S3Client;
       let bucket: string;
@@ -56,6 +56,11 @@ describe('deduplicated sets', { concurrency: true }, () => {
       const url = (name: string) => `s3://${bucket}/${name}`;
       const sink = (name: string, input: Buffer, args: string[] = DEDUP, e = env) => runFilter('s3sink', [...args, url(name)], { input, env: e });
       const source = (name: string, args: string[] = []) => runFilter('s3source', [...args, url(name)], { env });
+      /** An upload that must succeed: its stderr is the failure message. */
+      const stored = async (...args: Parameters<typeof sink>) => {
+        const r = await sink(...args);
+        assert.equal(r.code, 0, r.stderr);
+      };
 
       before(async () => {
         s = await server.start();
@@ -130,8 +135,8 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it('s3ls --generations -l shows each generation size and new bytes; s3ls --sets -l stored beside logical', async () => {
         const name = fresh();
         const base = seededBytes(200 * KiB, 4);
-        assert.equal((await sink(name, base)).code, 0);
-        assert.equal((await sink(name, Buffer.concat([base, seededBytes(1000, 5)]), ['--keep', '2'])).code, 0);
+        await stored(name, base);
+        await stored(name, Buffer.concat([base, seededBytes(1000, 5)]), ['--keep', '2']);
         const r = await runFilter('s3ls', ['--generations', '-l', url(name)], { env });
         assert.equal(r.code, 0, r.stderr);
         const rows = r.stdout.toString().trim().split('\n').map((l) => l.split('\t'));
@@ -156,12 +161,12 @@ describe('deduplicated sets', { concurrency: true }, () => {
         const chunksOf = async () => new Set((await keysUnder(chunkAreaPrefix(name))).sort());
         const referenced = async () => new Set((await manifests(name)).flatMap((m) => m.chunks.map((ch) => ch.key)).sort());
         // The default lease (10m) is the grace period: retention drops generation a, its young chunks stay.
-        assert.equal((await sink(name, a, ['--dedup', '--chunk-size', '4K'])).code, 0);
-        assert.equal((await sink(name, b, ['--keep', '1'])).code, 0);
+        await stored(name, a, ['--dedup', '--chunk-size', '4K']);
+        await stored(name, b, ['--keep', '1']);
         assert.ok((await assertConsistent(name)).length > 0, "a's chunks wait out the grace period");
         // A shorter lease from now on; once it has passed, the next round (here s3rm's) removes every unreferenced chunk.
-        assert.equal((await sink(name, c, [...DEDUP, '--keep', '1'])).code, 0);
-        assert.equal((await sink(name, d, ['--keep', '2'])).code, 0);
+        await stored(name, c, [...DEDUP, '--keep', '1']);
+        await stored(name, d, ['--keep', '2']);
         await new Promise((r) => setTimeout(r, LEASE_MS + 1100));
         const rm = await runFilter('s3rm', ['--generation', '~1', url(name)], { env });
         assert.equal(rm.code, 0, rm.stderr);
@@ -173,8 +178,8 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it('a chunk corrupted in place fails --check and s3source, naming every generation that uses it', async () => {
         const name = fresh();
         const base = seededBytes(100 * KiB, 9);
-        assert.equal((await sink(name, base)).code, 0);
-        assert.equal((await sink(name, Buffer.concat([base, seededBytes(5000, 10)]), ['--keep', '2'])).code, 0);
+        await stored(name, base);
+        await stored(name, Buffer.concat([base, seededBytes(5000, 10)]), ['--keep', '2']);
         const [older, newer] = (await manifests(name)).sort((x, y) => (x.generation < y.generation ? -1 : 1));
         const shared = older.chunks[0];
         assert.equal(newer.chunks[0].key, shared.key);
@@ -193,7 +198,7 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it('two writers at once, each with a retention that removes the other one base: both sets of chunks hold', async () => {
         const name = fresh();
         const base = seededBytes(200 * KiB, 12);
-        assert.equal((await sink(name, base)).code, 0);
+        await stored(name, base);
         const one = edit(base, 1000, seededBytes(2000, 13));
         const two = edit(base, 150_000, seededBytes(2000, 14));
         const [r1, r2] = await Promise.all([sink(name, one, ['--keep', '1']), sink(name, two, ['--keep', '1'])]);
@@ -230,7 +235,7 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it("the fault proxy's faults during a deduplicated upload: a byte-identical round trip, or a clean failure with the last good generation intact", async () => {
         const name = fresh();
         const good = seededBytes(150 * KiB, 16);
-        assert.equal((await sink(name, good)).code, 0);
+        await stored(name, good);
         const proxy = await FaultProxy.start(s.endpoint, 3);
         try {
           const faulty = s3Env(s, proxy.endpoint);
@@ -254,7 +259,7 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it('soak: concurrent writers and a prune, kill -9 at random points; no generation loses a chunk, no garbage outlives a round and the grace period', async () => {
         const name = fresh();
         const base = seededBytes(400 * KiB, 20);
-        assert.equal((await sink(name, base)).code, 0);
+        await stored(name, base);
         let seed = 42;
         const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
         for (let run = 0; run < 3; run++) {
