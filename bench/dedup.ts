@@ -171,8 +171,8 @@ async function measureFilters(s: Streams, work: string): Promise<void> {
     await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third));
     const restorePlain = await timed('plain s3source', size(s.second), restore('plain'));
     const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'));
-    const newOf = (stderr: string) => /\((\S+)B new/.exec(stderr)?.[1] ?? '?';
-    process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)}B new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
+    const newOf = (stderr: string) => /\(([\d.]+ [KMGTP]?i?B) new/.exec(stderr)?.[1] ?? '?';
+    process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)} new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
     process.stdout.write(`  ratios: 1st --dedup/plain ${(dedup1.mbps / plain1.mbps).toFixed(2)} (target >= 0.8), 2nd ${(dedup2.mbps / plain2.mbps).toFixed(2)} (>= 2), restore ${(restoreDedup.mbps / restorePlain.mbps).toFixed(2)} (>= 1)\n`);
   } finally {
     await server.stop();

@@ -20,9 +20,9 @@ export interface CdcParams {
  * (bench/dedup.ts, 1 GiB tar of 1,000 files, 1% changed, 1% added, 1% removed; the man
  * page's "Deduplication" has the table). Each change point costs about 1.3 chunks of
  * new bytes around it, so the second upload stays within twice the changed and added
- * bytes only at 256 KiB or below: 1.95× at 256K (3,047 chunks/GiB), 2.87× at 512K
- * (1,537), 5.3× at 1 MiB (764), 7.4× at 2 MiB (383). Smaller averages dedup more but
- * cost requests: 128K stored 1.56× with 6,140 chunks/GiB.
+ * bytes only at 256 KiB or below: 1.89× at 256K (3,337 chunks/GiB; 2.02× on another
+ * tree), 2.77× at 512K (1,665), 4.5× at 1 MiB (828). Smaller averages dedup more but
+ * cost requests: 128K stored 1.49× with 6,729 chunks/GiB.
  */
 export const DEFAULT_CDC_AVERAGE = 2 ** 18;
 
