@@ -15,10 +15,10 @@
  * third >= 95% deduplicated; first --dedup upload >= 0.8x plain, second >= 2x plain;
  * restore as fast as plain.
  *
- *   node dist/bench/dedup.js    # BENCH_DEDUP_MIB=1024, BENCH_DEDUP_AVERAGES=128K,256K,512K,1M,4M, SERVER=rgw
+ *   node dist/bench/dedup.js    # BENCH_DEDUP_MIB=1024, BENCH_DEDUP_AVERAGES=128K,256K,512K,1M,2M, SERVER=rgw
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ import { parseSize } from '../lib/units';
 const MiB = 2 ** 20;
 const TOTAL = Number(process.env.BENCH_DEDUP_MIB ?? 1024) * MiB;
 const FILES = 1000;
-const AVERAGES = (process.env.BENCH_DEDUP_AVERAGES ?? '128K,256K,512K,1M,4M').split(',').map(parseSize);
+const AVERAGES = (process.env.BENCH_DEDUP_AVERAGES ?? '128K,256K,512K,1M,2M').split(',').map(parseSize);
 
 /** A deterministic generator for file sizes and choices (the contents are random bytes). */
 function lcg(seed: number): () => number {
@@ -114,7 +114,9 @@ function newBytes(chunks: Map<string, number>, known: Map<string, number>[]): nu
 
 const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)}%`;
 
-async function measureAverages(s: Streams): Promise<void> {
+/** The table; returns chunks per GiB at each average. */
+async function measureAverages(s: Streams): Promise<Map<number, number>> {
+  const perGiBOf = new Map<number, number>();
   const size = statSync(s.second).size;
   process.stdout.write(`\n  chunking alone: requests against new bytes (changed and added files: ${(s.changed / MiB).toFixed(1)} MiB, ${pct(s.changed, size)})\n`);
   process.stdout.write(`  ${'average'.padEnd(8)} ${'chunks/GiB'.padStart(10)} ${'2nd new MiB'.padStart(12)} ${'x changed'.padStart(10)} ${'3rd dedup'.padStart(10)}\n`);
@@ -125,32 +127,43 @@ async function measureAverages(s: Streams): Promise<void> {
     const fresh2 = newBytes(two, [one]);
     const fresh3 = newBytes(three, [one, two]);
     const perGiB = (one.size / statSync(s.first).size) * 2 ** 30;
+    perGiBOf.set(avg, perGiB);
     process.stdout.write(
       `  ${`${avg / 1024}K`.padEnd(8)} ${perGiB.toFixed(0).padStart(10)} ${(fresh2 / MiB).toFixed(1).padStart(12)} ${(fresh2 / s.changed).toFixed(2).padStart(10)} ${pct(size - fresh3, size).padStart(10)}\n`,
     );
   }
+  return perGiBOf;
 }
 
-async function timed(label: string, bytes: number, run: () => Promise<RunResult>): Promise<{ mbps: number; stderr: string }> {
+async function timed(label: string, bytes: number, run: () => Promise<RunResult & { cpuS?: number }>): Promise<{ mbps: number; stderr: string }> {
   const t0 = process.hrtime.bigint();
   const r = await run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.code !== 0) throw new Error(`${label} failed (${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
   const mbps = bytes / 1e6 / seconds;
   const closing = r.stderr.trim().split('\n').at(-1) ?? '';
-  process.stdout.write(`  ${label.padEnd(30)} ${mbps.toFixed(0).padStart(5)} MB/s  ${/deduplicated/.test(closing) ? closing.replace(/^s3sink: /, '') : ''}\n`);
+  const cpu = r.cpuS === undefined ? '' : `${(r.cpuS / (bytes / 2 ** 30)).toFixed(1).padStart(5)} CPU s/GiB`;
+  process.stdout.write(`  ${label.padEnd(30)} ${mbps.toFixed(0).padStart(5)} MB/s ${cpu}  ${/deduplicated/.test(closing) ? closing.replace(/^s3sink: /, '') : ''}\n`);
   return { mbps, stderr: r.stderr };
 }
 
-async function measureFilters(s: Streams): Promise<void> {
+/** A shell line under /usr/bin/time: its result and the CPU seconds (user + sys) of the filter. */
+async function withCpu(work: string, line: string, env: NodeJS.ProcessEnv): Promise<RunResult & { cpuS: number }> {
+  const out = join(work, 'time');
+  const r = await runCommand('/usr/bin/time', ['-f', '%U %S', '-o', out, 'sh', '-c', `exec ${line}`], { env, timeout: 3_600_000 });
+  const [user, sys] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { ...r, cpuS: user + sys };
+}
+
+async function measureFilters(s: Streams, work: string): Promise<void> {
   const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 8 * TOTAL }) : await startS3rver();
   try {
     const bucket = await freshBucket(testClient(server), 'dedup');
     const env = s3Env(server);
-    const sink = (args: string, file: string) => () => runCommand('sh', ['-c', `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`], { env, timeout: 3_600_000 });
+    const sink = (args: string, file: string) => () => withCpu(work, `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`, env);
     const restore = (name: string) => () => runCommand('sh', ['-c', `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`], { env, timeout: 3_600_000 });
     const size = (f: string) => statSync(f).size;
-    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average)\n`);
+    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU of s3sink alone, not the server)\n`);
     const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first));
     const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first));
     const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second));
@@ -158,16 +171,16 @@ async function measureFilters(s: Streams): Promise<void> {
     await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third));
     const restorePlain = await timed('plain s3source', size(s.second), restore('plain'));
     const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'));
-    const newOf = (stderr: string) => /\((\S+)B new/.exec(stderr)?.[1] ?? '?';
-    process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)}B new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
+    const newOf = (stderr: string) => /\(([\d.]+ [KMGTP]?i?B) new/.exec(stderr)?.[1] ?? '?';
+    process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)} new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
     process.stdout.write(`  ratios: 1st --dedup/plain ${(dedup1.mbps / plain1.mbps).toFixed(2)} (target >= 0.8), 2nd ${(dedup2.mbps / plain2.mbps).toFixed(2)} (>= 2), restore ${(restoreDedup.mbps / restorePlain.mbps).toFixed(2)} (>= 1)\n`);
   } finally {
     await server.stop();
   }
 }
 
-/** Bytes per entry of the known-chunk index (a Set of hex SHA-256 strings), measured. */
-function indexMemory(): void {
+/** Bytes per entry of the known-chunk index (a Set of hex SHA-256 strings), measured; per TiB at the default average's chunks per GiB. */
+function indexMemory(chunksPerGiB: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().heapUsed;
@@ -176,8 +189,8 @@ function indexMemory(): void {
   for (let i = 0; i < n; i++) index.add(randomBytes(32).toString('hex'));
   gc?.();
   const perEntry = (process.memoryUsage().heapUsed - before) / n;
-  const perTiB = (perEntry * 2 ** 40) / DEFAULT_CDC_AVERAGE;
-  process.stdout.write(`\n  known-chunk index: ${perEntry.toFixed(0)} bytes per chunk${gc ? '' : ' (run with --expose-gc for a steadier figure)'}; at the 256K average ${(perTiB / MiB).toFixed(0)} MiB per TiB of distinct chunks\n`);
+  const perTiB = perEntry * chunksPerGiB * 1024;
+  process.stdout.write(`\n  known-chunk index: ${perEntry.toFixed(0)} bytes per chunk${gc ? '' : ' (run with --expose-gc for a steadier figure)'}; at the ${DEFAULT_CDC_AVERAGE / 1024}K average (${chunksPerGiB.toFixed(0)} chunks/GiB) ${(perTiB / MiB).toFixed(0)} MiB per TiB of distinct chunks\n`);
   if (index.size !== n) throw new Error('index lost entries');
 }
 
@@ -186,9 +199,9 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`  ${FILES} files, ${(TOTAL / MiB).toFixed(0)} MiB of random content in tar streams\n`);
     const streams = makeStreams(work);
-    await measureAverages(streams);
-    if (process.env.BENCH_DEDUP_FILTERS !== '0') await measureFilters(streams);
-    indexMemory();
+    const perGiB = await measureAverages(streams);
+    if (process.env.BENCH_DEDUP_FILTERS !== '0') await measureFilters(streams, work);
+    indexMemory(perGiB.get(DEFAULT_CDC_AVERAGE) ?? 2 ** 30 / DEFAULT_CDC_AVERAGE);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

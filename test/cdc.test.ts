@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { CdcAccumulator, cdcLengths, cdcParams, type CdcParams } from '../lib/s3/cdc';
+import { CdcAccumulator, GEAR, cdcLengths, cdcParams, type CdcParams } from '../lib/s3/cdc';
 import { seededBytes } from './helpers/data';
 
 // Stream bugs live at chunk boundaries: the same bytes fed whole, a byte at a time and
@@ -51,8 +51,22 @@ describe('content-defined chunking', () => {
     assert.ok(mean > P.avg * 0.7 && mean < P.avg * 1.5, `mean ${mean}`);
   });
 
-  it('cuts a stream with no content boundary (all zeros) at max', () => {
-    assert.deepEqual(cdcLengths(Buffer.alloc(10_000), P), [4096, 4096, 1808]);
+  it('cuts a stream with no content boundary (zeros, at this average) at max', () => {
+    assert.deepEqual(cdcLengths(Buffer.alloc(20_000), cdcParams(2048)), [8192, 8192, 3616]);
+  });
+
+  it('cuts a long run at the same offsets in every chunk when the hash meets the mask (zeros at 1K): one stored chunk', () => {
+    const lengths = cdcLengths(Buffer.alloc(10_000), P);
+    assert.ok(lengths.slice(0, -1).every((n) => n === lengths[0] && n >= P.min && n <= P.max), lengths.join(','));
+  });
+
+  it('cuts the same as the JS gear loop it replaces (WebAssembly, across the 1 MiB window)', () => {
+    const data = seededBytes(8 * 2 ** 20, 11);
+    for (const p of [{ min: 64, avg: 2 ** 16, max: 2 ** 21 }, { min: 64, avg: 2 ** 20, max: 2 ** 22 }]) {
+      const lengths = cdcLengths(data, p);
+      assert.deepEqual(lengths, referenceLengths(data, p));
+      if (p.avg === 2 ** 20) assert.ok(lengths.some((n) => n > 2 ** 20), `some chunk spans windows: ${lengths.join(',')}`);
+    }
   });
 
   it('cuts the empty stream into nothing and a short one into one chunk', () => {
@@ -89,4 +103,27 @@ describe('content-defined chunking', () => {
   });
 });
 
-const GOLDEN = [1343, 1040, 1162, 1039, 591, 1637, 1267, 998];
+const GOLDEN = [1343, 1040, 1376, 993, 360, 2022, 537, 1199];
+
+/** cdc.ts's cut rule written plainly in JS, one byte at a time, over its gear table. */
+function referenceLengths(data: Uint8Array, p: CdcParams): number[] {
+  const bits = Math.log2(p.avg);
+  const top = (n: number) => ~((1 << (32 - n)) - 1);
+  const [small, large] = [top(bits + 1), top(bits - 1)];
+  const out: number[] = [];
+  let start = 0;
+  while (start < data.length) {
+    let h = 0;
+    let end = Math.min(data.length, start + p.max);
+    for (let i = start + p.min; i < end; i++) {
+      h = ((h << 1) + GEAR[data[i]]) | 0;
+      if ((h & (i - start < p.avg ? small : large)) === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+    out.push(end - start);
+    start = end;
+  }
+  return out;
+}

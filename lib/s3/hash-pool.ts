@@ -36,8 +36,9 @@ export class HashPool {
   /** One worker per core beyond the main thread's (which reads, hashes the whole stream and sends). */
   constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
 
-  digest(chunk: Buffer): Promise<Digest> {
-    if (chunk.length < INLINE_BELOW || !(chunk.buffer instanceof SharedArrayBuffer)) {
+  /** `inlineBelow`: a caller whose main thread is busier (content-defined chunking) posts smaller chunks. */
+  digest(chunk: Buffer, inlineBelow = INLINE_BELOW): Promise<Digest> {
+    if (chunk.length < inlineBelow || !(chunk.buffer instanceof SharedArrayBuffer)) {
       return Promise.resolve(digestOf(chunk));
     }
     const worker = this.leastBusy();

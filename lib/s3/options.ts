@@ -286,7 +286,9 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
   const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
   const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
-  return { ...cdcParams(avg), leaseMs };
+  // The set's own bounds while its average stays: new defaults must not re-cut (and re-send) a set.
+  const kept = current?.dedup?.avg === avg ? { min: current.dedup.min, avg, max: current.dedup.max } : undefined;
+  return { ...(kept ?? cdcParams(avg)), leaseMs };
 }
 
 /** An upload's lease, and the collector's grace period: long beside any stall of a live upload. */

@@ -61,7 +61,7 @@ export abstract class ChunkedUploadSink extends Writable {
   private readonly minSize: number;
   private readonly accumulator: ChunkCutter;
   private readonly slots: Slots;
-  private readonly hashes = new HashPool();
+  protected readonly hashes = new HashPool();
   /** Chunk buffers whose upload finished, for reuse: at most jobs + 1 ever exist. */
   private readonly spare: Buffer[] = [];
   private readonly wholeHash: Hash = createHash('sha256');
@@ -108,6 +108,11 @@ export abstract class ChunkedUploadSink extends Writable {
   /** Size of chunk `index`; constant unless a subclass grows it. */
   protected sizeOfChunk(_index: number): number {
     return this.chunkSize;
+  }
+
+  /** The digest chunk `index` is checked and sent with; a subclass may hash less. */
+  protected digest(_index: number, chunk: Buffer): Promise<Digest> {
+    return this.hashes.digest(chunk);
   }
 
   /** Whether chunk `index` is stored already with exactly these bytes, so it need not be sent. */
@@ -170,7 +175,7 @@ export abstract class ChunkedUploadSink extends Writable {
   }
 
   private async uploadOne(index: number, chunk: Buffer): Promise<Digest> {
-    const digest = await this.hashes.digest(chunk);
+    const digest = await this.digest(index, chunk);
     if (this.alreadyStored(index, digest)) {
       this.reused++;
       return digest;
