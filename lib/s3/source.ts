@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, ty
 import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { refuseArchived } from './archive-check';
-import { readBodyInto } from './direct-get';
+import { getInto } from './get-route';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
@@ -211,18 +211,16 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   const url = `s3://${bucket}/${part.key}`;
   const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
   const buf = alloc(part.size);
-  const get = new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined });
-  const direct = readBodyInto(get, buf, client, signal);
-  const out = await client.send(get, { abortSignal: signal }).catch((err: unknown) => {
+  const out = await getInto(client, bucket, part.key, buf, { range, ifMatch: range ? part.etag : undefined }, signal).catch((err: unknown) => {
     throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
   });
   // Not every server honours If-Match (s3rver ignores it): the version is compared here too.
-  if (range) checkSameVersion(url, part, out.ETag, out.LastModified);
-  const declared = out.ContentLength;
+  if (range) checkSameVersion(url, part, out.etag, out.lastModified);
+  const declared = out.contentLength;
   if (declared !== undefined && declared !== part.size) {
     throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
   }
-  const read = direct.filled();
+  const read = out.filled;
   if (read !== undefined) {
     if (read !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${read} of ${part.size} bytes`);
     verify(url, part, buf);
@@ -232,7 +230,7 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   let filled = 0;
   // 'data' rather than for-await: the async iterator's read() concatenates whatever the
   // socket buffered meanwhile, one more copy of most bytes.
-  const body = out.Body as Readable;
+  const body = out.body!;
   body.on('data', (piece: Buffer) => {
     if (filled + piece.length > part.size) {
       body.destroy(new ChunkVerificationError(`chunk ${url} is longer than ${part.size} bytes`));
