@@ -154,9 +154,12 @@ export class ChunkSetSource extends Readable {
       await refuseArchived(client, bucket, `s3://${bucket}/${name.replace(/\/+$/, '')}`, plan, { jobs, attempts, signal: this.abort.signal });
       this.plan = plan;
     }
-    // A plain object's ranges keep -j: their size is the user's -s, and the prefetch what they asked for.
-    const ahead = this.plan.kind === 'chunk-set' ? readAhead(this.jobs, this.plan.parts.reduce((n, p) => Math.max(n, p.size), 0)) : this.jobs;
-    this.chunks ??= mapOrdered(this.plan.parts, ahead, (part) => this.fetchPart(part));
+    if (!this.chunks) {
+      // A plain object's ranges keep -j: their size is the user's -s, and the prefetch what they asked for.
+      const { kind, parts } = this.plan;
+      const ahead = kind === 'chunk-set' ? readAhead(this.jobs, parts.reduce((n, p) => Math.max(n, p.size), 0)) : this.jobs;
+      this.chunks = mapOrdered(parts, ahead, (part) => this.fetchPart(part));
+    }
     for (;;) {
       const next = await this.chunks.next();
       if (this.destroyed) return;
