@@ -1,7 +1,8 @@
 /**
  * A stream into S3 and back, against peers on the same local server in the same run,
  * runs alternating: s3sink beside `aws s3 cp -` and `rclone rcat`, s3source beside
- * `rclone cat` and `aws s3 cp … -`, and s3sink beside `curl -T` into a null HTTP sink
+ * `rclone cat` and `aws s3 cp … -` (and a deduplicated copy's restore beside the plain
+ * one), and s3sink beside `curl -T` into a null HTTP sink
  * (the limit of the client itself). Every contender runs as a user runs it (the
  * installed filter, its shebang and all) under /usr/bin/time: wall, CPU per GiB, peak
  * RSS, MB/s, and the issue-16 targets with the measured ratio.
@@ -13,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { filterPath } from '../test/helpers/run';
+import { filterPath, runCommand } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { NullS3 } from '../test/helpers/null-s3';
@@ -44,8 +45,8 @@ export async function benchS3Stream(): Promise<void> {
   const block = randomBytes(MiB);
   writeFileSync(file, Buffer.alloc(0));
   for (let i = 0; i < size / MiB; i++) writeFileSync(file, block, { flag: 'a' });
-  // RGW keeps objects in the OSD's memory: room for the copies stored (s3sink's two generations, aws, rclone).
-  const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 4 * size + 512 * MiB }) : await startS3rver();
+  // RGW keeps objects in the OSD's memory: room for the copies stored (s3sink's two generations, aws, rclone, --dedup).
+  const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 5 * size + 512 * MiB }) : await startS3rver();
   const sink = await NullS3.start();
   try {
     const bucket = await freshBucket(testClient(server), 'bench');
@@ -74,6 +75,10 @@ export async function benchS3Stream(): Promise<void> {
     process.stdout.write(`s3 stream: ${size / MiB} MiB against ${server.kind} at ${server.endpoint}, median of ${RUNS} alternating runs\n`);
     // Uploads first: the downloads read what they stored.
     const upRows = await race(up, RUNS);
+    // A deduplicated copy (stored untimed) restores beside the plain set: issue 16 wants it as fast.
+    const dedup = await runCommand('bash', ['-c', `"${filterPath('s3sink')}" -q --dedup s3://${bucket}/dedup < "${file}"`], { env, timeout: 3_600_000 });
+    if (dedup.code !== 0) throw new Error(`s3sink --dedup failed (${dedup.code}): ${dedup.stderr.trim()}`);
+    down.push({ label: 's3source of --dedup (download)', shell: `"${filterPath('s3source')}" s3://${bucket}/dedup > /dev/null`, env, bytes });
     const downRows = await race(down, RUNS);
     const nulRows = await race(nul, RUNS);
     const onRgw = server.kind === 'rgw';
@@ -88,7 +93,10 @@ export async function benchS3Stream(): Promise<void> {
     );
     process.stdout.write(
       `${formatTable(`download (${server.kind})`, downRows, {
-        ratios: [{ row: 's3source (download)', peer: 'rclone cat (download)', target: 1 }],
+        ratios: [
+          { row: 's3source (download)', peer: 'rclone cat (download)', target: 1 },
+          { row: 's3source of --dedup (download)', peer: 's3source (download)', target: 1 },
+        ],
         cpu: [{ row: 's3source (download)', max: 1.3 }],
       })}\n`,
     );

@@ -29,7 +29,7 @@ const HEAD_MAX = 64 * 1024;
 /** Error answers are read whole (S3 error documents are a few hundred bytes). */
 const ERROR_BODY_MAX = 1 << 20;
 
-interface SignedRequest {
+export interface SignedRequest {
   protocol: string;
   hostname: string;
   port?: number;
@@ -48,14 +48,14 @@ export interface DirectResponse {
   filled: number;
 }
 
-/** The SDK's query escaping (RFC 3986 unreserved characters only). */
-const escape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** The SDK's escaping of query and path segments (RFC 3986 unreserved characters only). */
+export const uriEscape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function requestHead(req: SignedRequest): string {
   const query: string[] = [];
   for (const [k, v] of Object.entries(req.query ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (v === null) query.push(escape(k));
-    else for (const one of Array.isArray(v) ? v : [v]) query.push(`${escape(k)}=${escape(one)}`);
+    if (v === null) query.push(uriEscape(k));
+    else for (const one of Array.isArray(v) ? v : [v]) query.push(`${uriEscape(k)}=${uriEscape(one)}`);
   }
   const target = query.length ? `${req.path}?${query.join('&')}` : req.path;
   const lines = [`${req.method} ${target} HTTP/1.1`];
@@ -270,16 +270,19 @@ export function clientTimeouts(client: S3Client): Timeouts {
  * Make `cmd` (a GetObjectCommand) read its body into `into` over plain HTTP. The
  * returned `filled()` gives the bytes read there once sent, or undefined when the
  * request took the SDK's path (https, or a --bwlimit client, whose handler meters the
- * bodies this path would bypass) and the body is the output's stream as usual.
+ * bodies this path would bypass) and the body is the output's stream as usual;
+ * `sent()` the signed request that went this way (get-route.ts learns its route).
  */
 export function readBodyInto<C extends { middlewareStack: unknown }>(
   cmd: C,
   into: Buffer,
   client: S3Client,
   signal?: AbortSignal,
-): { cmd: C; filled: () => number | undefined } {
+): { cmd: C; filled: () => number | undefined; sent: () => SignedRequest | undefined } {
   let filled: number | undefined;
-  if (client.config.requestHandler instanceof LimitedHttpHandler) return { cmd, filled: () => filled };
+  let sent: SignedRequest | undefined;
+  const answer = { cmd, filled: () => filled, sent: () => sent };
+  if (client.config.requestHandler instanceof LimitedHttpHandler) return answer;
   const timeouts = clientTimeouts(client);
   (cmd.middlewareStack as Stack).add(
     (next) => async (args) => {
@@ -287,9 +290,10 @@ export function readBodyInto<C extends { middlewareStack: unknown }>(
       if (req.protocol !== 'http:' || req.method !== 'GET') return next(args);
       const res = await directRequest(req, into, timeouts, signal);
       filled = res.filled;
+      sent = req;
       return { response: { statusCode: res.statusCode, headers: res.headers, body: Readable.from(res.body ? [res.body] : []) } };
     },
     { step: 'deserialize', name: 'pipekitReadBodyInto', priority: 'low' },
   );
-  return { cmd, filled: () => filled };
+  return answer;
 }

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { ManifestError, generationManifestKey, isLegacyChunkKey, manifestKey, ty
 import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { refuseArchived } from './archive-check';
-import { readBodyInto } from './direct-get';
+import { getInto } from './get-route';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
@@ -95,8 +95,9 @@ export async function resolveSource(opts: ChunkSetSourceOptions): Promise<Source
 
 /**
  * A Readable of the bytes stored at `s3://bucket/name` (chunk set, plain object or
- * s3store tag), in order, with up to `jobs` GETs prefetched. Each chunk is checked
- * against its manifest size and SHA-256 before a byte of it is pushed.
+ * s3store tag), in order, with up to `jobs` GETs prefetched (more for a chunk set's
+ * small chunks, see readAhead). Each chunk is checked against its manifest size and
+ * SHA-256 before a byte of it is pushed.
  *
  * It emits one Buffer per chunk. A consumer that hands each one back with release()
  * once written lets later chunks reuse that memory: without it, every chunk (or every
@@ -120,7 +121,7 @@ export class ChunkSetSource extends Readable {
     super({ highWaterMark: 64 * 1024 });
     this.opts = opts;
     this.jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
-    this.abort = requestController(this.jobs);
+    this.abort = requestController(this.jobs * AHEAD_MAX);
     destroyOnAbort(this, opts.signal);
   }
 
@@ -153,7 +154,12 @@ export class ChunkSetSource extends Readable {
       await refuseArchived(client, bucket, `s3://${bucket}/${name.replace(/\/+$/, '')}`, plan, { jobs, attempts, signal: this.abort.signal });
       this.plan = plan;
     }
-    this.chunks ??= mapOrdered(this.plan.parts, this.jobs, (part) => this.fetchPart(part));
+    if (!this.chunks) {
+      // A plain object's ranges keep -j: their size is the user's -s, and the prefetch what they asked for.
+      const { kind, parts } = this.plan;
+      const ahead = kind === 'chunk-set' ? readAhead(this.jobs, parts.reduce((n, p) => Math.max(n, p.size), 0)) : this.jobs;
+      this.chunks = mapOrdered(parts, ahead, (part) => this.fetchPart(part));
+    }
     for (;;) {
       const next = await this.chunks.next();
       if (this.destroyed) return;
@@ -180,6 +186,21 @@ export class ChunkSetSource extends Readable {
     const { client, bucket, attempts } = this.opts;
     return readPart(client, bucket, part, (size) => this.takeBuffer(size), { attempts, signal: this.abort.signal });
   }
+}
+
+/** GETs in flight per job at most, for sets of small chunks. */
+const AHEAD_MAX = 8;
+
+/**
+ * GETs in flight for parts of at most `largest` bytes: `jobs` for parts of the default
+ * chunk size and up, more for smaller ones (a deduplicated set's ~256 KiB), as many as
+ * fit the memory `jobs` parts of the default size would take, at most AHEAD_MAX per job.
+ * A small GET's time is mostly the round trip, not its bytes: measured on RGW, a
+ * deduplicated restore took 13.1 s at 4 in flight and 11.2 s at 32.
+ */
+export function readAhead(jobs: number, largest: number): number {
+  const fit = Math.floor(((jobs + 1) * DEFAULT_CHUNK_SIZE) / Math.max(1, largest)) - 1;
+  return Math.max(jobs, Math.min(jobs * AHEAD_MAX, fit));
 }
 
 /**
@@ -211,18 +232,16 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   const url = `s3://${bucket}/${part.key}`;
   const range = part.offset !== undefined ? `bytes=${part.offset}-${part.offset + part.size - 1}` : undefined;
   const buf = alloc(part.size);
-  const get = new GetObjectCommand({ Bucket: bucket, Key: part.key, Range: range, IfMatch: range ? part.etag : undefined });
-  const direct = readBodyInto(get, buf, client, signal);
-  const out = await client.send(get, { abortSignal: signal }).catch((err: unknown) => {
+  const out = await getInto(client, bucket, part.key, buf, { range, ifMatch: range ? part.etag : undefined }, signal).catch((err: unknown) => {
     throw httpStatus(err) === 412 ? new ChunkVerificationError(`${url} was replaced during the read (If-Match failed)`) : err;
   });
   // Not every server honours If-Match (s3rver ignores it): the version is compared here too.
-  if (range) checkSameVersion(url, part, out.ETag, out.LastModified);
-  const declared = out.ContentLength;
+  if (range) checkSameVersion(url, part, out.etag, out.lastModified);
+  const declared = out.contentLength;
   if (declared !== undefined && declared !== part.size) {
     throw new ChunkVerificationError(`chunk ${url} is ${declared} bytes, expected ${part.size}`);
   }
-  const read = direct.filled();
+  const read = out.filled;
   if (read !== undefined) {
     if (read !== part.size) throw new TruncatedBody(`body of ${part.key} ended after ${read} of ${part.size} bytes`);
     verify(url, part, buf);
@@ -232,7 +251,7 @@ async function getOnce(client: S3Client, bucket: string, part: SourcePart, alloc
   let filled = 0;
   // 'data' rather than for-await: the async iterator's read() concatenates whatever the
   // socket buffered meanwhile, one more copy of most bytes.
-  const body = out.Body as Readable;
+  const body = out.body!;
   body.on('data', (piece: Buffer) => {
     if (filled + piece.length > part.size) {
       body.destroy(new ChunkVerificationError(`chunk ${url} is longer than ${part.size} bytes`));
