@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { retryNotices, runFilter, stderrLines } from './helpers/run';
-import { s3Env, type S3TestServer } from './helpers/s3';
+import { s3Env } from './helpers/s3';
 import { FaultProxy, LIST_URL, type FaultRule } from './helpers/fault-proxy';
 import { selfSignedCert, type TestCert } from './helpers/tls';
 import { repeatingStream, seededBytes } from './helpers/data';
-import { CHUNK, CHUNK_URL, CLEANUP_LIST_URL, GEN_MANIFEST_URL, MiB, SMALL, STACK, generations, keysUnder, openFds, setManifest, setOps, spawnFilter, startRelServer } from './helpers/reliability';
+import { CHUNK, CHUNK_URL, CLEANUP_LIST_URL, GEN_MANIFEST_URL, MiB, SMALL, STACK, generations, keysUnder, openFds, setManifest, relSuite, spawnFilter } from './helpers/reliability';
 
 /**
  * Reliability (issue 6), part two: wrong ETags, listing pages shuffled, served twice or
@@ -15,22 +15,17 @@ import { CHUNK, CHUNK_URL, CLEANUP_LIST_URL, GEN_MANIFEST_URL, MiB, SMALL, STACK
  */
 
 describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors', () => {
-  let s: S3TestServer;
-  let client: S3Client;
-  let bucket: string;
-  let env: NodeJS.ProcessEnv;
-  before(async () => ({ s, client, bucket, env } = await startRelServer()));
-  after(() => s.stop());
-  const { fresh, sink, source, assertRestores, assertNextRunCleans } = setOps(() => ({ s, client, bucket, env }));
+  const rel = relSuite();
+  const { fresh, sink, source, assertRestores, assertNextRunCleans } = rel;
 
   describe('a wrong ETag; listing pages shuffled, served twice, out of order', () => {
     let proxy: FaultProxy;
     let penv: NodeJS.ProcessEnv;
     before(async () => {
-      proxy = await FaultProxy.start(s.endpoint, 13);
+      proxy = await FaultProxy.start(rel.s.endpoint, 13);
       // Every listing in pages of 2: a set of a few keys spans several pages.
       proxy.listPageSize = 2;
-      penv = s3Env(s, proxy.endpoint);
+      penv = s3Env(rel.s, proxy.endpoint);
     });
     after(() => proxy.close());
 
@@ -70,10 +65,10 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       const commit = await sink(name, neu, SMALL, penv);
       proxy.clear();
       assert.equal(commit.code, 1, commit.stderr);
-      assert.deepEqual(stderrLines(commit), [`s3sink: cannot write s3://${bucket}/${name}/MANIFEST: ChecksumMismatch`], commit.stderr);
+      assert.deepEqual(stderrLines(commit), [`s3sink: cannot write s3://${rel.bucket}/${name}/MANIFEST: ChecksumMismatch`], commit.stderr);
       assert.deepEqual(
         retryNotices(commit),
-        [2, 3, 4, 5, 6].map((n) => `s3sink: retrying s3://${bucket}/${name}/MANIFEST after ChecksumMismatch (${n} of 6)`),
+        [2, 3, 4, 5, 6].map((n) => `s3sink: retrying s3://${rel.bucket}/${name}/MANIFEST after ChecksumMismatch (${n} of 6)`),
       );
       await assertRestores(name, neu, 'the generation NAME/MANIFEST names, though its ETag never matched');
       await assertNextRunCleans(name, 664);
@@ -87,7 +82,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       assert.equal(told.code, 0, told.stderr);
       const notices = retryNotices(told);
       assert.equal(notices.length, 2, told.stderr);
-      for (const l of notices) assert.match(l, new RegExp(`^s3sink: retrying s3://${bucket}/${name}/\\S+/\\d{10} after SlowDown.* \\([23] of 6\\)$`));
+      for (const l of notices) assert.match(l, new RegExp(`^s3sink: retrying s3://${rel.bucket}/${name}/\\S+/\\d{10} after SlowDown.* \\([23] of 6\\)$`));
       proxy.clear().add({ fault: 'slowdown', method: 'PUT', url: CHUNK_URL, times: 2 });
       const before = proxy.injected.slowdown;
       const quiet = await sink(name, data, [...SMALL, '-q'], penv);
@@ -106,7 +101,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       const name = fresh('pages');
       const old = seededBytes(1000, seed);
       assert.equal((await sink(name, old)).code, 0);
-      const stored = await keysUnder(client, bucket, `${name}/`);
+      const stored = await keysUnder(rel.client, rel.bucket, `${name}/`);
       const neu = seededBytes(CHUNK + 1, seed + 1);
       proxy.clear().add(rule);
       const w = await sink(name, neu, ['-q', ...SMALL], penv);
@@ -121,7 +116,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       const { name, w } = await cleanupThrough({ fault: 'shuffle', method: 'GET', url: CLEANUP_LIST_URL, times: 1000 }, 670);
       assert.deepEqual(stderrLines(w), []);
       assert.equal(proxy.injected.shuffle - before, 3, 'three pages of two, each shuffled');
-      assert.equal((await generations(client, bucket, name)).size, 1);
+      assert.equal((await generations(rel.client, rel.bucket, name)).size, 1);
     });
 
     for (const [what, rule, seed] of [
@@ -135,7 +130,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
         assert.match(w.stderr, /^s3sink: committed, but could not remove old generations: cannot prune s3:\/\/\S+: server went back to "\S+" after "\S+"; listing would repeat keys\n$/);
         // Replayed on every request, a lister that followed the chain would never stop.
         assert.equal(proxy.injected[fault] - before, 1, `${fault} injected`);
-        const now = new Set(await keysUnder(client, bucket, `${name}/`));
+        const now = new Set(await keysUnder(rel.client, rel.bucket, `${name}/`));
         assert.deepEqual(stored.filter((k) => !now.has(k)), [], 'keys deleted after a broken listing');
         await assertNextRunCleans(name, seed + 2);
       });
@@ -144,13 +139,13 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
     it('the look for a newer generation through a page served twice: one warning line, committed, the cleanup done', async () => {
       const { name, w } = await cleanupThrough({ fault: 'replay', method: 'GET', url: /[?&]delimiter=/, times: 1000 }, 700);
       assert.match(w.stderr, /^s3sink: committed, but could not look for a concurrent upload of the same name: server repeated a continuation token; listing would loop\n$/);
-      assert.equal((await generations(client, bucket, name)).size, 1);
+      assert.equal((await generations(rel.client, rel.bucket, name)).size, 1);
     });
 
     it('s3ls one level through the same faults: every entry once in order, or exit 1 in one line (never a page of prefixes left out)', async () => {
       const keys = ['a/1', 'b', 'c/1', 'd/1', 'e', 'f/1', 'g/1'].map((k) => `lvl1/${k}`);
-      for (const k of keys) await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: 'x' }));
-      const want = ['a/', 'b', 'c/', 'd/', 'e', 'f/', 'g/'].map((k) => `s3://${bucket}/lvl1/${k}`);
+      for (const k of keys) await rel.client.send(new PutObjectCommand({ Bucket: rel.bucket, Key: k, Body: 'x' }));
+      const want = ['a/', 'b', 'c/', 'd/', 'e', 'f/', 'g/'].map((k) => `s3://${rel.bucket}/lvl1/${k}`);
       const cases: [FaultRule | undefined, boolean][] = [
         [undefined, true],
         [{ fault: 'shuffle', method: 'GET', url: LIST_URL, times: 1000 }, true],
@@ -161,7 +156,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       for (const [rule, whole] of cases) {
         proxy.clear();
         if (rule) proxy.add(rule);
-        const r = await runFilter('s3ls', [`s3://${bucket}/lvl1/`], { env: penv, timeout: 60_000 });
+        const r = await runFilter('s3ls', [`s3://${rel.bucket}/lvl1/`], { env: penv, timeout: 60_000 });
         const out = r.stdout.toString().split('\n').filter((l) => l !== '');
         const label = rule?.fault ?? 'no fault';
         if (whole) {
@@ -182,7 +177,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
     let tproxy: FaultProxy;
     before(async () => {
       cert = selfSignedCert();
-      tproxy = await FaultProxy.start(s.endpoint, 1, { tls: { key: cert.key, cert: cert.cert } });
+      tproxy = await FaultProxy.start(rel.s.endpoint, 1, { tls: { key: cert.key, cert: cert.cert } });
     });
     after(async () => {
       await tproxy.close();
@@ -192,11 +187,11 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
     it('an https endpoint with a self-signed certificate fails by default in one line; --ca-bundle and AWS_CA_BUNDLE trust it', async () => {
       const name = fresh('tls');
       const data = seededBytes(CHUNK + 1, 700);
-      const tenv = s3Env(s, tproxy.endpoint);
+      const tenv = s3Env(rel.s, tproxy.endpoint);
       const untrusted: [string, string[], Buffer?][] = [
-        ['s3sink', [...SMALL, `s3://${bucket}/${name}`], data],
-        ['s3source', [`s3://${bucket}/${name}`]],
-        ['s3ls', [`s3://${bucket}/`]],
+        ['s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], data],
+        ['s3source', [`s3://${rel.bucket}/${name}`]],
+        ['s3ls', [`s3://${rel.bucket}/`]],
       ];
       for (const [filter, args, input] of untrusted) {
         const r = await runFilter(filter, args, { input, env: tenv, timeout: 60_000 });
@@ -206,15 +201,15 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
         assert.match(lines[0], new RegExp(`^${filter}: .*certificate`), r.stderr);
         assert.doesNotMatch(r.stderr, STACK);
       }
-      assert.equal((await runFilter('s3sink', [...SMALL, '--ca-bundle', cert.certFile, `s3://${bucket}/${name}`], { input: data, env: tenv })).code, 0);
-      const byFlag = await runFilter('s3source', ['--ca-bundle', cert.certFile, `s3://${bucket}/${name}`], { env: tenv });
+      assert.equal((await runFilter('s3sink', [...SMALL, '--ca-bundle', cert.certFile, `s3://${rel.bucket}/${name}`], { input: data, env: tenv })).code, 0);
+      const byFlag = await runFilter('s3source', ['--ca-bundle', cert.certFile, `s3://${rel.bucket}/${name}`], { env: tenv });
       assert.equal(byFlag.code, 0, byFlag.stderr);
       assert.ok(byFlag.stdout.equals(data));
-      const caEnv = s3Env(s, tproxy.endpoint, { AWS_CA_BUNDLE: cert.certFile });
-      const byEnv = await runFilter('s3source', [`s3://${bucket}/${name}`], { env: caEnv });
+      const caEnv = s3Env(rel.s, tproxy.endpoint, { AWS_CA_BUNDLE: cert.certFile });
+      const byEnv = await runFilter('s3source', [`s3://${rel.bucket}/${name}`], { env: caEnv });
       assert.equal(byEnv.code, 0, byEnv.stderr);
       assert.ok(byEnv.stdout.equals(data));
-      const ls = await runFilter('s3ls', [`s3://${bucket}/${name}/`], { env: caEnv });
+      const ls = await runFilter('s3ls', [`s3://${rel.bucket}/${name}/`], { env: caEnv });
       assert.equal(ls.code, 0, ls.stderr);
       assert.ok(ls.stdout.toString().includes('MANIFEST'));
     });
@@ -222,7 +217,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
 
   describe('resource bounds', () => {
     it('open file descriptors of s3sink stay bounded across repeated faults on a 60 MiB stream', async (t) => {
-      const proxy = await FaultProxy.start(s.endpoint, 99);
+      const proxy = await FaultProxy.start(rel.s.endpoint, 99);
       try {
         // At most 3 faults per chunk: none can run out of attempts (6), whatever the interleaving.
         proxy.maxPerKey = 3;
@@ -232,7 +227,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
         proxy.add({ fault: 'stall', method: 'PUT', url: CHUNK_URL, rate: 0.1, times: 3 });
         const name = fresh('fds');
         const total = 60 * MiB;
-        const { child, exited } = spawnFilter('s3sink', [...SMALL, '--timeout', '1s', `s3://${bucket}/${name}`], s3Env(s, proxy.endpoint), repeatingStream(total));
+        const { child, exited } = spawnFilter('s3sink', [...SMALL, '--timeout', '1s', `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), repeatingStream(total));
         const samples: { faults: number; fds: number }[] = [];
         let done = false;
         void exited.then(() => (done = true));

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { getObjectBytes, s3Env, type S3TestServer } from './helpers/s3';
+import { getObjectBytes, s3Env } from './helpers/s3';
 import { deadNameserver } from './helpers/dns-server';
 import { startSmtpServer, type TestSmtpServer } from './helpers/smtp-servers';
 import { seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
-import { CHUNK, STACK, setOps, startHtmlServer, startRelServer } from './helpers/reliability';
+import { CHUNK, STACK, relSuite, startHtmlServer } from './helpers/reliability';
 
 /**
  * Reliability (issue 6), part three: secrets in output, and the table of bad input
@@ -162,13 +162,8 @@ export const BAD_INPUT: BadInput[] = [
 ];
 
 describe('reliability on s3rver: secrets and bad input', () => {
-  let s: S3TestServer;
-  let client: S3Client;
-  let bucket: string;
-  let env: NodeJS.ProcessEnv;
-  before(async () => ({ s, client, bucket, env } = await startRelServer()));
-  after(() => s.stop());
-  const { sink, source, assertRestores } = setOps(() => ({ s, client, bucket, env }));
+  const rel = relSuite();
+  const { sink, source, assertRestores } = rel;
 
   describe('secrets never reach any output', () => {
     const SECRET = 'pipekitSecretKey/9f3Qz+XyW7vTq2Lm8RsN0aBcDeF';
@@ -188,28 +183,28 @@ describe('reliability on s3rver: secrets and bad input', () => {
     it('--debug on success and every error path of every S3 filter: no secret key, no session token', async () => {
       assert.equal((await sink('secret-set', Buffer.from('hello'))).code, 0);
       const cfg = join(dir, 's3store.ini');
-      writeFileSync(cfg, `[Credentials]\naws_access_key_id: ${s.accessKeyId}\naws_secret_access_key: ${SECRET}\n[Bucket]\nid: ${bucket}\n`);
+      writeFileSync(cfg, `[Credentials]\naws_access_key_id: ${rel.s.accessKeyId}\naws_secret_access_key: ${SECRET}\n[Bucket]\nid: ${rel.bucket}\n`);
       chmodSync(cfg, 0o644); // world-readable: draws the warning, which must not quote the secret
       const withSecret = (endpoint: string, extra: NodeJS.ProcessEnv = {}) =>
-        s3Env(s, endpoint, { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN, ...extra });
+        s3Env(rel.s, endpoint, { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN, ...extra });
       const environments: [string, NodeJS.ProcessEnv, string[]][] = [
-        ['success', withSecret(s.endpoint), []],
-        ['wrong credentials', withSecret(s.endpoint, { AWS_ACCESS_KEY_ID: 'WRONGKEYID' }), []],
+        ['success', withSecret(rel.s.endpoint), []],
+        ['wrong credentials', withSecret(rel.s.endpoint, { AWS_ACCESS_KEY_ID: 'WRONGKEYID' }), []],
         ['unreachable endpoint', withSecret('http://127.0.0.1:1'), []],
         ['non-S3 endpoint', withSecret(html.endpoint), []],
-        ['--config file', s3Env(s, s.endpoint, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: TOKEN }), ['--config', cfg]],
+        ['--config file', s3Env(rel.s, rel.s.endpoint, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: TOKEN }), ['--config', cfg]],
       ];
       const commands: [string, string[], string?][] = [
-        ['s3sink', [`s3://${bucket}/secret-set`], 'hello'],
-        ['s3source', [`s3://${bucket}/secret-set`]],
+        ['s3sink', [`s3://${rel.bucket}/secret-set`], 'hello'],
+        ['s3source', [`s3://${rel.bucket}/secret-set`]],
         ['s3source', [`s3://no-such-bucket-here/x`]],
         ['s3sink', [`s3://no-such-bucket-here/x`], 'data'],
-        ['s3ls', ['-r', `s3://${bucket}/`]],
+        ['s3ls', ['-r', `s3://${rel.bucket}/`]],
         ['s3ls', []],
         ['s3ls', ['s3://no-such-bucket-here/']],
-        ['s3rm', [`s3://${bucket}/no-such-key`]],
+        ['s3rm', [`s3://${rel.bucket}/no-such-key`]],
         ['s3rm', ['s3://no-such-bucket-here/k']],
-        ['s3put', [`s3://${bucket}/put/`], `${join(dir, 'file.txt')}\n`],
+        ['s3put', [`s3://${rel.bucket}/put/`], `${join(dir, 'file.txt')}\n`],
         ['s3put', ['s3://no-such-bucket-here/put/'], `${join(dir, 'file.txt')}\n`],
       ];
       let runs = 0;
@@ -248,8 +243,8 @@ describe('reliability on s3rver: secrets and bad input', () => {
     // The table is BAD_INPUT below; this block provides what its cases need.
     const ctx = {} as BadInputContext;
     before(async () => {
-      ctx.bucket = bucket;
-      ctx.env = env;
+      ctx.bucket = rel.bucket;
+      ctx.env = rel.env;
       ctx.html = await startHtmlServer();
       ctx.dir = mkdtempSync(join(tmpdir(), 'pipekit-bad-'));
       ctx.keepName = 'keep';
@@ -258,17 +253,17 @@ describe('reliability on s3rver: secrets and bad input', () => {
       // A set whose first chunk has the wrong size (same name and key, fewer bytes).
       const short = seededBytes(2 * CHUNK, 801);
       assert.equal((await sink('shortchunk', short)).code, 0);
-      const m = parseManifest((await getObjectBytes(client, bucket, 'shortchunk/MANIFEST')).toString());
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: m.chunks[0].key, Body: short.subarray(0, CHUNK - 1000) }));
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'newer/MANIFEST', Body: JSON.stringify({ format: 99, chunks: [], size: 0, generation: 'x' }) }));
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'truncated/MANIFEST', Body: '{"format":1,"chunks":[' }));
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'nl/a\nb', Body: 'newline key' }));
+      const m = parseManifest((await getObjectBytes(rel.client, rel.bucket, 'shortchunk/MANIFEST')).toString());
+      await rel.client.send(new PutObjectCommand({ Bucket: rel.bucket, Key: m.chunks[0].key, Body: short.subarray(0, CHUNK - 1000) }));
+      await rel.client.send(new PutObjectCommand({ Bucket: rel.bucket, Key: 'newer/MANIFEST', Body: JSON.stringify({ format: 99, chunks: [], size: 0, generation: 'x' }) }));
+      await rel.client.send(new PutObjectCommand({ Bucket: rel.bucket, Key: 'truncated/MANIFEST', Body: '{"format":1,"chunks":[' }));
+      await rel.client.send(new PutObjectCommand({ Bucket: rel.bucket, Key: 'nl/a\nb', Body: 'newline key' }));
       ctx.smtpSilent = await startSmtpServer('silent');
       ctx.smtpGarbage = await startSmtpServer('garbage');
       ctx.deadNs = await deadNameserver();
       writeFileSync(join(ctx.dir, 'file.txt'), 'x');
-      writeFileSync(join(ctx.dir, 'aws-config'), `[default]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\nendpoint_url = ${env.AWS_ENDPOINT_URL}\n`);
-      writeFileSync(join(ctx.dir, 'aws-credentials'), `[dev]\naws_access_key_id = ${env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${env.AWS_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(join(ctx.dir, 'aws-config'), `[default]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\nendpoint_url = ${rel.env.AWS_ENDPOINT_URL}\n`);
+      writeFileSync(join(ctx.dir, 'aws-credentials'), `[dev]\naws_access_key_id = ${rel.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${rel.env.AWS_SECRET_ACCESS_KEY}\n`);
     });
     after(async () => {
       await ctx.html.close();

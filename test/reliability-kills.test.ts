@@ -1,14 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { stderrLines } from './helpers/run';
-import { getObjectBytes, s3Env, type S3TestServer } from './helpers/s3';
+import { getObjectBytes, s3Env } from './helpers/s3';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
 import { waitFor } from './helpers/mount';
 import { repeatingStream, seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
-import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations, keysUnder, setManifest, setOps, spawnFilter, startRelServer } from './helpers/reliability';
+import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations, keysUnder, setManifest, relSuite, spawnFilter } from './helpers/reliability';
 
 /**
  * Reliability (issue 6), part one: two writers of one name at once, an older upload
@@ -17,13 +16,8 @@ import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations
  */
 
 describe('reliability on s3rver: concurrent writers and kills', () => {
-  let s: S3TestServer;
-  let client: S3Client;
-  let bucket: string;
-  let env: NodeJS.ProcessEnv;
-  before(async () => ({ s, client, bucket, env } = await startRelServer()));
-  after(() => s.stop());
-  const { fresh, sink, source, assertRestores, assertNextRunCleans } = setOps(() => ({ s, client, bucket, env }));
+  const rel = relSuite();
+  const { fresh, sink, source, assertRestores, assertNextRunCleans } = rel;
 
   describe('concurrent writers', () => {
     it('two s3sink to one name at once: s3source returns exactly one of the two streams (3 rounds)', async () => {
@@ -37,8 +31,8 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
         const r = await source(name);
         assert.equal(r.code, 0, `round ${round}: ${r.stderr}`);
         assert.ok(r.stdout.equals(a) || r.stdout.equals(b), `round ${round}: neither stream (${r.stdout.length} bytes)`);
-        const current = parseManifest((await getObjectBytes(client, bucket, `${name}/MANIFEST`)).toString());
-        assert.ok((await generations(client, bucket, name)).has(current.generation));
+        const current = parseManifest((await getObjectBytes(rel.client, rel.bucket, `${name}/MANIFEST`)).toString());
+        assert.ok((await generations(rel.client, rel.bucket, name)).has(current.generation));
       }
     });
   });
@@ -49,10 +43,10 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
     const b = seededBytes(CHUNK + 22, 901);
     const input = new PassThrough();
     // A starts first (older generation) and is held open until B has committed.
-    const older = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], env, input);
+    const older = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], rel.env, input);
     input.write(a.subarray(0, CHUNK));
     // A's first chunk stored: its generation (named by the millisecond it started) is older than any B can get.
-    await waitFor(async () => (await keysUnder(client, bucket, `${name}/`)).length > 0, 30_000, "A's first chunk");
+    await waitFor(async () => (await keysUnder(rel.client, rel.bucket, `${name}/`)).length > 0, 30_000, "A's first chunk");
     const wb = await sink(name, b);
     assert.equal(wb.code, 0, wb.stderr);
     input.end(a.subarray(CHUNK));
@@ -60,17 +54,17 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
     assert.equal(wa.code, 0, wa.stderr);
     assert.match(wa.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
     await assertRestores(name, b, 'the newer upload');
-    assert.equal((await generations(client, bucket, name)).size, 1, 'the older generation was discarded');
+    assert.equal((await generations(rel.client, rel.bucket, name)).size, 1, 'the older generation was discarded');
   });
 
   it('an older upload whose commit lands after a newer one committed and cleaned up: NAME/MANIFEST ends on the newer', async () => {
     const name = fresh('late');
     const older = seededBytes(CHUNK + 5, 950);
     const newer = seededBytes(CHUNK + 6, 951);
-    const proxy = await FaultProxy.start(s.endpoint);
+    const proxy = await FaultProxy.start(rel.s.endpoint);
     try {
       proxy.add({ fault: 'delay', method: 'PUT', url: setManifest(name) });
-      const late = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], s3Env(s, proxy.endpoint), older);
+      const late = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), older);
       // The older upload has passed its check and sent its commit; the newer one now
       // commits and removes the older generation as stale before that commit lands.
       await waitFor(() => proxy.injected.delay > 0, 30_000, "the older upload's commit");
@@ -81,7 +75,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       assert.equal(wb.code, 0, wb.stderr);
       assert.match(wb.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
       await assertRestores(name, newer, 'the newer upload');
-      assert.equal((await generations(client, bucket, name)).size, 1, 'one generation left');
+      assert.equal((await generations(rel.client, rel.bucket, name)).size, 1, 'one generation left');
     } finally {
       await proxy.close();
     }
@@ -90,7 +84,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
   describe('kill -9 at each stage of an upload', () => {
     let proxy: FaultProxy;
     before(async () => {
-      proxy = await FaultProxy.start(s.endpoint, 7);
+      proxy = await FaultProxy.start(rel.s.endpoint, 7);
     });
     after(() => proxy.close());
 
@@ -111,7 +105,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
         proxy.clear().add(p.rule(name));
         const fault = p.rule(name).fault;
         const before = { injected: proxy.injected[fault], held: proxy.held };
-        const { child, exited } = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], s3Env(s, proxy.endpoint), neu);
+        const { child, exited } = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), neu);
         await waitFor(() => (p.landed ? proxy.held > before.held : proxy.injected[fault] > before.injected), 60_000, `the ${fault} to be injected`);
         child.kill('SIGKILL');
         const { signal } = await exited;
@@ -126,7 +120,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       const name = fresh('readback');
       const old = seededBytes(1000, 650);
       assert.equal((await sink(name, old)).code, 0);
-      const penv = s3Env(s, proxy.endpoint);
+      const penv = s3Env(rel.s, proxy.endpoint);
       // GETs of NAME/MANIFEST: the 1st asks whether the set is deduplicated, the 2nd is
       // the pre-commit check, the 3rd the read-back.
       const neu = seededBytes(CHUNK + 5, 651);
@@ -150,7 +144,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       assert.equal((await sink(name, old)).code, 0);
       proxy.clear();
       const puts = proxy.requests.PUT ?? 0;
-      const { child, exited } = spawnFilter('s3sink', [...SMALL, `s3://${bucket}/${name}`], s3Env(s, proxy.endpoint), repeatingStream(512 * MiB));
+      const { child, exited } = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), repeatingStream(512 * MiB));
       await waitFor(() => (proxy.requests.PUT ?? 0) >= puts + 2, 30_000, 'two chunk PUTs');
       child.kill('SIGTERM');
       const r = await exited;

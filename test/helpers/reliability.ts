@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter } from './run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './s3';
@@ -97,8 +98,19 @@ export async function startRelServer(): Promise<RelServer> {
   return { s, client, bucket: await freshBucket(client, 'rel'), env: s3Env(s) };
 }
 
-/** Set operations on the file's server (`get` reads it once `before` has started it). */
-export function setOps(get: () => RelServer) {
+/**
+ * The file's s3rver, started before its cases and stopped after them (its fields are
+ * set once `before` has run), with the set operations the cases use.
+ */
+export function relSuite() {
+  const srv = {} as RelServer;
+  before(async () => Object.assign(srv, await startRelServer()));
+  after(() => srv.s.stop());
+  return Object.assign(srv, setOps(() => srv));
+}
+
+/** Set operations on a server (`get` reads it once it has started). */
+function setOps(get: () => RelServer) {
   let n = 0;
   const fresh = (hint = 'set') => `${hint}${++n}`;
   const sink = (name: string, input: Buffer, args: string[] = SMALL, e = get().env) => runFilter('s3sink', [...args, `s3://${get().bucket}/${name}`], { input, env: e });
