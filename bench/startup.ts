@@ -1,8 +1,8 @@
 /**
  * Start-up, where a shell loop pays it once per item (`for d in …; do mxprobe "$d"`,
  * `s3ls | xargs s3rm`): one single-request `s3ls s3://B/` and one `mxprobe` of one
- * domain on loopback, beside `rclone lsf` (and swaks for the SMTP probe), `--version`
- * and a bare `node -e 0` for scale. Median of BENCH_STARTUP_RUNS (10) alternating runs
+ * domain on loopback, beside `rclone lsf` (and swaks for the SMTP probe), one `s3rm` of
+ * a key (one batch of `s3ls | xargs s3rm`), `--version` and a bare `node -e 0` for scale. Median of BENCH_STARTUP_RUNS (10) alternating runs
  * under /usr/bin/time; target: at most 110 ms wall for s3ls and for mxprobe.
  *
  *   node dist/bench/startup.js   # BENCH_QUICK=1: 3 runs
@@ -32,6 +32,10 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
       { label: 'node -e 0', argv: [process.execPath, '-e', '0'] },
       { label: 's3ls --version', argv: [filterPath('s3ls'), '--version'], env },
       { label: 's3ls s3://B/ (one request)', argv: [filterPath('s3ls'), `s3://${bucket}/`], env, check: three },
+      { label: 's3rm --version', argv: [filterPath('s3rm'), '--version'], env },
+      // A key that is not there: each run sends the same DeleteObjects, as one batch of `s3ls | xargs s3rm`.
+      { label: 's3rm s3://B/gone (one request)', argv: [filterPath('s3rm'), `s3://${bucket}/gone`], env },
+      { label: 'mxprobe --version', argv: [filterPath('mxprobe'), '--version'] },
       {
         label: 'mxprobe one.test (one exchange)',
         argv: [filterPath('mxprobe'), '--nameserver', dns.nameserver, '--port', String(port), 'one.test'],
@@ -64,7 +68,7 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
       lines.push(`  ${r.label.padEnd(36)} ${(m.wallS * 1000).toFixed(0).padStart(8)} ${(m.cpuS * 1000).toFixed(0).padStart(8)} ${(m.rssKiB / 1024).toFixed(0).padStart(8)}`);
     }
     const rclone = rows.find((r) => r.label.startsWith('rclone'));
-    for (const r of rows.filter((x) => /^(s3ls s3|mxprobe)/.test(x.label))) {
+    for (const r of rows.filter((x) => /^(s3ls s3|mxprobe one)/.test(x.label))) {
       const ms = r.median.wallS * 1000;
       const beside = rclone ? `, ${(ms / (rclone.median.wallS * 1000)).toFixed(2)}x rclone lsf's time` : '';
       lines.push(`  ${r.label}: ${ms.toFixed(0)} ms (target <= ${TARGET_MS} ms) ${ms <= TARGET_MS ? 'met' : 'MISSED'}${beside}`);

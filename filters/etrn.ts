@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, runFilter, type FilterSpec } from '../lib/cli';
-import { MxError, sendEtrn, sendEtrnToBackups, type EtrnResult } from '../lib/mail';
+import type { EtrnResult } from '../lib/mail';
 import { etrnFailures, formatEtrnResult } from '../lib/mail/format';
 import { caFileFlag, domainsFromArgsOrStdin, etrnTargetsFromArgsOrStdin, heloFlag, MAIL_OPTIONS, portFlag, resolverFlag, timeoutFlag } from '../lib/mail/options';
 
@@ -53,8 +53,14 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     });
   };
 
+  // What sends (DNS, SMTP, TLS) loads once the arguments are good: --help, --version and a
+  // usage error never need it (issue 16).
+  const sender = () => require('../lib/mail/etrn') as typeof import('../lib/mail/etrn');
   if (flags.mx) {
-    for (const domain of await domainsFromArgsOrStdin(args, false)) {
+    const domains = await domainsFromArgsOrStdin(args, false);
+    const { sendEtrnToBackups } = sender();
+    const { MxError } = require('../lib/mail/mx') as typeof import('../lib/mail/mx');
+    for (const domain of domains) {
       try {
         report(await sendEtrnToBackups(domain, options));
       } catch (err) {
@@ -66,7 +72,9 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
       }
     }
   } else {
-    for (const { server, domains } of await etrnTargetsFromArgsOrStdin(args)) report(await sendEtrn(server, domains, options));
+    const targets = await etrnTargetsFromArgsOrStdin(args);
+    const { sendEtrn } = sender();
+    for (const { server, domains } of targets) report(await sendEtrn(server, domains, options));
   }
   return failed ? EXIT_FAILURE : EXIT_OK;
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, intFlag, jobsOption, NUL, runFilter, UsageError, type FilterSpec } from '../lib/cli';
-import { probeDomains } from '../lib/mail';
+import type { ProbeDomainsOptions } from '../lib/mail';
 import { formatProbeResult, probeFailure, probeSlowness } from '../lib/mail/format';
 import { caFileFlag, domainsFromArgsOrStdin, heloFlag, MAIL_OPTIONS, portFlag, resolverFlag, stsPortFlag, timeoutFlag } from '../lib/mail/options';
 
@@ -48,8 +48,7 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const timeoutMs = timeoutFlag(flags);
   const domains = await domainsFromArgsOrStdin(args, flags.null === true);
 
-  let failed = false;
-  const probes = probeDomains(domains, {
+  const options: ProbeDomainsOptions = {
     resolver: resolverFlag(flags, timeoutMs),
     port: portFlag(flags),
     mtaStsPort: stsPortFlag(),
@@ -68,7 +67,12 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
     requireMtaSts: flags['require-mta-sts'] === true,
     dane: flags.dane === true,
     transcript: flags.transcript ? (l) => process.stderr.write(`${l}\n`) : undefined,
-  });
+  };
+  // The prober (DNS, SMTP, TLS, MTA-STS, DANE) loads once the flags are good: --help,
+  // --version and a usage error never need it (issue 16).
+  const { probeDomains } = require('../lib/mail') as typeof import('../lib/mail');
+  let failed = false;
+  const probes = probeDomains(domains, options);
   for await (const r of probes) {
     if (signal.aborted) throw signal.reason;
     process.stdout.write(`${formatProbeResult(r, flags.json === true)}\n`);

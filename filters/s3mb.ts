@@ -2,7 +2,6 @@
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, NUL, argsOrStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { bucketArgument, S3_OPTIONS, s3FromFlags } from '../lib/s3/options';
-import { createBucket } from '../lib/s3/buckets';
 
 const spec: FilterSpec = {
   name: 's3mb',
@@ -20,6 +19,8 @@ const spec: FilterSpec = {
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const buckets = (await argsOrStdin(args, flags.null === true, 'buckets')).map(bucketArgument);
   const { client } = s3FromFlags(flags, warn);
+  // Loaded once the arguments are good: --help, --version and a usage error never send a request (issue 16).
+  const { createBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
   const region = flags.region as string | undefined;
   let failed = 0;
   for (const bucket of buckets) {

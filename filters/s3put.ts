@@ -2,10 +2,7 @@
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, NUL, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, splitList, type FilterSpec } from '../lib/cli';
 import { BWLIMIT_OPTION, CREATE_BUCKET_OPTION, ENCRYPTION_OPTIONS, S3_OPTIONS, STORAGE_CLASS_OPTION, s3Argument, s3FromFlags, storageClassFlag } from '../lib/s3/options';
-import { ensureBucket } from '../lib/s3/buckets';
 import { DEFAULT_CHUNK_SIZE } from '../lib/s3/chunk-options';
-import { keyPrefixOf, runTimestamp, uploadFiles } from '../lib/s3/uploader';
-import { listedUrl } from '../lib/s3/format';
 import { humanBytes, plural } from '../lib/units';
 
 const spec: FilterSpec = {
@@ -38,6 +35,10 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const multipartThreshold = sizeFlag(flags, 'multipart-threshold', DEFAULT_CHUNK_SIZE);
   const storageClass = storageClassFlag(flags);
   const { client } = s3FromFlags(flags, warn, jobs * 3);
+  // Loaded once the arguments are good: --help, --version and a usage error never send a request (issue 16).
+  const { ensureBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
+  const { keyPrefixOf, runTimestamp, uploadFiles } = require('../lib/s3/uploader') as typeof import('../lib/s3/uploader');
+  const { listedUrl } = require('../lib/s3/format') as typeof import('../lib/s3/format');
   if (flags['create-bucket']) await ensureBucket(client, dest.bucket, { region: flags.region as string | undefined, signal });
   const prefix = keyPrefixOf(dest.key, flags.timestamp ? runTimestamp(new Date()) : undefined);
   const nul = flags.null === true;

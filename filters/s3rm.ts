@@ -3,10 +3,6 @@ import '../lib/cli/compile-cache';
 import { text } from 'node:stream/consumers';
 import { COMMON_OPTIONS, NUL, UsageError, argsOrStdin, intFlag, jobsOption, readableStdin, runFilter, type FilterSpec } from '../lib/cli';
 import { RETENTION_OPTIONS, S3_OPTIONS, generationRefFlag, inBucketOption, resolveTargets, retentionFromFlags, s3FromFlags, targetFromArgs } from '../lib/s3/options';
-import { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } from '../lib/s3/generations';
-import { listBuckets } from '../lib/s3/lister';
-import { removeAll } from '../lib/s3/remove';
-import { listedUrl, oneLine } from '../lib/s3/format';
 import { readQuotedLines } from '../lib/xargs-quote';
 
 const spec: FilterSpec = {
@@ -46,13 +42,17 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const dryRun = flags['dry-run'] === true;
   if (flags.all && !flags.yes && !dryRun) throw new UsageError('--all removes every bucket and everything in it; add --yes to confirm');
   if (flags.all && args.length) throw new UsageError('--all takes no arguments');
-  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   const ref = generationRefFlag(flags);
   const policy = retentionFromFlags(flags, undefined);
   if (policy && !flags.prune) throw new UsageError('the --keep flags go with --prune');
+  if (flags.prune && ref !== undefined) throw new UsageError('give --prune or --generation, not both');
+  if (flags.prune && !policy) throw new UsageError('--prune needs a policy: --keep, --keep-daily, --keep-weekly, --keep-monthly or --keep-within');
+  // The client (and with it the SDK) comes after the checks of the flags alone: --help,
+  // --version and their usage errors never need it, and it is most of a batch's start-up
+  // in `s3ls | xargs s3rm` (issue 16).
+  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
   if (flags.prune || ref !== undefined) {
-    if (flags.prune && ref !== undefined) throw new UsageError('give --prune or --generation, not both');
-    if (flags.prune && !policy) throw new UsageError('--prune needs a policy: --keep, --keep-daily, --keep-weekly, --keep-monthly or --keep-within');
+    const { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
     const { bucket, key: name } = targetFromArgs(args, flags, undefined);
     if (ref !== undefined) {
       const generation = await resolveGeneration(client, bucket, name, ref, signal);
@@ -67,6 +67,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   }
   let items: string[];
   if (flags.all) {
+    const { listBuckets } = require('../lib/s3/lister') as typeof import('../lib/s3/lister');
     items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);
   } else if (args.length || flags.null || process.stdin.isTTY) {
     items = await argsOrStdin(args, flags.null === true, 'keys');
@@ -79,6 +80,8 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   // `-r s3://BUCKET` is `--all` for one bucket: a slip of the prefix away from `-r s3://BUCKET/dir`.
   const root = mode === 'tree' && !dryRun && !flags.yes && targets.find((t) => t.key === '');
   if (root) throw new UsageError(`-r s3://${root.bucket}/ removes everything in the bucket; add --yes to confirm`);
+  const { removeAll } = require('../lib/s3/remove') as typeof import('../lib/s3/remove');
+  const { listedUrl, oneLine } = require('../lib/s3/format') as typeof import('../lib/s3/format');
   const nul = flags.null === true;
   // A dry run reads as one ("would remove"), never as the -v record of what went.
   const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(`${dryRun ? 'would remove ' : ''}${url}${nul ? '\0' : '\n'}`) : undefined;

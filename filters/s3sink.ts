@@ -8,15 +8,9 @@
 import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
 import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, type FilterSpec } from '../lib/cli';
-import { ChunkSetSink } from '../lib/s3/sink';
-import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { TooShort } from '../lib/s3/upload-sink';
-import { resumableGeneration, resumeMismatch } from '../lib/s3/generations';
 import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
-import { startProducer } from '../lib/producer';
-import { ensureBucket } from '../lib/s3/buckets';
 import { humanBytes, humanRate, plural } from '../lib/units';
 import { dedupSummary } from '../lib/s3/dedup-summary';
 
@@ -60,6 +54,13 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   }
   if (flags.lease !== undefined && !flags.dedup) throw new UsageError('--lease goes with --dedup');
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  // Loaded once the flags are good: --help, --version and a usage error never write a chunk (issue 16).
+  const { ChunkSetSink } = require('../lib/s3/sink') as typeof import('../lib/s3/sink');
+  const { MultipartObjectSink } = require('../lib/s3/object-sink') as typeof import('../lib/s3/object-sink');
+  const { TooShort } = require('../lib/s3/upload-sink') as typeof import('../lib/s3/upload-sink');
+  const { resumableGeneration, resumeMismatch } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
+  const { startProducer } = require('../lib/producer') as typeof import('../lib/producer');
+  const { ensureBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
   const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, configBucket);
   if (flags['create-bucket']) await ensureBucket(client, target.bucket, { region: flags.region as string | undefined, signal });
   const dedup = flags.object ? undefined : await dedupFromFlags(flags, client, target.bucket, target.key, signal);

@@ -4,11 +4,8 @@
 // (lib/s3/direct-get.ts), so a program embedding ChunkSetSource gets the same speed.
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, FilterError, PROGRESS, errorLine, Progress, UsageError, copyTo, intFlag, jobsOption, runFilter, sizeFlag, type CopyError, type FilterSpec } from '../lib/cli';
-import { ChunkSetSource, ChunkVerificationError } from '../lib/s3/source';
 import { dedupChunkKeyIn, isDedupChunkKey } from '../lib/s3/layout';
 import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { checkGeneration, formatCheck, generationsUsing } from '../lib/s3/check';
-import { generationsToCheck, listGenerations, resolveGeneration } from '../lib/s3/generations';
 import { BWLIMIT_OPTION, S3_OPTIONS, SSE_C_KEY_OPTION, TAG_OPTION, generationRefFlag, inBucketOption, s3FromFlags, targetFromArgs } from '../lib/s3/options';
 
 const spec: FilterSpec = {
@@ -39,6 +36,10 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
   if (flags['all-generations'] && !flags.check) throw new UsageError('--all-generations goes with --check');
   if (flags['all-generations'] && ref) throw new UsageError('give --generation or --all-generations, not both');
   const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  // Loaded once the flags are good: --help, --version and a usage error never read a chunk (issue 16).
+  const { ChunkSetSource, ChunkVerificationError } = require('../lib/s3/source') as typeof import('../lib/s3/source');
+  const { checkGeneration, formatCheck, generationsUsing } = require('../lib/s3/check') as typeof import('../lib/s3/check');
+  const { generationsToCheck, listGenerations, resolveGeneration } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
   const { bucket, key: name } = targetFromArgs(args, flags, configBucket);
   // A bad chunk of a deduplicated set is every generation's that names it: say which.
   const sharedBy = async (key: string) => {

@@ -1,5 +1,4 @@
 import type DNS = require('dns2');
-import { createSocket } from 'node:dgram';
 import { connect as netConnect } from 'node:net';
 import { isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -58,6 +57,8 @@ function transportError(err: NodeJS.ErrnoException): DnsTransportError {
 export function queryNameserver(host: string, port: number, name: string, type: number, timeoutMs: number): Promise<DNS.Packet> {
   const request = queryPacket(name, type);
   const id = request.readUInt16BE(0);
+  // Here, not on import: --help, --version and a usage error send no query (issue 16).
+  const { createSocket } = require('node:dgram') as typeof import('node:dgram');
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
     let done = false;

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { printable } from './smtp-reply';
@@ -162,6 +162,8 @@ export function tlsFacts(socket: TLSSocket, host: string | undefined, now = Date
 
 /** The certificates the server presented, leaf first, as DER (for DANE matching). */
 export function presentedChain(socket: TLSSocket): X509Certificate[] {
+  // Here, not on import: node:crypto is ~8 ms of CPU that --version and a usage error never need (issue 16).
+  const { X509Certificate } = require('node:crypto') as typeof import('node:crypto');
   const chain: X509Certificate[] = [];
   const seen = new Set<string>();
   let c: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);

@@ -2,13 +2,12 @@ import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationFlag, intFlag, invalidFlag, sizeFlag, UsageError, type Flags, type OptionSpec } from '../cli';
 import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address } from './client';
-import { BandwidthLimiter } from './bandwidth';
+import type { BandwidthLimiter } from './bandwidth';
 import { parseBandwidth } from './bandwidth-schedule';
 import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { SSE_C_KEY_OPTION, s3Argument } from './option-specs';
 import { findProfile } from './aws-config';
 import { ManifestError, isGeneration, type DedupInfo, type Manifest } from './layout';
-import { currentGeneration } from './generations';
 import { DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
 import { S3OperationError } from './errors';
 import type { RemoveMode } from './remove';
@@ -141,6 +140,9 @@ function addressingFlag(flags: Flags): Addressing | undefined {
 function bandwidthFromFlags(flags: Flags): BandwidthLimiter | undefined {
   const text = flags.bwlimit as string | undefined;
   if (text === undefined) return undefined;
+  // Here, not on import: bandwidth.ts loads the SDK's HTTP handler, which a filter's
+  // --help, --version and usage errors never need (issue 16).
+  const { BandwidthLimiter } = require('./bandwidth') as typeof import('./bandwidth');
   try {
     return new BandwidthLimiter(parseBandwidth(text));
   } catch (err) {
@@ -275,6 +277,7 @@ export function bucketArgument(text: string): string {
  * manifest, else the defaults; undefined for a plain upload.
  */
 export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<DedupInfo | undefined> {
+  const { currentGeneration } = require('./generations') as typeof import('./generations');
   let current: Manifest | undefined;
   try {
     current = await currentGeneration(client, bucket, name.replace(/\/+$/, ''), signal);
