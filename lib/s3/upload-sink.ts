@@ -6,7 +6,8 @@ import { destroyOnAbort, requestController } from '../abort';
 import { Slots } from '../slots';
 import { ChunkAccumulator } from './chunker';
 import { withRetry } from './retry';
-import { HashPool, sharedBuffer } from './hash-pool';
+import { HashPool, sharedBuffer, type ChunkDigest } from './hash-pool';
+import { verifiesPayloadHash } from './client';
 import { writeError, type Digest } from './object-io';
 
 export interface UploadSinkOptions extends ChunkStreamOptions {
@@ -169,8 +170,8 @@ export abstract class ChunkedUploadSink extends Writable {
     if (chunk.buffer instanceof SharedArrayBuffer) this.spare.push(Buffer.from(chunk.buffer));
   }
 
-  private async uploadOne(index: number, chunk: Buffer): Promise<Digest> {
-    const digest = await this.hashes.digest(chunk);
+  private async uploadOne(index: number, chunk: Buffer): Promise<ChunkDigest> {
+    const digest = await this.hashes.digest(chunk, { md5: !verifiesPayloadHash(this.client) });
     if (this.alreadyStored(index, digest)) {
       this.reused++;
       return digest;
@@ -188,6 +189,7 @@ export abstract class ChunkedUploadSink extends Writable {
     const index = this.nextIndex++;
     this.slots.start(() => this.uploadOne(index, chunk)).then(
       (digest) => {
+        digest.release();
         this.recycle(chunk);
         this.chunks[index] = digest;
         this.uploaded++;
