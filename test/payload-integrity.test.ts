@@ -20,12 +20,14 @@ const MiB = 2 ** 20;
 const ARGS = ['-s', '5M', '-j', '1'];
 const CHUNK_PUT = /\/\d{10}(\?|$)/;
 
+// Corrupted on every attempt, s3rver's failure (ETag against MD5, then its DeleteObjects
+// answering 500 to the cleanup) costs 15 s of backoff for what RGW shows in 5.
 const SERVERS = [
-  { kind: 's3rver', start: () => startS3rver() },
-  { kind: 'rgw', start: () => startRgw({ memstoreBytes: 512 * MiB }) },
+  { kind: 's3rver', start: () => startS3rver(), everyAttempt: false },
+  { kind: 'rgw', start: () => startRgw({ memstoreBytes: 512 * MiB }), everyAttempt: true },
 ];
 
-for (const { kind, start } of SERVERS) {
+for (const { kind, start, everyAttempt } of SERVERS) {
   describe(`a chunk body corrupted in flight (${kind})`, () => {
     let server: S3TestServer;
     let proxy: FaultProxy;
@@ -65,6 +67,7 @@ for (const { kind, start } of SERVERS) {
       assert.ok((await restored('once')).equals(data), 'restored bytes differ');
     });
 
+    if (!everyAttempt) return;
     it('corrupted on every attempt: a clean failure, the previous generation still current', async () => {
       const old = seededBytes(1000, 21);
       proxy.clear();

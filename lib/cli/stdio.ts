@@ -1,4 +1,5 @@
 import { createReadStream, fstatSync, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
 import { UsageError } from './args';
 import { FilterError } from './run';
 
@@ -73,6 +74,27 @@ export async function readList(input: NodeJS.ReadableStream, nul: boolean): Prom
  * round trip and a fresh Buffer). Pipes and terminals stay process.stdin.
  */
 export function readableStdin(): NodeJS.ReadableStream {
+  const stat = stdinStat();
+  if (stat?.isFile()) return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 2 ** 20 });
+  return process.stdin;
+}
+
+/**
+ * Standard input as a file descriptor for fs.read (a file, pipe, socket or device), after
+ * readableStdin's check; undefined when it is a terminal or closed. Until process.stdin is
+ * touched, Node leaves a pipe on fd 0 blocking, as the shell made it, so a read waits in
+ * the thread pool for data (a non-blocking one answers EAGAIN: read readableStdin() then).
+ */
+export function stdinFd(): number | undefined {
+  return stdinStat() && !isatty(0) ? 0 : undefined;
+}
+
+/** Whether standard input is a terminal, without creating process.stdin (which makes a pipe on fd 0 non-blocking). */
+export function stdinIsTerminal(): boolean {
+  return isatty(0);
+}
+
+function stdinStat(): Stats | undefined {
   let stat: Stats | undefined;
   try {
     stat = fstatSync(0);
@@ -80,8 +102,7 @@ export function readableStdin(): NodeJS.ReadableStream {
     // A closed fd 0 reads as empty, as for cat.
   }
   if (stat?.isDirectory()) throw new FilterError('cannot read standard input: it is a directory');
-  if (stat?.isFile()) return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 2 ** 20 });
-  return process.stdin;
+  return stat;
 }
 
 /** Items from arguments, else from stdin; stdin a terminal with no arguments is a usage error. */
