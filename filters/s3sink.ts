@@ -7,7 +7,7 @@
 // is a few MiB, so the full collections that remain take milliseconds.
 import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, stdinFd, stdinIsTerminal, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, stdinFile, type FilterSpec } from '../lib/cli';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { MultipartObjectSink } from '../lib/s3/object-sink';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
@@ -54,7 +54,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   if (flags['allow-empty'] && flags['min-size'] !== undefined) throw new UsageError('give --allow-empty or --min-size, not both');
   const minSize = sizeFlag(flags, 'min-size', flags['allow-empty'] ? 0 : 1, { min: 0 });
   if (dashed && !dashed.length) throw new UsageError('-- needs a COMMAND to run');
-  if (!dashed && stdinIsTerminal()) throw new UsageError('standard input is a terminal: pipe the stream in, or give -- COMMAND');
+  if (!dashed && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe the stream in, or give -- COMMAND');
   if (flags.object && (flags.resume || flags.dedup || RETENTION_OPTIONS.some((o) => flags[o.name] !== undefined))) {
     throw new UsageError('--object stores one plain object: it has no generations to keep, resume or deduplicate');
   }
@@ -68,8 +68,8 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
-  // Standard input is read by fd, straight into the chunks; a producer's output is a stream.
-  const fd = producer ? undefined : stdinFd();
+  // A file on standard input is read straight into the chunks; pipes are streams.
+  const file = producer ? undefined : stdinFile();
   const storageClass = storageClassFlag(flags);
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, storageClass, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
@@ -81,8 +81,8 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const timer = setInterval(() => meter.update(sink.bytes, `${plural(sink.uploaded, piece)}, ${sink.inFlight} in flight`), 250);
   const started = Date.now();
   try {
-    if (fd === undefined) await pipeline(producer ? producer.stdout : readableStdin(), sink);
-    else await sink.uploadFrom(fd, readableStdin);
+    if (file === undefined) await pipeline(producer ? producer.stdout : readableStdin(), sink);
+    else await sink.uploadFrom(file);
   } catch (err) {
     // Three `ssh host tar … | s3sink --keep 3` runs whose ssh failed once rotated every good generation out.
     if (err instanceof TooShort && sink.bytes === 0 && flags['min-size'] === undefined) throw new FilterError('empty input, not committed (--allow-empty to store it)');

@@ -1,5 +1,4 @@
 import { createReadStream, fstatSync, type Stats } from 'node:fs';
-import { isatty } from 'node:tty';
 import { UsageError } from './args';
 import { FilterError } from './run';
 
@@ -80,18 +79,11 @@ export function readableStdin(): NodeJS.ReadableStream {
 }
 
 /**
- * Standard input as a file descriptor for fs.read (a file, pipe, socket or device), after
- * readableStdin's check; undefined when it is a terminal or closed. Until process.stdin is
- * touched, Node leaves a pipe on fd 0 blocking, as the shell made it, so a read waits in
- * the thread pool for data (a non-blocking one answers EAGAIN: read readableStdin() then).
+ * Standard input's file descriptor when it is a regular file (after readableStdin's
+ * check), for reading it in large reads straight into place; undefined otherwise.
  */
-export function stdinFd(): number | undefined {
-  return stdinStat() && !isatty(0) ? 0 : undefined;
-}
-
-/** Whether standard input is a terminal, without creating process.stdin (which makes a pipe on fd 0 non-blocking). */
-export function stdinIsTerminal(): boolean {
-  return isatty(0);
+export function stdinFile(): number | undefined {
+  return stdinStat()?.isFile() ? 0 : undefined;
 }
 
 function stdinStat(): Stats | undefined {

@@ -1,4 +1,4 @@
-import { read } from 'node:fs';
+import { createReadStream, read } from 'node:fs';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
@@ -30,21 +30,15 @@ export interface UploadSinkOptions extends ChunkStreamOptions {
 
 const readAt = promisify(read);
 
-/** Read `fd` into `buf` until it is full or the input ends; `again`: `fd` is non-blocking and had nothing. */
-async function fill(fd: number, buf: Buffer): Promise<{ filled: number; again: boolean }> {
+/** Read `fd` into `buf` until it is full or the file ends; the bytes read. */
+async function fill(fd: number, buf: Buffer): Promise<number> {
   let filled = 0;
   while (filled < buf.length) {
-    let n: number;
-    try {
-      ({ bytesRead: n } = await readAt(fd, buf, filled, buf.length - filled, null));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return { filled, again: true };
-      throw err;
-    }
-    if (n === 0) break;
-    filled += n;
+    const { bytesRead } = await readAt(fd, buf, filled, buf.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
   }
-  return { filled, again: false };
+  return filled;
 }
 
 /** Cuts a byte stream into chunks: every chunk a write completes, then the last one. */
@@ -154,46 +148,43 @@ export abstract class ChunkedUploadSink extends Writable {
   protected abstract discard(failure?: Error): Promise<void>;
 
   /**
-   * Upload everything read from file descriptor `fd` (standard input: a file, pipe or
-   * socket), then finish as end() does; resolves once committed, rejects as pipeline()
-   * would. Each chunk is read straight into its buffer, in reads as large as the chunk
-   * (a pipe gives what it holds), instead of arriving as a stream of 64 KiB Buffers that
-   * are allocated, then copied together. The next chunk is read while `jobs` are in
-   * flight, so jobs + 1 buffers exist. Content-defined chunks (a cutter), and a
-   * non-blocking `fd` (EAGAIN), read from `stream()` instead.
+   * Upload the regular file open on `fd` (standard input redirected from a file) from
+   * its current offset to its end, then finish as end() does; resolves once committed,
+   * rejects as pipeline() would. Each chunk is read straight into its buffer in one read
+   * as large as the chunk, instead of arriving as a stream of Buffers that are allocated,
+   * then copied together. The next chunk is read while `jobs` are in flight, so jobs + 1
+   * buffers exist. Content-defined chunks (a cutter) read through a stream as before.
+   * Not for pipes: a read waiting in the thread pool on an idle writer would keep the
+   * process from exiting, even on a signal; and a pipe gives at most 64 KiB per read anyway.
    */
-  async uploadFrom(fd: number, stream: () => NodeJS.ReadableStream): Promise<void> {
+  async uploadFrom(fd: number): Promise<void> {
     if (!this.fixedSizes) {
-      await pipeline(stream(), this);
+      await pipeline(createReadStream('', { fd, autoClose: false, highWaterMark: 2 ** 20 }), this);
       return;
     }
-    for (;;) {
-      const size = this.sizeOfChunk(this.nextIndex);
-      const chunk = this.takeBuffer(size);
-      let got: { filled: number; again: boolean };
-      try {
-        got = await fill(fd, chunk);
-      } catch (err) {
-        this.destroy(err as Error);
-        throw err;
+    // Listening from the start: a failed upload destroys the sink with its error, which rejects this.
+    const done = finished(this);
+    try {
+      while (!this.destroyed) {
+        const size = this.sizeOfChunk(this.nextIndex);
+        const chunk = this.takeBuffer(size);
+        const filled = await fill(fd, chunk);
+        if (this.destroyed) break;
+        if (filled) {
+          this.bytes += filled;
+          this.wholeHash.update(chunk.subarray(0, filled));
+          this.startUpload(filled === size ? chunk : chunk.subarray(0, filled));
+        }
+        if (filled < size) {
+          this.end();
+          break;
+        }
+        await this.slots.whenFree();
       }
-      if (this.destroyed) throw this.errored ?? new Error('destroyed');
-      if (got.again) {
-        // Copied into the accumulator, which the stream then completes.
-        if (got.filled) this.write(chunk.subarray(0, got.filled));
-        await pipeline(stream(), this);
-        return;
-      }
-      if (got.filled) {
-        this.bytes += got.filled;
-        this.wholeHash.update(chunk.subarray(0, got.filled));
-        this.startUpload(got.filled === size ? chunk : chunk.subarray(0, got.filled));
-      }
-      if (got.filled < size) break;
-      await this.slots.whenFree();
+    } catch (err) {
+      this.destroy(err as Error);
     }
-    this.end();
-    await finished(this);
+    await done;
   }
 
   override _write(data: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
