@@ -74,53 +74,53 @@ for (const { kind, start, everyAttempt, stdin } of SERVERS) {
     });
 
     if (stdin) {
-    // A file on standard input is read by fd in the thread pool (lib/s3/upload-sink.ts);
-    // a pipe must not be: a read waiting there on an idle writer keeps the process from exiting.
-    it('reading a pipe whose writer is idle, SIGTERM ends it at once: 143, nothing committed', async () => {
-      const old = seededBytes(1000, 31);
-      proxy.clear();
-      assert.equal((await sink('idle', old)).code, 0);
-      const puts = proxy.requests.PUT ?? 0;
-      // -j 2: the first chunk's PUT starts, and the read of the second is already waiting.
-      const child = spawn(process.execPath, [filterPath('s3sink'), '-s', '5M', '-j', '2', `s3://${bucket}/idle`], { env, stdio: ['pipe', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c));
-      const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-      child.stdin.write(seededBytes(5 * MiB + 1, 32));
-      await waitFor(() => (proxy.requests.PUT ?? 0) > puts, 20_000, 'the first chunk PUT');
-      child.kill('SIGTERM');
-      let deadline: NodeJS.Timeout | undefined;
-      const code = await Promise.race([exited, new Promise<string>((resolve) => (deadline = setTimeout(resolve, 10_000, 'still running 10 s after SIGTERM')))]);
-      clearTimeout(deadline);
-      child.stdin.destroy();
-      if (code !== 143) child.kill('SIGKILL');
-      assert.equal(code, 143, stderr);
-      assert.equal(stderr, 's3sink: interrupted\n');
-      assert.ok((await restored('idle')).equals(old), 'the interrupted upload was committed');
-    });
+      // A file on standard input is read by fd in the thread pool (lib/s3/upload-sink.ts);
+      // a pipe must not be: a read waiting there on an idle writer keeps the process from exiting.
+      it('reading a pipe whose writer is idle, SIGTERM ends it at once: 143, nothing committed', async () => {
+        const old = seededBytes(1000, 31);
+        proxy.clear();
+        assert.equal((await sink('idle', old)).code, 0);
+        const puts = proxy.requests.PUT ?? 0;
+        // -j 2: the first chunk's PUT starts, and the read of the second is already waiting.
+        const child = spawn(process.execPath, [filterPath('s3sink'), '-s', '5M', '-j', '2', `s3://${bucket}/idle`], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c));
+        const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+        child.stdin.write(seededBytes(5 * MiB + 1, 32));
+        await waitFor(() => (proxy.requests.PUT ?? 0) > puts, 20_000, 'the first chunk PUT');
+        child.kill('SIGTERM');
+        let deadline: NodeJS.Timeout | undefined;
+        const code = await Promise.race([exited, new Promise<string>((resolve) => (deadline = setTimeout(resolve, 10_000, 'still running 10 s after SIGTERM')))]);
+        clearTimeout(deadline);
+        child.stdin.destroy();
+        if (code !== 143) child.kill('SIGKILL');
+        assert.equal(code, 143, stderr);
+        assert.equal(stderr, 's3sink: interrupted\n');
+        assert.ok((await restored('idle')).equals(old), 'the interrupted upload was committed');
+      });
 
-    // A file on standard input is read chunk by chunk straight into place (uploadFrom),
-    // not as a stream: the last chunk short, on a boundary, or the file empty.
-    it('a file on standard input: the same bytes back, whatever its length', async () => {
-      proxy.clear();
-      const dir = mkdtempSync(join(tmpdir(), 'pipekit-pi-'));
-      try {
-        for (const [name, size] of [['short-last', 5 * MiB + 7], ['boundary', 5 * MiB]] as const) {
-          const data = seededBytes(size, size);
-          const file = join(dir, name);
-          writeFileSync(file, data);
-          const w = await runCommand('sh', ['-c', `exec "$0" "$1" "$2" "$3" "$4" < "$5"`, process.execPath, filterPath('s3sink'), '-s', '5M', `s3://${bucket}/${name}`, file], { env });
-          assert.equal(w.code, 0, w.stderr);
-          assert.ok((await restored(name)).equals(data), `${name}: restored bytes differ`);
+      // A file on standard input is read chunk by chunk straight into place (uploadFrom),
+      // not as a stream: the last chunk short, on a boundary, or the file empty.
+      it('a file on standard input: the same bytes back, whatever its length', async () => {
+        proxy.clear();
+        const dir = mkdtempSync(join(tmpdir(), 'pipekit-pi-'));
+        try {
+          for (const [name, size] of [['short-last', 5 * MiB + 7], ['boundary', 5 * MiB]] as const) {
+            const data = seededBytes(size, size);
+            const file = join(dir, name);
+            writeFileSync(file, data);
+            const w = await runCommand('sh', ['-c', `exec "$0" "$1" "$2" "$3" "$4" < "$5"`, process.execPath, filterPath('s3sink'), '-s', '5M', `s3://${bucket}/${name}`, file], { env });
+            assert.equal(w.code, 0, w.stderr);
+            assert.ok((await restored(name)).equals(data), `${name}: restored bytes differ`);
+          }
+          writeFileSync(join(dir, 'empty'), '');
+          const w = await runCommand('sh', ['-c', `exec "$0" "$1" "$2" < "$3"`, process.execPath, filterPath('s3sink'), `s3://${bucket}/empty`, join(dir, 'empty')], { env });
+          assert.equal(w.code, 1);
+          assert.deepEqual(stderrLines(w), ['s3sink: empty input, not committed (--allow-empty to store it)']);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
         }
-        writeFileSync(join(dir, 'empty'), '');
-        const w = await runCommand('sh', ['-c', `exec "$0" "$1" "$2" < "$3"`, process.execPath, filterPath('s3sink'), `s3://${bucket}/empty`, join(dir, 'empty')], { env });
-        assert.equal(w.code, 1);
-        assert.deepEqual(stderrLines(w), ['s3sink: empty input, not committed (--allow-empty to store it)']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      });
     }
 
     if (!everyAttempt) return;
