@@ -28,19 +28,6 @@ export interface UploadSinkOptions extends ChunkStreamOptions {
   cutter?: (alloc: (size: number) => Buffer) => ChunkCutter;
 }
 
-const readAt = promisify(read);
-
-/** Read `fd` into `buf` until it is full or the file ends; the bytes read. */
-async function fill(fd: number, buf: Buffer): Promise<number> {
-  let filled = 0;
-  while (filled < buf.length) {
-    const { bytesRead } = await readAt(fd, buf, filled, buf.length - filled, null);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
-}
-
 /** Cuts a byte stream into chunks: every chunk a write completes, then the last one. */
 export interface ChunkCutter {
   push(data: Buffer): Iterable<Buffer>;
@@ -263,4 +250,17 @@ export abstract class ChunkedUploadSink extends Writable {
       },
     );
   }
+}
+
+const readAt = promisify(read);
+
+/** Read `fd` into `buf` until it is full or the file ends; the bytes read. */
+async function fill(fd: number, buf: Buffer): Promise<number> {
+  let filled = 0;
+  while (filled < buf.length) {
+    const { bytesRead } = await readAt(fd, buf, filled, buf.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
