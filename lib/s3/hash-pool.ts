@@ -23,8 +23,8 @@ const INLINE_BELOW = 1 << 20;
 /**
  * SHA-256 (and MD5 where the server needs it) of chunks on worker threads. Measured
  * here: MD5 ~490 MB/s and SHA-256 ~1.1 GB/s on one core, so hashing each chunk twice
- * on the main thread (which also
- * reads stdin, hashes the whole stream and drives HTTP) capped uploads near 250 MB/s.
+ * on the main thread (which also reads stdin, hashes the whole stream and drives HTTP)
+ * capped uploads near 250 MB/s.
  * Chunks living in a SharedArrayBuffer are hashed in place, never copied; others are
  * hashed inline. Workers hold the process open only while they have work.
  */
