@@ -160,13 +160,15 @@ export abstract class ChunkedUploadSink extends Writable {
         if (filled) {
           this.bytes += filled;
           this.wholeHash.update(chunk.subarray(0, filled));
+          // Read (and hashed whole) while every slot was busy: it goes the moment one frees.
+          await this.slots.whenFree();
+          if (this.destroyed) break;
           this.startUpload(filled === size ? chunk : chunk.subarray(0, filled));
         }
         if (filled < size) {
           this.end();
           break;
         }
-        await this.slots.whenFree();
       }
     } catch (err) {
       this.destroy(err as Error);
