@@ -7,7 +7,7 @@
 // is a few MiB, so the full collections that remain take milliseconds.
 import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
-import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, type FilterSpec } from '../lib/cli';
+import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, stdinFile, type FilterSpec } from '../lib/cli';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
 import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
@@ -69,7 +69,8 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
-  const input = producer ? producer.stdout : readableStdin();
+  // A file on standard input is read straight into the chunks; pipes are streams.
+  const file = producer ? undefined : stdinFile();
   const storageClass = storageClassFlag(flags);
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, storageClass, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
@@ -81,7 +82,8 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const timer = setInterval(() => meter.update(sink.bytes, `${plural(sink.uploaded, piece)}, ${sink.inFlight} in flight`), 250);
   const started = Date.now();
   try {
-    await pipeline(input, sink);
+    if (file === undefined) await pipeline(producer ? producer.stdout : readableStdin(), sink);
+    else await sink.uploadFrom(file);
   } catch (err) {
     // Three `ssh host tar … | s3sink --keep 3` runs whose ssh failed once rotated every good generation out.
     if (err instanceof TooShort && sink.bytes === 0 && flags['min-size'] === undefined) throw new FilterError('empty input, not committed (--allow-empty to store it)');

@@ -73,6 +73,20 @@ export async function readList(input: NodeJS.ReadableStream, nul: boolean): Prom
  * round trip and a fresh Buffer). Pipes and terminals stay process.stdin.
  */
 export function readableStdin(): NodeJS.ReadableStream {
+  const stat = stdinStat();
+  if (stat?.isFile()) return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 2 ** 20 });
+  return process.stdin;
+}
+
+/**
+ * Standard input's file descriptor when it is a regular file (after readableStdin's
+ * check), for reading it in large reads straight into place; undefined otherwise.
+ */
+export function stdinFile(): number | undefined {
+  return stdinStat()?.isFile() ? 0 : undefined;
+}
+
+function stdinStat(): Stats | undefined {
   let stat: Stats | undefined;
   try {
     stat = fstatSync(0);
@@ -80,8 +94,7 @@ export function readableStdin(): NodeJS.ReadableStream {
     // A closed fd 0 reads as empty, as for cat.
   }
   if (stat?.isDirectory()) throw new FilterError('cannot read standard input: it is a directory');
-  if (stat?.isFile()) return createReadStream('', { fd: 0, autoClose: false, highWaterMark: 2 ** 20 });
-  return process.stdin;
+  return stat;
 }
 
 /** Items from arguments, else from stdin; stdin a terminal with no arguments is a usage error. */

@@ -88,6 +88,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const client = new S3Client(config);
   addContentMd5ForDeleteObjects(client);
   rejectHtmlAnswers(client);
+  learnPayloadVerification(client);
   if (opts.encryption) addEncryption(client, opts.encryption);
   return client;
 }
@@ -100,6 +101,40 @@ function sdkWarningLine(text: string, profile: string | undefined): string {
     return `using profile ${profile ?? process.env.AWS_PROFILE}; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set too and ignored`;
   }
   return `warning: ${text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`;
+}
+
+const payloadVerifiers = new WeakSet<S3Client>();
+
+/**
+ * Whether `client`'s server is known to check a body against the signed
+ * `x-amz-content-sha256` (refusing a mismatch with XAmzContentSHA256Mismatch before it
+ * stores anything): AWS and Ceph RGW do, s3rver does not (nor does it check Content-MD5;
+ * there the ETag compared with our MD5 is the check). Where it does, that hash, which the
+ * manifest needs anyway, is the PUT's integrity check and Content-MD5 is not computed.
+ * False until a response has named the server: a first request still carries MD5.
+ */
+export function verifiesPayloadHash(client: S3Client): boolean {
+  return payloadVerifiers.has(client);
+}
+
+/** RGW's request ids: `tx` + 21 hex digits, `-`, the time in hex, `-`, the instance, `-`, the zonegroup. */
+const RGW_REQUEST_ID = /^tx[0-9a-f]{21}-[0-9a-f]{8,}-[0-9a-f]+-/;
+
+/**
+ * Learnt from answers, not from the endpoint's name: a profile may point the SDK at any
+ * server, and a server is what it answers as.
+ */
+function learnPayloadVerification(client: S3Client): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const headers = (result.response as { headers?: Record<string, string> }).headers ?? {};
+      const aws = headers.server === 'AmazonS3' && headers['x-amz-id-2'] !== undefined;
+      if (aws || RGW_REQUEST_ID.test(headers['x-amz-request-id'] ?? '')) payloadVerifiers.add(client);
+      return result;
+    },
+    { step: 'deserialize', name: 'pipekitPayloadVerification', priority: 'low' },
+  );
 }
 
 /** A server that is not S3 (a web page, a captive portal, a proxy's login form). */

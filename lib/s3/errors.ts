@@ -37,6 +37,8 @@ const TRANSIENT_NAMES = new Set([
   'InternalError',
   'ServiceUnavailable',
   'BadDigest',
+  // The body does not match its signed SHA-256: corrupted on the way, as for BadDigest.
+  'XAmzContentSHA256Mismatch',
   'IncompleteBody',
   'ChecksumMismatch',
 ]);

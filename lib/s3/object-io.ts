@@ -1,16 +1,16 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { NotS3Error } from './client';
+import { NotS3Error, verifiesPayloadHash } from './client';
 import { S3OperationError, isNotFound } from './errors';
 import { parseManifest, type Manifest } from './layout';
 import { withRetry, type RetryOptions } from './retry';
 
 /**
  * Object I/O for whole objects held in memory: digests, verified PUTs, reads, existence,
- * manifests. Every upload carries end-to-end checks: Content-MD5 (the server rejects a
- * body that does not match), the body's SHA-256 as the signed payload hash (computed
- * anyway for the manifest, so the signer does not hash the body a second time, and
- * servers that verify it do), and the returned ETag compared with the MD5.
+ * manifests. Every upload carries end-to-end checks: the body's SHA-256 as the signed
+ * payload hash (computed anyway for the manifest, so the signer does not hash the body
+ * a second time; AWS and RGW refuse a body that does not match it), and, where the
+ * server does not check that, Content-MD5 and the returned ETag compared with the MD5.
  */
 
 /** Size and hex digests of one body: MD5 for Content-MD5 and the ETag check, SHA-256 for manifests and signatures. */
@@ -54,16 +54,22 @@ function withPayloadHash<C extends { middlewareStack: unknown }>(cmd: C, sha256:
   return cmd;
 }
 
-function checkEtag(etag: string | undefined, digest: Digest, what: string): void {
+function checkEtag(etag: string | undefined, md5: string | undefined, what: string): void {
   const bare = (etag ?? '').replace(/"/g, '');
   // Some servers (Ceph RGW on multipart) answer with no ETag at all; Content-MD5 was
   // still checked by the server. A different one means the stored bytes differ.
-  if (bare && /^[0-9a-f]{32}$/.test(bare) && bare !== digest.md5) {
-    throw new ChecksumMismatch(`${what}: server ETag ${bare} does not match MD5 ${digest.md5}`);
+  if (md5 && bare && /^[0-9a-f]{32}$/.test(bare) && bare !== md5) {
+    throw new ChecksumMismatch(`${what}: server ETag ${bare} does not match MD5 ${md5}`);
   }
 }
 
-const contentMd5 = (digest: Digest) => Buffer.from(digest.md5, 'hex').toString('base64');
+/**
+ * The MD5 a PUT carries as Content-MD5 and compares with the ETag: none where the
+ * server checks the signed SHA-256 instead (see verifiesPayloadHash).
+ */
+const md5ToSend = (client: S3Client, digest: Digest) => (verifiesPayloadHash(client) ? undefined : digest.md5);
+
+const contentMd5 = (md5: string | undefined) => md5 && Buffer.from(md5, 'hex').toString('base64');
 
 /** What an object is stored as, besides its bytes. */
 export interface ObjectAttributes {
@@ -83,20 +89,21 @@ export async function putObjectOnce(
   signal?: AbortSignal,
   attributes: ObjectAttributes = {},
 ): Promise<void> {
+  const md5 = md5ToSend(client, digest);
   const cmd = withPayloadHash(
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
       Body: body,
       ContentLength: body.length,
-      ContentMD5: contentMd5(digest),
+      ContentMD5: contentMd5(md5),
       ContentType: attributes.contentType ?? 'application/octet-stream',
       StorageClass: attributes.storageClass as StorageClass | undefined,
     }),
     digest.sha256,
   );
   const out = await client.send(cmd, { abortSignal: signal });
-  checkEtag(out.ETag, digest, key);
+  checkEtag(out.ETag, md5, key);
 }
 
 /** One verified UploadPart, no retry; resolves with the part's ETag. */
@@ -110,6 +117,7 @@ export async function uploadPartOnce(
   digest: Digest,
   signal?: AbortSignal,
 ): Promise<string> {
+  const md5 = md5ToSend(client, digest);
   const cmd = withPayloadHash(
     new UploadPartCommand({
       Bucket: bucket,
@@ -118,12 +126,12 @@ export async function uploadPartOnce(
       PartNumber: partNumber,
       Body: body,
       ContentLength: body.length,
-      ContentMD5: contentMd5(digest),
+      ContentMD5: contentMd5(md5),
     }),
     digest.sha256,
   );
   const out = await client.send(cmd, { abortSignal: signal });
-  checkEtag(out.ETag, digest, `${key} part ${partNumber}`);
+  checkEtag(out.ETag, md5, `${key} part ${partNumber}`);
   return out.ETag ?? `"${digest.md5}"`;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MANIFEST_FORMAT, chunkKey, dedupChunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type DedupInfo, type Manifest } from './layout';
@@ -13,6 +13,8 @@ import { CdcAccumulator } from './cdc';
 import { DEFAULT_JOBS } from './chunk-options';
 import { Lease, waitForCollectors } from './dedup-lease';
 import { knownChunks, storedChunks } from './dedup-index';
+import { verifiesPayloadHash } from './client';
+import type { ChunkDigest } from './hash-pool';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
   /** The chunk set's name: a key prefix such as `backups/www`. */
@@ -115,19 +117,18 @@ export class ChunkSetSink extends ChunkedUploadSink {
   }
 
   /**
-   * Deduplicated: the SHA-256 first, and the MD5 (Content-MD5 and the ETag check) only
-   * of a chunk that may be sent or is compared with an interrupted upload's. Most of a
-   * second night's chunks are known, and their MD5 was a third of its hashing (profile
-   * of a 1 GiB second upload: 7.8 s in hash updates, one stream and two chunk hashes).
-   * Into an empty chunk area every chunk is new: both hashes go to the worker threads
-   * (profile of a 1 GiB first upload: 7.4 s of 29 s on the main thread was chunk hashing).
+   * Deduplicated: the SHA-256 here, and the MD5 (Content-MD5 and the ETag check) only
+   * when asked for, of a chunk that is sent or compared with an interrupted upload's.
+   * Most of a second night's chunks are known, and their MD5 was a third of its hashing
+   * (profile of a 1 GiB second upload: 7.8 s in hash updates, one stream and two chunk
+   * hashes). Into an empty chunk area every chunk is new: both hashes go to the worker
+   * threads (profile of a 1 GiB first upload: 7.4 s of 29 s on the main thread was
+   * chunk hashing).
    */
-  protected override digest(index: number, chunk: Buffer): Promise<Digest> {
+  protected override digest(index: number, chunk: Buffer): Promise<ChunkDigest> {
     if (!this.dedup) return super.digest(index, chunk);
-    if (this.areaEmpty) return this.hashes.digest(chunk, POST_ABOVE);
-    const sha256 = createHash('sha256').update(chunk).digest('hex');
-    const md5 = this.known.has(sha256) ? '' : createHash('md5').update(chunk).digest('hex');
-    return Promise.resolve({ size: chunk.length, md5, sha256 });
+    if (this.areaEmpty) return this.hashes.digest(chunk, { md5: !verifiesPayloadHash(this.client), inlineBelow: POST_ABOVE });
+    return this.hashes.digest(chunk, { md5: false, inlineBelow: Infinity });
   }
 
   protected override alreadyStored(index: number, digest: Digest): boolean {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import { mulberry32 } from './data';
 
 /**
@@ -27,8 +28,11 @@ import { mulberry32 } from './data';
  * `answer` replies itself with `status`, an S3 error `code` and `headers` (an archived
  * object's InvalidObjectState, a redirect); `headers` forwards the request and adds
  * `headers` to the upstream's answer (a HEAD showing another storage class).
+ * `flip` forwards the request with one byte of its body inverted, headers (and so the
+ * signature) untouched: a bit error no TCP checksum caught, which only a server that
+ * checks the body against a hash (Content-MD5, the signed SHA-256) can refuse.
  */
-export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'delay' | 'truncate' | 'rewrite' | 'etag' | 'answer' | 'headers' | ListFault;
+export type Fault = 'reset' | 'error500' | 'slowdown' | 'stall' | 'hold' | 'delay' | 'truncate' | 'rewrite' | 'etag' | 'answer' | 'headers' | 'flip' | ListFault;
 export type ListFault = 'shuffle' | 'replay' | 'reorder';
 
 /** ListObjectsV2 requests. */
@@ -96,10 +100,12 @@ export class FaultProxy {
   endpoint = '';
   /** Faults injected so far, by kind. */
   readonly injected: Record<Fault, number> = {
-    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, delay: 0, truncate: 0, rewrite: 0, etag: 0, answer: 0, headers: 0, shuffle: 0, replay: 0, reorder: 0,
+    reset: 0, error500: 0, slowdown: 0, stall: 0, hold: 0, delay: 0, truncate: 0, rewrite: 0, etag: 0, answer: 0, headers: 0, flip: 0, shuffle: 0, replay: 0, reorder: 0,
   };
   /** Requests the upstream completed under a `hold` fault (their replies never sent). */
   held = 0;
+  /** The headers of each request a `flip` fault corrupted, in order (which checksums it carried). */
+  readonly flipped: IncomingHttpHeaders[] = [];
   private readonly delayed: (() => void)[] = [];
   /**
    * Serve each ListObjectsV2 answer in pages of this many entries (a server may always
@@ -240,7 +246,12 @@ export class FaultProxy {
   private forward(req: IncomingMessage, res: ServerResponse, rule: ActiveRule | undefined): void {
     const up = request({ host: '127.0.0.1', port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers });
     up.on('error', () => res.destroy());
-    req.pipe(up);
+    if (rule?.fault === 'flip') {
+      this.flipped.push(req.headers);
+      req.pipe(flipOneByte()).pipe(up);
+    } else {
+      req.pipe(up);
+    }
     up.on('response', (r) => {
       if (rule?.fault === 'hold') {
         // The upstream has answered, so the request took effect: count it, answer nothing.
@@ -365,6 +376,21 @@ function entryName(entry: string): Buffer {
       hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (XML_ENTITIES[name!] ?? m),
     ),
   );
+}
+
+/** Inverts the first byte of the body's first piece, passing everything else through. */
+function flipOneByte(): Transform {
+  let flipped = false;
+  return new Transform({
+    transform(piece: Buffer, _enc, done) {
+      if (!flipped && piece.length) {
+        piece = Buffer.from(piece);
+        piece[0] ^= 0xff;
+        flipped = true;
+      }
+      done(null, piece);
+    },
+  });
 }
 
 function collect(r: IncomingMessage, done: (body: string) => void): void {
