@@ -355,7 +355,7 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
       /**
        * Start an upload of `path` whose chunk PUTs from `stallFrom` on never reach the
        * server, wait until the chunks before it are stored, and kill -9 it: an upload that
-       * died at a known point (60% of 200 MiB: 24 of 40 chunks).
+       * died at a known point (60% of 50 MiB: 6 of 10 chunks).
        */
       async function interrupted(name: string, path: string, stallFrom: number): Promise<string> {
         const before = await keysUnder(client, bucket, `${name}/`);
@@ -389,23 +389,23 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
       let big: Buffer;
       let bigPath: string;
       before(() => {
-        big = seededBytes(200 * MiB, 31);
-        bigPath = file('two-hundred-mib', big);
+        big = seededBytes(10 * CHUNK, 31);
+        bigPath = file('fifty-mib', big);
       });
 
-      it('kill -9 at 60% of 200 MiB, then --resume with the same file: less than half the chunks are sent again', async () => {
+      it('kill -9 at 60% of 50 MiB, then --resume with the same file: less than half the chunks are sent again', async () => {
         const name = fresh();
         const old = seededBytes(1000, 30);
         assert.equal((await sink(name, old)).code, 0);
-        const generation = await interrupted(name, bigPath, 24);
+        const generation = await interrupted(name, bigPath, 6);
         await assertRestores(name, old, 'the interrupted upload committed nothing');
         const proxy = await FaultProxy.start(s.endpoint);
         try {
           const r = await runWithFile('s3sink', [...SMALL, '--resume', url(name)], bigPath, s3Env(s, proxy.endpoint));
           assert.equal(r.code, 0, r.stderr);
-          assert.match(r.stderr, new RegExp(`^s3sink: resumed ${generation}: 24 of 24 chunks already stored$`, 'm'));
-          // 16 chunks, this generation's MANIFEST and NAME/MANIFEST.
-          assert.equal(proxy.requests.PUT, 18);
+          assert.match(r.stderr, new RegExp(`^s3sink: resumed ${generation}: 6 of 6 chunks already stored$`, 'm'));
+          // 4 chunks, this generation's MANIFEST and NAME/MANIFEST.
+          assert.equal(proxy.requests.PUT, 6);
         } finally {
           await proxy.close();
         }
@@ -417,10 +417,10 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
       it('--resume with a different input commits that input; nothing to resume uploads normally', async () => {
         const name = fresh();
         const other = seededBytes(9 * CHUNK + 3, 32);
-        const generation = await interrupted(name, bigPath, 6);
+        const generation = await interrupted(name, bigPath, 4);
         const r = await runWithFile('s3sink', [...SMALL, '--resume', url(name)], file('other', other), env);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stderr, new RegExp(`^s3sink: resumed ${generation}: 0 of 6 chunks already stored$`, 'm'));
+        assert.match(r.stderr, new RegExp(`^s3sink: resumed ${generation}: 0 of 4 chunks already stored$`, 'm'));
         await assertRestores(name, other, 'the new input, not the interrupted one');
         const again = await sink(name, seededBytes(10, 33), [...SMALL, '--resume']);
         assert.equal(again.code, 0, again.stderr);
