@@ -161,7 +161,7 @@ async function measureFilters(s: Streams, work: string): Promise<void> {
     const bucket = await freshBucket(testClient(server), 'dedup');
     const env = s3Env(server);
     const sink = (args: string, file: string) => () => withCpu(work, `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`, env);
-    const restore = (name: string) => () => runCommand('sh', ['-c', `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`], { env, timeout: 3_600_000 });
+    const restore = (name: string) => () => withCpu(work, `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`, env);
     const size = (f: string) => statSync(f).size;
     process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU of s3sink alone, not the server)\n`);
     const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first));

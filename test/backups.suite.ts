@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter, type RunResult, stderrLines } from './helpers/run';
-import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, keysUnder, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { waitFor } from './helpers/mount';
 import { seededBytes, sha256 } from './helpers/data';
@@ -24,12 +24,6 @@ const MiB = 2 ** 20;
 const CHUNK = 5 * MiB;
 const SMALL = ['--chunk-size', '5M'];
 
-
-async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys;
-}
 
 /** Run a filter with a file as its stdin (a regular file, as `s3sink < file`). */
 function runWithFile(name: string, args: string[], file: string, env: NodeJS.ProcessEnv): Promise<RunResult> {

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { retryNotices, runFilter, stderrLines } from './helpers/run';
-import { s3Env } from './helpers/s3';
+import { keysUnder, s3Env } from './helpers/s3';
 import { FaultProxy, LIST_URL, type FaultRule } from './helpers/fault-proxy';
 import { selfSignedCert, type TestCert } from './helpers/tls';
 import { repeatingStream, seededBytes } from './helpers/data';
-import { CHUNK, CHUNK_URL, CLEANUP_LIST_URL, GEN_MANIFEST_URL, MiB, SMALL, STACK, generations, keysUnder, openFds, setManifest, relSuite, spawnFilter } from './helpers/reliability';
+import { CHUNK, CHUNK_URL, CLEANUP_LIST_URL, GEN_MANIFEST_URL, MiB, SMALL, STACK, generations, openFds, setManifest, relSuite, spawnFilter } from './helpers/reliability';
 
 /**
  * Reliability (issue 6), part two: wrong ETags, listing pages shuffled, served twice or

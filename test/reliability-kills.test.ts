@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { stderrLines } from './helpers/run';
-import { getObjectBytes, s3Env } from './helpers/s3';
+import { getObjectBytes, keysUnder, s3Env } from './helpers/s3';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
 import { waitFor } from './helpers/mount';
 import { repeatingStream, seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
-import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations, keysUnder, setManifest, relSuite, spawnFilter } from './helpers/reliability';
+import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations, setManifest, relSuite, spawnFilter } from './helpers/reliability';
 
 /**
  * Reliability (issue 6), part one: two writers of one name at once, an older upload

@@ -7,22 +7,15 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, keysUnder, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { S3_SERVERS } from './helpers/s3servers';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
 import { oddPieces, repeatingStream, seededBytes } from './helpers/data';
-import { listPages } from '../lib/s3/lister';
 import { parseManifest } from '../lib/s3/layout';
 
 const MiB = 2 ** 20;
 const CHUNK = 5 * MiB;
 const SMALL = ['--chunk-size', '5M'];
-
-async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys;
-}
 
 /** Poll `cond` until true; fail after `ms`. For conditions outside our control (a child's progress). */
 async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {

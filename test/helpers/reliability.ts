@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter } from './run';
-import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './s3';
+import { freshBucket, keysUnder, s3Env, startS3rver, testClient, type S3TestServer } from './s3';
 import { seededBytes } from './data';
-import { listPages } from '../../lib/s3/lister';
 
 /**
  * What the reliability suite's files (test/reliability-*.test.ts) share: a chunk set's
@@ -27,12 +26,6 @@ export const DELETE_URL = /[?&]delete(=|&|$)/;
 export const CLEANUP_LIST_URL = /^(?!.*[?&]delimiter=).*[?&]list-type=2(&|$)/;
 export const setManifest = (name: string) => new RegExp(`/${name}/MANIFEST(\\?|$)`);
 export const STACK = /\n\s+at /;
-
-export async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys;
-}
 
 export async function generations(client: S3Client, bucket: string, name: string): Promise<Set<string>> {
   return new Set((await keysUnder(client, bucket, `${name}/`)).map((k) => k.slice(name.length + 1).split('/')[0]).filter((g) => g !== 'MANIFEST'));

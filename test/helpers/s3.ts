@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../lib/s3/client';
 import { withRetry } from '../../lib/s3/retry';
+import { listPages } from '../../lib/s3/lister';
 
 /** A real S3 server the tests talk to over loopback. */
 export interface S3TestServer {
@@ -103,4 +104,11 @@ export async function freshBucket(client: S3Client, hint = 'b'): Promise<string>
 export async function getObjectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+/** Every key under `prefix`, in the order the server lists them. */
+export async function keysUnder(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
+  return keys;
 }
