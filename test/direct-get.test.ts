@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startHttpServer, type LoopbackHttpServer } from './helpers/http-server';
 import { after, before, describe, it } from 'node:test';
 import { directRequest, parseHead, requestHead } from '../lib/s3/direct-get';
 
@@ -33,12 +32,10 @@ describe('direct-get: request and answer heads', () => {
 });
 
 describe('direct-get: bodies into the caller Buffer over a kept-alive connection', () => {
-  let server: Server;
-  let port: number;
-  const connections = new Set<Socket>();
+  let server: LoopbackHttpServer;
   const body = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
   before(async () => {
-    server = createServer((req, res) => {
+    server = await startHttpServer((req, res) => {
       if (req.url === '/missing') {
         const xml = '<Error><Code>NoSuchKey</Code></Error>';
         res.writeHead(404, { 'content-type': 'application/xml', 'content-length': xml.length });
@@ -54,16 +51,10 @@ describe('direct-get: bodies into the caller Buffer over a kept-alive connection
       res.writeHead(200, { 'content-length': body.length });
       res.end(body);
     });
-    server.on('connection', (s) => connections.add(s));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
   });
-  after(async () => {
-    for (const s of connections) s.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => server.close());
   const get = (path: string, into: Buffer) =>
-    directRequest({ protocol: 'http:', hostname: '127.0.0.1', port, method: 'GET', path, headers: {} }, into, { socketTimeout: 5000, connectionTimeout: 5000 });
+    directRequest({ protocol: 'http:', hostname: '127.0.0.1', port: server.port, method: 'GET', path, headers: {} }, into, { socketTimeout: 5000, connectionTimeout: 5000 });
 
   it('reads each body whole into its own Buffer, one connection for requests in turn', async () => {
     for (let i = 0; i < 3; i++) {
@@ -73,7 +64,7 @@ describe('direct-get: bodies into the caller Buffer over a kept-alive connection
       assert.equal(r.filled, body.length);
       assert.ok(into.equals(body), `request ${i}: bytes differ`);
     }
-    assert.equal(connections.size, 1);
+    assert.equal(server.connections.size, 1);
   });
 
   it('hands an error answer back with its body, and the Buffer untouched', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startHttpServer, type LoopbackHttpServer } from './helpers/http-server';
 import { after, before, describe, it } from 'node:test';
 import { createS3Client } from '../lib/s3/client';
 import { answerError, keyPath, learnRoute, routedGet } from '../lib/s3/get-route';
@@ -39,34 +39,26 @@ describe('s3source route: error answers shaped as the SDK throws them', () => {
 });
 
 describe('s3source route: later GETs of a bucket signed and sent without the SDK', () => {
-  let server: Server;
-  let port: number;
+  let server: LoopbackHttpServer;
   const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
-  const connections = new Set<Socket>();
   before(async () => {
-    server = createServer((req, res) => {
+    server = await startHttpServer((req, res) => {
       seen.push({ url: req.url, headers: req.headers });
       res.writeHead(206, { 'content-length': 4, etag: '"e"', 'last-modified': 'Tue, 01 Dec 2026 12:00:00 GMT' });
       res.end('abcd');
     });
-    server.on('connection', (s) => connections.add(s));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
   });
-  after(async () => {
-    for (const s of connections) s.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => server.close());
   const client = () => createS3Client({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
   const sent = (path: string, query: Record<string, string> = { 'x-id': 'GetObject' }) => ({
     protocol: 'http:',
     hostname: '127.0.0.1',
-    port,
+    port: server.port,
     method: 'GET',
     path,
     query,
     headers: {
-      host: `127.0.0.1:${port}`,
+      host: `127.0.0.1:${server.port}`,
       'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
       'x-amz-date': '20261201T120000Z',
       authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261201/eu-west-3/s3/aws4_request, SignedHeaders=host, Signature=0',

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startHttpServer, type LoopbackHttpServer } from './http-server';
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -58,23 +57,14 @@ export function openFds(pid: number): number {
 }
 
 /** An HTTP server that is not S3: every request gets a 200 HTML page, as a web server or captive portal would. */
-export async function startHtmlServer(): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+export function startHtmlServer(): Promise<LoopbackHttpServer> {
+  return startHttpServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>\n');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 export interface RelServer {
