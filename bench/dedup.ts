@@ -18,15 +18,16 @@
  *   node dist/bench/dedup.js    # BENCH_DEDUP_MIB=1024, BENCH_DEDUP_AVERAGES=128K,256K,512K,1M,2M, SERVER=rgw
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filterPath, runCommand, type RunResult } from '../test/helpers/run';
+import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { CdcAccumulator, DEFAULT_CDC_AVERAGE, cdcParams } from '../lib/s3/cdc';
 import { parseSize } from '../lib/units';
+import { timeOnce } from './measure';
 
 const MiB = 2 ** 20;
 const TOTAL = Number(process.env.BENCH_DEDUP_MIB ?? 1024) * MiB;
@@ -135,42 +136,32 @@ async function measureAverages(s: Streams): Promise<Map<number, number>> {
   return perGiBOf;
 }
 
-async function timed(label: string, bytes: number, run: () => Promise<RunResult & { cpuS?: number }>): Promise<{ mbps: number; stderr: string }> {
-  const t0 = process.hrtime.bigint();
-  const r = await run();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.code !== 0) throw new Error(`${label} failed (${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
-  const mbps = bytes / 1e6 / seconds;
+/** One run of a shell line under /usr/bin/time: MB/s, CPU per GiB of the filter (not the server), and the dedup closing line. */
+async function timed(label: string, bytes: number, shell: string, env: NodeJS.ProcessEnv): Promise<{ mbps: number; stderr: string }> {
+  const r = await timeOnce({ label, shell, env });
+  const mbps = bytes / 1e6 / r.wallS;
   const closing = r.stderr.trim().split('\n').at(-1) ?? '';
-  const cpu = r.cpuS === undefined ? '' : `${(r.cpuS / (bytes / 2 ** 30)).toFixed(1).padStart(5)} CPU s/GiB`;
+  const cpu = `${(r.cpuS / (bytes / 2 ** 30)).toFixed(1).padStart(5)} CPU s/GiB`;
   process.stdout.write(`  ${label.padEnd(30)} ${mbps.toFixed(0).padStart(5)} MB/s ${cpu}  ${/deduplicated/.test(closing) ? closing.replace(/^s3sink: /, '') : ''}\n`);
   return { mbps, stderr: r.stderr };
 }
 
-/** A shell line under /usr/bin/time: its result and the CPU seconds (user + sys) of the filter. */
-async function withCpu(work: string, line: string, env: NodeJS.ProcessEnv): Promise<RunResult & { cpuS: number }> {
-  const out = join(work, 'time');
-  const r = await runCommand('/usr/bin/time', ['-f', '%U %S', '-o', out, 'sh', '-c', `exec ${line}`], { env, timeout: 3_600_000 });
-  const [user, sys] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { ...r, cpuS: user + sys };
-}
-
-async function measureFilters(s: Streams, work: string): Promise<void> {
+async function measureFilters(s: Streams): Promise<void> {
   const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 8 * TOTAL }) : await startS3rver();
   try {
     const bucket = await freshBucket(testClient(server), 'dedup');
     const env = s3Env(server);
-    const sink = (args: string, file: string) => () => withCpu(work, `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`, env);
-    const restore = (name: string) => () => withCpu(work, `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`, env);
+    const sink = (args: string, file: string) => `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`;
+    const restore = (name: string) => `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`;
     const size = (f: string) => statSync(f).size;
     process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU of s3sink alone, not the server)\n`);
-    const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first));
-    const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first));
-    const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second));
-    const dedup2 = await timed('s3sink --dedup, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/dedup`, s.second));
-    await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third));
-    const restorePlain = await timed('plain s3source', size(s.second), restore('plain'));
-    const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'));
+    const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first), env);
+    const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first), env);
+    const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second), env);
+    const dedup2 = await timed('s3sink --dedup, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/dedup`, s.second), env);
+    await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third), env);
+    const restorePlain = await timed('plain s3source', size(s.second), restore('plain'), env);
+    const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'), env);
     const newOf = (stderr: string) => /\(([\d.]+ [KMGTP]?i?B) new/.exec(stderr)?.[1] ?? '?';
     process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)} new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
     process.stdout.write(`  ratios: 1st --dedup/plain ${(dedup1.mbps / plain1.mbps).toFixed(2)} (target >= 0.8), 2nd ${(dedup2.mbps / plain2.mbps).toFixed(2)} (>= 2), restore ${(restoreDedup.mbps / restorePlain.mbps).toFixed(2)} (>= 1)\n`);
@@ -200,7 +191,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  ${FILES} files, ${(TOTAL / MiB).toFixed(0)} MiB of random content in tar streams\n`);
     const streams = makeStreams(work);
     const perGiB = await measureAverages(streams);
-    if (process.env.BENCH_DEDUP_FILTERS !== '0') await measureFilters(streams, work);
+    if (process.env.BENCH_DEDUP_FILTERS !== '0') await measureFilters(streams);
     indexMemory(perGiB.get(DEFAULT_CDC_AVERAGE) ?? 2 ** 30 / DEFAULT_CDC_AVERAGE);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -52,7 +52,8 @@ export function installed(cmd: string): boolean {
 }
 
 /** One run under /usr/bin/time; throws on a non-zero exit. */
-export async function timeOnce(c: Contender): Promise<Sample> {
+/** One run of `c` under /usr/bin/time; its stderr too, for a closing line worth printing. */
+export async function timeOnce(c: Contender): Promise<Sample & { stderr: string }> {
   if (!installed(TIME)) throw new Error(`${TIME} is missing: run bench/install-deps.sh (Debian package time)`);
   const dir = mkdtempSync(join(tmpdir(), 'pipekit-time-'));
   const out = join(dir, 'time');
@@ -66,7 +67,7 @@ export async function timeOnce(c: Contender): Promise<Sample> {
     if (r.code !== 0) throw new Error(`${c.label} failed (${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
     c.check?.(r.stdout);
     const [, user, sys, rss] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
-    return { wallS, cpuS: user + sys, rssKiB: rss };
+    return { wallS, cpuS: user + sys, rssKiB: rss, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
