@@ -1,15 +1,14 @@
 import { Readable } from 'node:stream';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
-/** Random bytes that are the same for the same seed (tests must be repeatable). */
+/**
+ * Random bytes that are the same for the same seed (tests must be repeatable): the
+ * AES-256-CTR keystream under a key drawn from the seed. A SHA-256 chain of 32-byte
+ * blocks cost 130 ms of CPU per MiB, a third of the backups suite's CPU; this is ~1 ms.
+ */
 export function seededBytes(size: number, seed = 1): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let block = createHash('sha256').update(String(seed)).digest();
-  for (let off = 0; off < size; off += block.length) {
-    block.copy(out, off, 0, Math.min(block.length, size - off));
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
+  const key = createHash('sha256').update(String(seed)).digest();
+  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(size));
 }
 
 /** `data` as a Readable of pieces with awkward sizes (1 byte, primes, larger than a chunk…). */
