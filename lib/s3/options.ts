@@ -269,12 +269,9 @@ export function bucketArgument(text: string): string {
   return addr.bucket;
 }
 
-
 /**
  * Whether and how s3sink deduplicates `NAME`: with `--dedup`, or because its current
- * manifest says it is deduplicated (a deduplicated set stays one). The chunk bounds and
- * lease time come from `--chunk-size` (the average) and `--lease`, else from that
- * manifest, else the defaults; undefined for a plain upload.
+ * manifest says it is deduplicated (a deduplicated set stays one). See dedupInfo.
  */
 export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: string, name: string, signal?: AbortSignal): Promise<DedupInfo | undefined> {
   const { currentGeneration } = require('./generations') as typeof import('./generations');
@@ -285,6 +282,15 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
     // A MANIFEST that does not parse is the sink's to report, as for a plain set.
     if (!(err instanceof ManifestError)) throw new S3OperationError('cannot write', `s3://${bucket}/${name}/`, err);
   }
+  return dedupInfo(flags, current);
+}
+
+/**
+ * The dedup settings of an upload given the set's current manifest: the chunk bounds and
+ * lease time come from `--chunk-size` (the average) and `--lease`, else from that
+ * manifest, else the defaults; undefined for a plain upload.
+ */
+export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undefined): DedupInfo | undefined {
   if (!flags.dedup && !current?.dedup) return undefined;
   const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');

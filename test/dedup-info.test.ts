@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError, type Flags } from '../lib/cli/args';
+import { dedupInfo } from '../lib/s3/options';
+import type { DedupInfo, Manifest } from '../lib/s3/layout';
+
+/** A set cut with bounds that are not today's ratios (as an older version might have recorded). */
+const RECORDED: DedupInfo = { min: 1000, avg: 4096, max: 9000, leaseMs: 5000 };
+const TEN_MINUTES = 600_000;
+
+describe('dedupInfo: how an upload is cut, from its flags and the set it adds to', () => {
+  // [what, flags, the current manifest (its dedup entry), the settings]
+  const cases: [string, Flags, Pick<Manifest, 'dedup'> | undefined, DedupInfo | undefined][] = [
+    ['a plain upload to a new set', {}, undefined, undefined],
+    ['a plain upload to a plain set', {}, {}, undefined],
+    ['--dedup to a new set: 256K average, avg/4 to avg×4, a 10 minute lease', { dedup: true }, undefined, { min: 65536, avg: 262144, max: 1048576, leaseMs: TEN_MINUTES }],
+    ['no flag, to a deduplicated set: its recorded bounds and lease (it stays deduplicated)', {}, { dedup: RECORDED }, RECORDED],
+    ['--dedup and its own average again: the recorded bounds, not today ratios', { dedup: true, 'chunk-size': '4K' }, { dedup: RECORDED }, RECORDED],
+    ['another average: bounds of that average', { 'chunk-size': '8K' }, { dedup: RECORDED }, { min: 2048, avg: 8192, max: 32768, leaseMs: 5000 }],
+    ['--lease overrides the recorded lease, the bounds stay', { lease: '30s' }, { dedup: RECORDED }, { ...RECORDED, leaseMs: 30_000 }],
+  ];
+  for (const [what, flags, current, expected] of cases) {
+    it(what, () => assert.deepEqual(dedupInfo(flags, current), expected));
+  }
+
+  it('an average that is not a power of two is a usage error', () => {
+    assert.throws(() => dedupInfo({ dedup: true, 'chunk-size': '3K' }, undefined), (err: unknown) => err instanceof UsageError && /power of two/.test(err.message));
+  });
+});
