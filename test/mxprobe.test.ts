@@ -292,15 +292,15 @@ describe('mxprobe: options', () => {
     assert.equal(rows[3].address, null);
   });
 
-  it('-j 8: same output as -j 1, in input order, faster, transcripts not interleaved', async () => {
+  // Eight or sixteen sessions at once on a loaded CI machine: 3 s, so that a healthy
+  // server's reply never misses the timeout (1 s did, twice, at load 30). That the
+  // sessions really run at once is the -j 16 case's peak of 16 connections.
+  it('-j 8: same output as -j 1, in input order, transcripts not interleaved', async () => {
     const domains = ['hang.test', 'multi.test', 'accept.test', 'nogreeting.test', 'relay.test', 'implicit.test', 'null.test'];
-    const serial = await mxprobe(['-j', '1', ...domains], { timeout: '1s' });
-    const t0 = Date.now();
-    const parallel = await mxprobe(['-j', '8', '--transcript', ...domains], { timeout: '1s' });
-    const elapsed = Date.now() - t0;
+    const serial = await mxprobe(['-j', '1', ...domains], { timeout: '3s' });
+    const parallel = await mxprobe(['-j', '8', '--transcript', ...domains], { timeout: '3s' });
     assert.equal(out(parallel), out(serial));
     assert.equal(parallel.code, 1);
-    assert.ok(elapsed < 5000, `-j 8 took ${elapsed}ms`);
     // each block opens with '** DOMAIN: probing' and only speaks of that domain
     let current = '';
     for (const l of stderrLines(parallel)) {
@@ -313,14 +313,14 @@ describe('mxprobe: options', () => {
 
   it('-j 16 with 16 sessions open at once: no MaxListenersExceededWarning', async () => {
     const hang = server('hang-rcpt');
-    const r = await mxprobe(['-j', '16', ...MANY], { timeout: '1s' });
+    const r = await mxprobe(['-j', '16', ...MANY], { timeout: '3s' });
     // every session stood open until its timeout, so all 16 slots held one at the same time
     assert.equal(hang.connections.peak, 16);
     const a = ip('hang-rcpt');
-    assert.equal(out(r), MANY.map((d) => tsv(d, 'mx.hang.test', 10, 'fail', '-', 'rcpt', 'no reply within 1s', a, 'none')).join(''));
+    assert.equal(out(r), MANY.map((d) => tsv(d, 'mx.hang.test', 10, 'fail', '-', 'rcpt', 'no reply within 3s', a, 'none')).join(''));
     assert.equal(r.code, 1);
     assert.ok(!r.stderr.includes('MaxListenersExceededWarning'), r.stderr);
-    assert.deepEqual(stderrLines(r), MANY.map((d) => `mxprobe: ${d}: mx.hang.test [${a}]: no reply within 1s (rcpt)`));
+    assert.deepEqual(stderrLines(r), MANY.map((d) => `mxprobe: ${d}: mx.hang.test [${a}]: no reply within 3s (rcpt)`));
   });
 
   it('SIGINT while an exchange hangs: exit 130, one line, nothing on stdout', async () => {
