@@ -4,11 +4,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, s3Env, storeKeys, testClient, type S3TestServer } from './helpers/s3';
+import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN } from './helpers/docs';
 import { pipeline } from 'node:stream/promises';
@@ -23,29 +24,15 @@ import { readQuotedLines } from '../lib/xargs-quote';
  * is spelled inside a hostile key survives.
  */
 
-async function putKeys(client: S3Client, bucket: string, keys: string[], body = (k: string) => k): Promise<void> {
+async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < keys.length) {
       const key = keys[next++];
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body(key) }));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-}
-
-/**
- * Many small objects fast: on s3rver straight into its store (an object is one file
- * there; it computes the ETag on first read), elsewhere by PUTs.
- */
-async function bulkPut(server: S3TestServer, client: S3Client, bucket: string, keys: string[]): Promise<void> {
-  const dir = server.dataDir;
-  if (!dir) return putKeys(client, bucket, keys, () => 'x');
-  for (const key of keys) {
-    const path = join(dir, bucket, ...key.split('/'));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}._S3rver_object`, 'x');
-  }
 }
 
 async function keysUnder(client: S3Client, bucket: string): Promise<string[]> {
@@ -122,11 +109,14 @@ for (const server of S3_SERVERS) {
       const bucket = await freshBucket(client, 'edge');
       const keys = [...hostileHere(bucket), ...cr()];
       await putKeys(client, bucket, keys);
-      const listed = await sh(`s3ls -r s3://${bucket}/old/ | xargs printf '%s\\0'`);
+      // One listing, read by both: xargs (as `s3ls | xargs printf`) and s3rm (as `s3ls | s3rm -v`).
+      const listing = await runFilter('s3ls', ['-r', `s3://${bucket}/old/`], { env });
+      assert.equal(listing.code, 0, listing.stderr);
+      const listed = await runCommand('xargs', ['printf', '%s\\0'], { env, input: listing.stdout });
       assert.equal(listed.code, 0, listed.stderr);
       const expected = keys.map((k) => `s3://${bucket}/${k}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
       assert.deepEqual(listed.stdout.toString().split('\0').slice(0, -1), expected);
-      const removed = await sh(`s3ls -r s3://${bucket}/old/ | s3rm -v`);
+      const removed = await runFilter('s3rm', ['-v'], { env, input: listing.stdout });
       assert.equal(removed.code, 0, removed.stderr);
       assert.deepEqual(readQuotedLines(removed.stdout.toString()).sort(), [...expected].sort());
     });
@@ -140,25 +130,30 @@ for (const server of S3_SERVERS) {
       assert.equal(listed.code, 0, listed.stderr);
       assert.deepEqual(stderrLines(listed), []);
       assert.equal(listed.stdout.toString(), `s3://${bucket}/sets/it\\'s\\ a\\\nset\n`);
-      const r = await sh(`s3ls --sets s3://${bucket}/sets/ | xargs s3rm -r`);
+      // That listing is what `s3ls --sets | xargs s3rm -r` feeds xargs.
+      const r = await runCommand('xargs', ['s3rm', '-r'], { env, input: listed.stdout });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await keysUnder(client, bucket), ['set', 'sets/it']);
     });
 
-    it('s3rm refuses a list it cannot read exactly (an unmatched quote), removing nothing: status 2', async () => {
-      const bucket = await freshBucket(client, 'edge');
-      await putKeys(client, bucket, ['q/a', "q/it's"]);
-      const r = await runFilter('s3rm', [], { env, input: `s3://${bucket}/q/a\ns3://${bucket}/q/it's\n` });
-      assert.equal(r.code, 2);
-      assert.match(stderrLines(r)[0], /^s3rm: standard input, line 2: unmatched single quote/);
-      assert.deepEqual(await keysUnder(client, bucket), ["q/a", "q/it's"]);
-    });
+    // Refused before any request: one server is enough.
+    if (server === S3_SERVERS[0]) {
+      it('s3rm refuses a list it cannot read exactly (an unmatched quote), removing nothing: status 2', async () => {
+        const bucket = await freshBucket(client, 'edge');
+        await putKeys(client, bucket, ['q/a', "q/it's"]);
+        const r = await runFilter('s3rm', [], { env, input: `s3://${bucket}/q/a\ns3://${bucket}/q/it's\n` });
+        assert.equal(r.code, 2);
+        assert.match(stderrLines(r)[0], /^s3rm: standard input, line 2: unmatched single quote/);
+        assert.deepEqual(await keysUnder(client, bucket), ["q/a", "q/it's"]);
+      });
+    }
 
-    it('control characters XML cannot carry, among 1,500 keys: s3rm -r empties the prefix, the bystander stays', async () => {
+    it('control characters XML cannot carry, among 1,004 keys: s3rm -r empties the prefix, the bystander stays', async () => {
       const bucket = await freshBucket(client, 'edge');
-      const plain = Array.from({ length: 1500 }, (_, i) => `ctl/k-${String(i).padStart(5, '0')}`);
+      // Two pages and two DeleteObjects batches, with control characters in each.
+      const plain = Array.from({ length: 1001 }, (_, i) => `ctl/k-${String(i).padStart(5, '0')}`);
       const control = ['ctl/soh\x01x', 'ctl/esc\x1b[31mred', 'ctl/bs\x08'];
-      await bulkPut(s, client, bucket, plain);
+      await storeKeys(s, client, bucket, plain);
       await putKeys(client, bucket, [...control, 'ctl-keep']);
       const r = await runFilter('s3rm', ['-r', '-v', `s3://${bucket}/ctl/`], { env, timeout: 60_000 });
       assert.equal(r.code, 0, r.stderr);
@@ -188,30 +183,46 @@ for (const server of S3_SERVERS) {
 
     it('an object replaced mid-read (slow reader, second writer): exit 1, the replacement named, only old bytes written', async () => {
       const bucket = await freshBucket(client, 'edge');
-      const size = 16 * 2 ** 20;
+      const size = 4 * 2 ** 20;
       const first = randomBytes(size);
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: first }));
-      const child = spawn(process.execPath, [filterPath('s3source'), '-j', '2', '--chunk-size', '1M', `s3://${bucket}/big`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const out: Buffer[] = [];
-      // Take the first bytes, then stop reading: s3source blocks with at most a few MiB read.
-      const [piece] = (await once(child.stdout, 'data')) as [Buffer];
-      out.push(piece);
-      child.stdout.pause();
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: randomBytes(size) }));
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stdout.resume();
-      const [code] = (await once(child, 'close')) as [number];
-      assert.equal(code, 1, stderr);
-      const lines = stderr.split('\n').filter(Boolean);
-      const replaced = lines.filter((l) => / was replaced during the read /.test(l));
-      assert.equal(replaced.length, 1, stderr);
-      assert.match(replaced[0], new RegExp(`^s3source: s3://${bucket}/big was replaced during the read \\((ETag|If-Match|Last-Modified)`));
-      assert.deepEqual(lines, replaced, 'one line');
-      const written = Buffer.concat(out);
-      assert.ok(written.length < size, 'not the whole object');
-      assert.ok(first.subarray(0, written.length).equals(written), 'every byte written is from the first version');
+      // The first ranged GET goes through; the next waits at the proxy until the object is
+      // replaced, so no read is at the server while it is rewritten (s3rver rewrites the
+      // file in place: a read then saw it cut short, InvalidRange, or half new). One GET
+      // at a time (-j 1), so the first is the first chunk's.
+      const proxy = await FaultProxy.start(s.endpoint, 1);
+      const BIG = new RegExp(`^/${bucket}/big(\\?|$)`);
+      proxy.add({ fault: 'headers', method: 'GET', url: BIG, times: 1, headers: {} }).add({ fault: 'delay', method: 'GET', url: BIG, times: 1000 });
+      try {
+        const child = spawn(process.execPath, [filterPath('s3source'), '-j', '1', '--chunk-size', '1M', `s3://${bucket}/big`], {
+          env: s3Env(s, proxy.endpoint),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 60_000,
+        });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        const out: Buffer[] = [];
+        // Take the first bytes, then stop reading while a second writer replaces the object.
+        const [piece] = (await once(child.stdout, 'data')) as [Buffer];
+        out.push(piece);
+        child.stdout.pause();
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: randomBytes(size) }));
+        proxy.clear().releaseDelayed();
+        child.stdout.on('data', (c: Buffer) => out.push(c));
+        child.stdout.resume();
+        const [code] = (await once(child, 'close')) as [number];
+        assert.equal(code, 1, stderr);
+        const lines = stderr.split('\n').filter(Boolean);
+        const replaced = lines.filter((l) => / was replaced during the read /.test(l));
+        assert.equal(replaced.length, 1, stderr);
+        assert.match(replaced[0], new RegExp(`^s3source: s3://${bucket}/big was replaced during the read \\((ETag|If-Match|Last-Modified)`));
+        assert.deepEqual(lines, replaced, 'one line');
+        const written = Buffer.concat(out);
+        assert.ok(written.length < size, 'not the whole object');
+        assert.ok(first.subarray(0, written.length).equals(written), 'every byte written is from the first version');
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('s3put: two files for one key (x/f and ../x/f) are refused for the second, before it is read; the same file twice goes once', async () => {

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { createS3Client } from '../../lib/s3/client';
 import { withRetry } from '../../lib/s3/retry';
 import { listPages } from '../../lib/s3/lister';
+import { answerError, keyPath } from '../../lib/s3/get-route';
+import { mapOrdered } from '../../lib/slots';
 
 /** A real S3 server the tests talk to over loopback. */
 export interface S3TestServer {
@@ -111,4 +115,64 @@ export async function keysUnder(client: S3Client, bucket: string, prefix = ''): 
   const keys: string[] = [];
   for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
   return keys;
+}
+
+/**
+ * Store `keys`, each object's body its key, for tests that need a population to exist
+ * (more than a listing page, more than a DeleteObjects batch) and cheaply. On s3rver
+ * straight into its store, laid out as its FilesystemStore.getResourcePath does (it
+ * computes an object's ETag when first asked). Elsewhere by PUTs signed here and sent
+ * without the SDK's middleware, 32 at a time: measured on RGW, 0.9 ms of the test's CPU
+ * and about 3 ms of the daemons' a key, against 3.9 ms and 4.8 ms through client.send.
+ */
+export async function storeKeys(server: S3TestServer, client: S3Client, bucket: string, keys: string[]): Promise<void> {
+  const dir = server.dataDir;
+  if (dir) {
+    for (const key of keys) {
+      const parts = key.split('/');
+      const path = join(dir, bucket, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, key);
+    }
+    return;
+  }
+  const endpoint = new URL(server.endpoint);
+  const signer = new SignatureV4({
+    credentials: client.config.credentials,
+    region: await client.config.region(),
+    service: 's3',
+    sha256: client.config.sha256,
+    uriEscapePath: client.config.signingEscapePath,
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const put = async (key: string) => {
+    const body = Buffer.from(key);
+    const unsigned = {
+      method: 'PUT',
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: Number(endpoint.port),
+      path: `/${bucket}/${keyPath(key)}`,
+      query: {},
+      headers: { host: endpoint.host, 'content-length': String(body.length), 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
+    };
+    const signed = await signer.sign(unsigned);
+    const answer = await new Promise<{ statusCode: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
+      const req = request({ host: endpoint.hostname, port: endpoint.port, method: 'PUT', path: signed.path, headers: signed.headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    if (answer.statusCode !== 200) throw answerError({ ...answer, filled: 0 });
+  };
+  try {
+    const stored = mapOrdered(keys, 32, (key) => withRetry(() => put(key), { what: `s3://${bucket}/${key}` }));
+    for await (const _ of stored); // a failure surfaces here, after the PUTs before it
+  } finally {
+    agent.destroy();
+  }
 }
