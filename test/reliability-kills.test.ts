@@ -17,14 +17,15 @@ import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations
 
 describe('reliability on s3rver: concurrent writers and kills', () => {
   const rel = relSuite();
-  const { fresh, sink, source, assertRestores, assertNextRunCleans } = rel;
+  const { fresh, sink, source, store, assertRestores, assertStored, assertNextRunCleans } = rel;
 
   describe('concurrent writers', () => {
     it('two s3sink to one name at once: s3source returns exactly one of the two streams (3 rounds)', async () => {
       for (let round = 0; round < 3; round++) {
         const name = fresh('race');
-        const a = seededBytes(2 * CHUNK + 101, 1000 + round);
-        const b = seededBytes(2 * CHUNK + 202, 2000 + round);
+        // Two chunks each: a set mixing the streams' chunks would be neither.
+        const a = seededBytes(CHUNK + 101, 1000 + round);
+        const b = seededBytes(CHUNK + 202, 2000 + round);
         const [wa, wb] = await Promise.all([sink(name, a), sink(name, b)]);
         assert.equal(wa.code, 0, wa.stderr);
         assert.equal(wb.code, 0, wb.stderr);
@@ -39,8 +40,9 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
 
   it('an older upload finishing after a newer one has committed stands aside: NAME/MANIFEST only moves forward', async () => {
     const name = fresh('order');
+    // A needs a second chunk, held back while its first is stored; B's size plays no part.
     const a = seededBytes(CHUNK + 11, 900);
-    const b = seededBytes(CHUNK + 22, 901);
+    const b = seededBytes(1022, 901);
     const input = new PassThrough();
     // A starts first (older generation) and is held open until B has committed.
     const older = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], rel.env, input);
@@ -53,14 +55,15 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
     const wa = await older.exited;
     assert.equal(wa.code, 0, wa.stderr);
     assert.match(wa.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
-    await assertRestores(name, b, 'the newer upload');
+    await assertStored(name, b, 'the newer upload');
     assert.equal((await generations(rel.client, rel.bucket, name)).size, 1, 'the older generation was discarded');
   });
 
   it('an older upload whose commit lands after a newer one committed and cleaned up: NAME/MANIFEST ends on the newer', async () => {
     const name = fresh('late');
-    const older = seededBytes(CHUNK + 5, 950);
-    const newer = seededBytes(CHUNK + 6, 951);
+    // What is under test is the order of two commits: one chunk each will do.
+    const older = seededBytes(1005, 950);
+    const newer = seededBytes(1006, 951);
     const proxy = await FaultProxy.start(rel.s.endpoint);
     try {
       proxy.add({ fault: 'delay', method: 'PUT', url: setManifest(name) });
@@ -74,7 +77,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       const wb = await late.exited;
       assert.equal(wb.code, 0, wb.stderr);
       assert.match(wb.stderr, /^s3sink: not committed: a newer upload \(generation \S+\) was committed meanwhile$/m);
-      await assertRestores(name, newer, 'the newer upload');
+      await assertStored(name, newer, 'the newer upload');
       assert.equal((await generations(rel.client, rel.bucket, name)).size, 1, 'one generation left');
     } finally {
       await proxy.close();
@@ -100,8 +103,9 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       it(`${p.what}: s3source returns the ${p.survivor} generation whole; the next run cleans orphans`, async () => {
         const name = fresh('kill');
         const old = seededBytes(CHUNK + 10, 300 + i);
-        const neu = seededBytes(3 * CHUNK + 77, 400 + i);
-        assert.equal((await sink(name, old)).code, 0);
+        // Two chunks, or three where the third chunk PUT is the one stalled.
+        const neu = seededBytes((i === 0 ? 2 : 1) * CHUNK + 77, 400 + i);
+        await store(name, old);
         proxy.clear().add(p.rule(name));
         const fault = p.rule(name).fault;
         const before = { injected: proxy.injected[fault], held: proxy.held };
@@ -119,29 +123,29 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
     it('the read-back of NAME/MANIFEST cut short is retried; failing for good, the error never discards the committed generation', async () => {
       const name = fresh('readback');
       const old = seededBytes(1000, 650);
-      assert.equal((await sink(name, old)).code, 0);
+      await store(name, old);
       const penv = s3Env(rel.s, proxy.endpoint);
       // GETs of NAME/MANIFEST: the 1st asks whether the set is deduplicated, the 2nd is
-      // the pre-commit check, the 3rd the read-back.
-      const neu = seededBytes(CHUNK + 5, 651);
+      // the pre-commit check, the 3rd the read-back. A one-chunk set has them all.
+      const neu = seededBytes(1005, 651);
       proxy.clear().add({ fault: 'truncate', method: 'GET', url: setManifest(name), nth: 3 });
       const w = await sink(name, neu, SMALL, penv);
       assert.equal(w.code, 0, w.stderr);
-      await assertRestores(name, neu, 'after a cut-short read-back');
-      const newer = seededBytes(CHUNK + 9, 652);
+      await assertStored(name, neu, 'after a cut-short read-back');
+      const newer = seededBytes(1009, 652);
       proxy.clear().add({ fault: 'rewrite', method: 'GET', url: setManifest(name), times: 2, rewrite: (b) => b });
       proxy.add({ fault: 'error500', method: 'GET', url: setManifest(name), times: 1000 });
       const f = await sink(name, newer, SMALL, penv);
       proxy.clear();
       assert.equal(f.code, 1, f.stderr);
       assert.equal(stderrLines(f).length, 1, f.stderr);
-      await assertRestores(name, newer, 'the committed generation, though the read-back failed');
+      await assertStored(name, newer, 'the committed generation, though the read-back failed');
     });
 
     it('SIGTERM mid-upload: exit 143, one line, nothing committed; the next run cleans', async () => {
       const name = fresh('term');
       const old = seededBytes(1000, 600);
-      assert.equal((await sink(name, old)).code, 0);
+      await store(name, old);
       proxy.clear();
       const puts = proxy.requests.PUT ?? 0;
       const { child, exited } = spawnFilter('s3sink', [...SMALL, `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), repeatingStream(512 * MiB));
@@ -150,7 +154,7 @@ describe('reliability on s3rver: concurrent writers and kills', () => {
       const r = await exited;
       assert.equal(r.code, 143);
       assert.deepEqual(stderrLines(r), ['s3sink: interrupted']);
-      await assertRestores(name, old, 'after SIGTERM');
+      await assertStored(name, old, 'after SIGTERM');
       await assertNextRunCleans(name, 601);
     });
   });
