@@ -87,11 +87,13 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
     /** Every object under NAME/ with its size and ETag: equal snapshots are the same stored set, byte for byte. */
     async function snapshot(name: string): Promise<string[]> {
       const objects: string[] = [];
-      for await (const page of listPages({ client, bucket, prefix: `${name}/` })) for (const e of page) {
+      for await (const page of listPages({ client, bucket, prefix: `${name}/` })) {
+        for (const e of page) {
           if (!('key' in e)) continue;
           assert.ok(e.etag, `the listing gives ${e.key} an ETag`);
           objects.push(`${e.key} ${e.size} ${e.etag}`);
         }
+      }
       return objects;
     }
 
@@ -341,8 +343,8 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
       let gens: string[];
       before(async () => {
         name = fresh();
-        // Stored by the library s3sink runs (s3sink itself, with --keep 3, is the case above):
-        // what is under test here is s3source --check.
+        // Stored by the library s3sink runs: what is under test here is s3source --check
+        // (s3sink --keep 3 itself stores the set of the generations describe above).
         for (const data of inputs) await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: CHUNK, retention: { last: 3 } }));
         gens = await committed(name);
       });
