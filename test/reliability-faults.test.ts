@@ -223,6 +223,8 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
       const proxy = await FaultProxy.start(rel.s.endpoint, 99);
       try {
         // At most 3 faults per chunk: none can run out of attempts (6), whatever the interleaving.
+        // --timeout 3s ends the injected stalls; at 1s a healthy 5 MiB PUT through the proxy
+        // timed out too at CI's load, and those attempts are not counted in the 3.
         proxy.maxPerKey = 3;
         proxy.add({ fault: 'reset', method: 'PUT', url: CHUNK_URL, rate: 0.2 });
         proxy.add({ fault: 'error500', method: 'PUT', url: CHUNK_URL, rate: 0.2 });
@@ -230,7 +232,7 @@ describe('reliability on s3rver: wrong ETags, broken listings, TLS, descriptors'
         proxy.add({ fault: 'stall', method: 'PUT', url: CHUNK_URL, rate: 0.1, times: 3 });
         const name = fresh('fds');
         const data = seededBytes(60 * MiB, 98);
-        const { child, exited } = spawnFilter('s3sink', [...SMALL, '--timeout', '1s', `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), data);
+        const { child, exited } = spawnFilter('s3sink', [...SMALL, '--timeout', '3s', `s3://${rel.bucket}/${name}`], s3Env(rel.s, proxy.endpoint), data);
         const samples: { faults: number; fds: number }[] = [];
         let done = false;
         void exited.then(() => (done = true));
