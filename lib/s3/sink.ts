@@ -226,17 +226,21 @@ export class ChunkSetSink extends ChunkedUploadSink {
         unreadable = undefined;
       } catch (err) {
         if (!(err instanceof ManifestError)) throw new S3OperationError('cannot read back', url, err);
-        // s3rver overwrites a file in place, so a read racing another writer's PUT of
-        // NAME/MANIFEST can see half of it (seen in the concurrent-writer test). S3 and
-        // RGW never serve part of an object: a body that stays unreadable is not S3.
+        // s3rver writes an object in place: a read racing another writer's PUT of
+        // NAME/MANIFEST sees half of it, and two PUTs at once can leave it torn for good,
+        // the shorter body over the longer (CI, the concurrent-writer test: both writers
+        // read it torn 5 times and failed). So name the newest complete generation again,
+        // as if it were missing, after a pause that puts the two writers out of step.
+        // S3 and RGW never serve part of an object: a body that stays unreadable is not S3.
         unreadable = err;
+        current = undefined;
         await delay(20 * 2 ** round);
-        continue;
       }
       let newest: string;
       try {
         newest = await newestCompleteGeneration(this.client, this.bucket, this.name, this.generation, this.abort.signal);
       } catch (err) {
+        if (unreadable) throw this.notOurs(url, unreadable);
         if (current?.generation !== this.generation) throw new S3OperationError('cannot list', `s3://${this.bucket}/${this.name}/`, err);
         this.warnings.push(`committed, but could not look for a concurrent upload of the same name: ${(err as Error).message}`);
         return true;
@@ -253,9 +257,13 @@ export class ChunkSetSink extends ChunkedUploadSink {
         if (!isNotFound(err)) throw err; // that generation was removed meanwhile: look again
       }
     }
-    if (unreadable) throw new Error(`cannot write ${url}: read back, it is not our MANIFEST (${unreadable.message}); is the endpoint an S3 server?`);
+    if (unreadable) throw this.notOurs(url, unreadable);
     const named = current ? `names generation ${current.generation}` : 'is missing';
     throw new Error(`cannot write ${url}: read back ${SETTLE_ROUNDS} times, it still ${named}; is the endpoint an S3 server?`);
+  }
+
+  private notOurs(url: string, unreadable: ManifestError): Error {
+    return new Error(`cannot write ${url}: read back, it is not our MANIFEST (${unreadable.message}); is the endpoint an S3 server?`);
   }
 
   private generationManifest(generation: string): Promise<Buffer> {
