@@ -3,6 +3,9 @@
 // the port on stdout once it listens. Exits when stdin closes, so it never outlives
 // whoever started it. Usage: s3rver-main.js DIR [BUCKET...]
 import S3rver from 's3rver';
+import { makeS3rverReplaceWhole } from './s3rver-atomic';
+
+makeS3rverReplaceWhole();
 
 const [directory, ...buckets] = process.argv.slice(2);
 const server = new S3rver({
