@@ -145,7 +145,7 @@ describe('etrn against a real Postfix', () => {
         ['other.org', 459, false, true],
       ],
     );
-    const resolver = new MxResolver({ nameservers: [{ host: dns.host, port: dns.port }], timeoutMs: 2000 });
+    const resolver = new MxResolver({ nameservers: [{ host: dns.host, port: dns.port }], timeoutMs: 15_000 });
     const backups = await sendEtrnToBackups('flush2.test', { resolver, port: postfix.port, timeoutMs: 5000 });
     assert.deepEqual(
       backups.map((x) => `${x.server} ${x.code}`),
