@@ -8,10 +8,13 @@ import { answerError, sendByRoute } from './route';
  * own Buffer on direct-get.ts's connections. Through client.send() a PUT cost
  * ~2-2.5 ms of CPU before a byte moved; a deduplicated upload makes ~3,300 chunk PUTs
  * per GiB, so ~8 s of CPU per GiB went there (a plain one makes 128, of 8 MiB).
- * MEASURED-HERE. Later PUTs change the key's path, their length, Content-MD5 and
- * SHA-256 (the chunk's, computed anyway, so the signer never hashes the body); the
- * content type and storage class are part of the route's name, and the SSE headers are
- * the client's, the same for all its requests.
+ * Measured, s3sink of 256 MiB of random bytes, whole-process CPU per GiB, medians of 3
+ * alternating runs: --dedup 22.5 -> 15.8 s on s3rver and 20.6 -> 13.1 s on Ceph RGW;
+ * plain 8.2 -> 7.8 s and 6.3 -> 5.8 s. Later PUTs change the key's path, their
+ * length, Content-MD5 and SHA-256 (the chunk's, computed anyway, so the signer never
+ * hashes the body); the content type and storage class are part of the route's name,
+ * and the SSE headers are the client's, the same for all its requests. TLS endpoints
+ * and --bwlimit clients keep the SDK's path (route.ts learns nothing from them).
  */
 
 /** A route name for PutObject: each content type and storage class has its own. */
