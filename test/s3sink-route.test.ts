@@ -8,7 +8,7 @@ import { learnRoute } from '../lib/s3/route';
 import { UPLOAD_PART_QUERY, putByRoute, putObjectRoute, uploadPartRoute } from '../lib/s3/put-route';
 import { startHttpServer, type LoopbackHttpServer } from './helpers/http-server';
 import { FaultProxy } from './helpers/fault-proxy';
-import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { startRgw } from './helpers/rgw';
 import { runFilter, retryNotices } from './helpers/run';
 import { seededBytes } from './helpers/data';
@@ -139,6 +139,7 @@ describe('s3sink route: later PUTs signed and sent without the SDK', () => {
 });
 
 const CHUNK_PUT = /\/\d{10}(\?|$)/;
+const PART_PUT = /[?&]x-id=UploadPart(&|$)/;
 const DEDUP_CHUNK_PUT = /\/chunks\/[0-9a-f]{2}\/[0-9a-f]{64}(\?|$)/;
 const SERVERS = [
   { kind: 's3rver', start: () => startS3rver(), refused: /after ChecksumMismatch/ },
@@ -224,6 +225,18 @@ for (const { kind, start, refused } of SERVERS) {
       assert.equal(proxy.flipped[0]['amz-sdk-invocation-id'], undefined, 'the fifth chunk PUT went by the route');
       assert.match(retryNotices(w).join('\n'), refused, w.stderr);
       await assertRestored('dedup', data);
+    });
+
+    it('--object: the parts after the first go by the route too; a corrupted one is refused and sent again', async () => {
+      proxy.clear().add({ fault: 'flip', method: 'PUT', url: PART_PUT, nth: 3 });
+      proxy.flipped.length = 0;
+      const data = seededBytes(15 * MiB + 9, 45);
+      const w = await sink('one.bin', data, ['--object']);
+      assert.equal(w.code, 0, w.stderr);
+      assert.equal(proxy.flipped.length, 1);
+      assert.equal(proxy.flipped[0]['amz-sdk-invocation-id'], undefined, 'the third part went by the route');
+      assert.match(retryNotices(w).join('\n'), refused, w.stderr);
+      assert.ok((await getObjectBytes(client, bucket, 'one.bin')).equals(data), 'stored bytes differ');
     });
   });
 }
