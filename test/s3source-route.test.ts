@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { startHttpServer, type LoopbackHttpServer } from './helpers/http-server';
 import { after, before, describe, it } from 'node:test';
 import { createS3Client } from '../lib/s3/client';
-import { answerError, keyPath, learnRoute, routedGet } from '../lib/s3/get-route';
+import { answerError, keyPath, learnRoute, sendByRoute } from '../lib/s3/route';
 import { describeError, isNotFound, isTransient } from '../lib/s3/errors';
 
 describe('s3source route: keys in the path as the SDK escapes them', () => {
@@ -68,7 +68,7 @@ describe('s3source route: later GETs of a bucket signed and sent without the SDK
   });
 
   it('has no route until one GET of the bucket taught it', async () => {
-    assert.equal(await routedGet(client(), 'b', 'k', Buffer.alloc(4), {}), undefined);
+    assert.equal(await sendByRoute(client(), 'b', 'k', {}, Buffer.alloc(4)), undefined);
   });
 
   for (const [what, req] of [
@@ -78,7 +78,7 @@ describe('s3source route: later GETs of a bucket signed and sent without the SDK
     it(`learns nothing from ${what}`, async () => {
       const c = client();
       learnRoute(c, 'b', 'set/1', req());
-      assert.equal(await routedGet(c, 'b', 'set/2', Buffer.alloc(4), {}), undefined);
+      assert.equal(await sendByRoute(c, 'b', 'set/2', {}, Buffer.alloc(4)), undefined);
       assert.equal(seen.length, 0);
     });
   }
@@ -87,7 +87,7 @@ describe('s3source route: later GETs of a bucket signed and sent without the SDK
     const c = client();
     learnRoute(c, 'b', 'set/1', sent('/b/set/1'));
     const into = Buffer.alloc(4);
-    const res = await routedGet(c, 'b', 'set/a b', into, { range: 'bytes=4-7', ifMatch: '"e"' });
+    const res = await sendByRoute(c, 'b', 'set/a b', { headers: { range: 'bytes=4-7', 'if-match': '"e"' } }, into);
     assert.equal(res?.statusCode, 206);
     assert.equal(into.toString(), 'abcd');
     const [req] = seen.splice(0);
@@ -97,6 +97,6 @@ describe('s3source route: later GETs of a bucket signed and sent without the SDK
     assert.equal(req.headers['x-amz-server-side-encryption-customer-algorithm'], 'AES256', 'the route keeps the SSE-C headers');
     assert.match(req.headers.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKID\/\d{8}\/eu-west-3\/s3\/aws4_request, SignedHeaders=[^,]*range[^,]*, Signature=[0-9a-f]{64}$/);
     assert.notEqual(req.headers['x-amz-date'], '20261201T120000Z', 'signed now, not at the learnt time');
-    assert.equal(await routedGet(c, 'other-bucket', 'k', Buffer.alloc(4), {}), undefined, 'a route is per bucket');
+    assert.equal(await sendByRoute(c, 'other-bucket', 'k', {}, Buffer.alloc(4)), undefined, 'a route is per name');
   });
 });

@@ -9,7 +9,8 @@ import { LimitedHttpHandler } from './bandwidth';
  * every body byte was read into a fresh 64 KiB Buffer, copied again by the HTTP parser
  * (node_http_parser's on_body uses Buffer::Copy) and once more into the chunk: measured,
  * that and the garbage it made were most of s3source's CPU besides SHA-256. rclone cat
- * does one copy; so does this.
+ * does one copy; so does this. PUTs by a learnt route (put-route.ts) write their body
+ * from the caller's Buffer on the same connections.
  *
  * The SDK still builds, signs and retries-classifies the request and parses any error
  * answer: a middleware at the end of the stack sends the signed request here instead of
@@ -85,6 +86,9 @@ interface Exchange {
   /** Body bytes expected (Content-Length); for an error answer, read into `errorBody`. */
   length: number;
   errorBody?: Buffer;
+  /** The whole request has been handed to the kernel. */
+  sent: boolean;
+  answered: boolean;
   resolve: (r: DirectResponse) => void;
   reject: (e: Error) => void;
 }
@@ -119,7 +123,8 @@ class Connection {
     this.socket.resume();
   }
 
-  send(head: string, into: Buffer, signal?: AbortSignal): Promise<DirectResponse> {
+  /** Send `head` and `body`, read the answer's body into `into`. */
+  send(head: string, into: Buffer, body: Buffer | undefined, signal?: AbortSignal): Promise<DirectResponse> {
     return new Promise((resolve, reject) => {
       const onAbort = () => this.socket.destroy(signal!.reason as Error);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -128,10 +133,28 @@ class Connection {
         f(v);
       };
       this.headBytes = 0;
-      this.exchange = { into, filled: 0, length: 0, resolve: done(resolve), reject: done(reject) };
+      const x: Exchange = { into, filled: 0, length: 0, sent: false, answered: false, resolve: done(resolve), reject: done(reject) };
+      this.exchange = x;
       if (signal?.aborted) onAbort();
-      else this.socket.write(head);
+      else this.write(x, head, body);
     });
+  }
+
+  /** Hand the request to the kernel: one writev, the body from the caller's Buffer, not copied. */
+  private write(x: Exchange, head: string, body: Buffer | undefined): void {
+    const onSent = (err?: Error | null) => {
+      if (err) return; // the socket's error event fails the exchange
+      x.sent = true;
+      if (x.answered && !this.closed) this.release();
+    };
+    if (!body?.length) {
+      this.socket.write(head, onSent);
+      return;
+    }
+    this.socket.cork();
+    this.socket.write(head);
+    this.socket.write(body, onSent);
+    this.socket.uncork();
   }
 
   /** Where the kernel writes the next read: the head scratch, the caller's Buffer, or an error body. */
@@ -208,12 +231,23 @@ class Connection {
 
   private complete(x: Exchange): void {
     this.exchange = undefined;
-    x.resolve({ statusCode: x.head!.statusCode, headers: x.head!.headers, filled: x.errorBody ? 0 : x.filled, body: x.errorBody });
-    if (/close/i.test(x.head!.headers.connection ?? '')) {
-      this.socket.end();
+    x.answered = true;
+    const { statusCode, headers } = x.head!;
+    x.resolve({ statusCode, headers, filled: x.errorBody ? 0 : x.filled, body: x.errorBody });
+    // Answered before the whole request went out: a refusal (no 2xx comes before the
+    // body), whose rest is not worth sending; the connection goes with it.
+    const refusedEarly = !x.sent && (statusCode < 200 || statusCode >= 300);
+    if (/close/i.test(headers.connection ?? '') || refusedEarly) {
       this.closed = true;
+      if (x.sent) this.socket.end();
+      else this.socket.destroy();
       return;
     }
+    if (x.sent) this.release();
+  }
+
+  /** Back to the idle pool, once the exchange is both sent and answered. */
+  private release(): void {
     this.idleSince = Date.now();
     this.onIdle(this);
   }
@@ -246,16 +280,19 @@ function connection(host: string, port: number, timeouts: Timeouts): Connection 
   });
 }
 
-/** Send a signed request and read a body of `into.length` bytes into `into`. */
-export async function directRequest(req: SignedRequest, into: Buffer, timeouts: Timeouts, signal?: AbortSignal): Promise<DirectResponse> {
+/**
+ * Send a signed request, with `body` when given (its Content-Length set), and read an
+ * answer's body of `into.length` bytes into `into`.
+ */
+export async function directRequest(req: SignedRequest, into: Buffer, timeouts: Timeouts, signal?: AbortSignal, body?: Buffer): Promise<DirectResponse> {
   const c = connection(req.hostname, req.port ?? 80, timeouts);
   c.socket.ref();
-  return c.send(requestHead(req), into, signal);
+  return c.send(requestHead(req), into, body, signal);
 }
 
 type Handler = (args: { request: unknown }) => Promise<{ response: unknown; output?: unknown }>;
-interface Stack {
-
+/** A command's middleware stack, as far as a deserialize-step middleware needs it. */
+export interface DeserializeStack {
   add(mw: (next: Handler) => Handler, opts: { step: 'deserialize'; name: string; priority: 'low' }): void;
 }
 
@@ -284,7 +321,7 @@ export function readBodyInto<C extends { middlewareStack: unknown }>(
   const answer = { cmd, filled: () => filled, sent: () => sent };
   if (client.config.requestHandler instanceof LimitedHttpHandler) return answer;
   const timeouts = clientTimeouts(client);
-  (cmd.middlewareStack as Stack).add(
+  (cmd.middlewareStack as DeserializeStack).add(
     (next) => async (args) => {
       const req = args.request as SignedRequest;
       if (req.protocol !== 'http:' || req.method !== 'GET') return next(args);

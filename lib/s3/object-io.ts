@@ -4,6 +4,8 @@ import { NotS3Error, verifiesPayloadHash } from './client';
 import { S3OperationError, isNotFound } from './errors';
 import { parseManifest, type Manifest } from './layout';
 import { withRetry, type RetryOptions } from './retry';
+import { learnRoute, recordSent } from './route';
+import { UPLOAD_PART_QUERY, putByRoute, putObjectRoute, uploadPartRoute } from './put-route';
 
 /**
  * Object I/O for whole objects held in memory: digests, verified PUTs, reads, existence,
@@ -11,6 +13,7 @@ import { withRetry, type RetryOptions } from './retry';
  * payload hash (computed anyway for the manifest, so the signer does not hash the body
  * a second time; AWS and RGW refuse a body that does not match it), and, where the
  * server does not check that, Content-MD5 and the returned ETag compared with the MD5.
+ * Once the SDK has sent one PUT of a kind, later ones go by its route (put-route.ts).
  */
 
 /** Size and hex digests of one body: MD5 for Content-MD5 and the ETag check, SHA-256 for manifests and signatures. */
@@ -90,6 +93,10 @@ export async function putObjectOnce(
   attributes: ObjectAttributes = {},
 ): Promise<void> {
   const md5 = md5ToSend(client, digest);
+  const contentType = attributes.contentType ?? 'application/octet-stream';
+  const route = putObjectRoute(bucket, contentType, attributes.storageClass);
+  const routed = await putByRoute(client, route, key, body, { sha256: digest.sha256, contentMd5: contentMd5(md5) }, signal);
+  if (routed) return checkEtag(routed.etag, md5, key);
   const cmd = withPayloadHash(
     new PutObjectCommand({
       Bucket: bucket,
@@ -97,12 +104,14 @@ export async function putObjectOnce(
       Body: body,
       ContentLength: body.length,
       ContentMD5: contentMd5(md5),
-      ContentType: attributes.contentType ?? 'application/octet-stream',
+      ContentType: contentType,
       StorageClass: attributes.storageClass as StorageClass | undefined,
     }),
     digest.sha256,
   );
+  const sent = recordSent(cmd);
   const out = await client.send(cmd, { abortSignal: signal });
+  learnRoute(client, route, key, sent()!);
   checkEtag(out.ETag, md5, key);
 }
 
@@ -118,21 +127,29 @@ export async function uploadPartOnce(
   signal?: AbortSignal,
 ): Promise<string> {
   const md5 = md5ToSend(client, digest);
-  const cmd = withPayloadHash(
-    new UploadPartCommand({
-      Bucket: bucket,
-      Key: key,
-      UploadId: uploadId,
-      PartNumber: partNumber,
-      Body: body,
-      ContentLength: body.length,
-      ContentMD5: contentMd5(md5),
-    }),
-    digest.sha256,
-  );
-  const out = await client.send(cmd, { abortSignal: signal });
-  checkEtag(out.ETag, md5, `${key} part ${partNumber}`);
-  return out.ETag ?? `"${digest.md5}"`;
+  const route = uploadPartRoute(bucket);
+  const query = { uploadId, partNumber: String(partNumber) };
+  const routed = await putByRoute(client, route, key, body, { sha256: digest.sha256, contentMd5: contentMd5(md5), query }, signal);
+  let etag = routed?.etag;
+  if (!routed) {
+    const cmd = withPayloadHash(
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: contentMd5(md5),
+      }),
+      digest.sha256,
+    );
+    const sent = recordSent(cmd);
+    etag = (await client.send(cmd, { abortSignal: signal })).ETag;
+    learnRoute(client, route, key, sent()!, UPLOAD_PART_QUERY);
+  }
+  checkEtag(etag, md5, `${key} part ${partNumber}`);
+  return etag ?? `"${digest.md5}"`;
 }
 
 export interface WriteObjectOptions extends RetryOptions, ObjectAttributes {
