@@ -8,7 +8,7 @@ import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { SSE_C_KEY_OPTION, s3Argument } from './option-specs';
 import { findProfile } from './aws-config';
 import { ManifestError, isGeneration, type DedupInfo, type Manifest } from './layout';
-import { DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
+import { CDC_NORMALIZATION, DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
 import { S3OperationError } from './errors';
 import type { RemoveMode } from './remove';
 import { hasRules, type RetentionPolicy } from './retention';
@@ -288,16 +288,18 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
 /**
  * The dedup settings of an upload given the set's current manifest: the chunk bounds and
  * lease time come from `--chunk-size` (the average) and `--lease`, else from that
- * manifest, else the defaults; undefined for a plain upload.
+ * manifest, else the defaults; undefined for a plain upload. While the average stays,
+ * so do the set's recorded bounds and normalization level: new defaults must not re-cut
+ * (and re-send) a set. A new average re-cuts it anyway, with today's.
  */
 export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undefined): DedupInfo | undefined {
   if (!flags.dedup && !current?.dedup) return undefined;
   const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
   const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
-  // The set's own bounds while its average stays: new defaults must not re-cut (and re-send) a set.
-  const kept = current?.dedup?.avg === avg ? { min: current.dedup.min, avg, max: current.dedup.max } : undefined;
-  return { ...(kept ?? cdcParams(avg)), leaseMs };
+  const recorded = current?.dedup;
+  const cut = recorded?.avg === avg ? { min: recorded.min, avg, max: recorded.max, normalization: recorded.normalization } : { ...cdcParams(avg), normalization: CDC_NORMALIZATION };
+  return { ...cut, leaseMs };
 }
 
 /** An upload's lease, and the collector's grace period: long beside any stall of a live upload. */
