@@ -1,9 +1,9 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationFlag, intFlag, invalidFlag, sizeFlag, UsageError, type Flags, type OptionSpec } from '../cli';
-import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address } from './client';
+import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address, type S3ClientOptions } from './client';
 import type { BandwidthLimiter } from './bandwidth';
-import { parseBandwidth } from './bandwidth-schedule';
+import { parseBandwidth, type BandwidthSchedule } from './bandwidth-schedule';
 import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { SSE_C_KEY_OPTION, s3Argument } from './option-specs';
 import { findProfile } from './aws-config';
@@ -64,12 +64,20 @@ export function inBucketOption(what: string, oldSpelling: boolean): OptionSpec {
 export const TAG_OPTION: OptionSpec = { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set or s3store tag, with -b or --config' };
 
 export interface S3Setup {
-  client: S3Client;
   /** The bucket from `--config`'s [Bucket] id, when there is one. */
   configBucket?: string;
+  /**
+   * The client the flags describe, built on the first call (later calls return it). That
+   * loads the SDK, 0.2 s of CPU: call it once every usage check that needs no server has
+   * passed, the target's included (issue 16).
+   */
+  createClient(): S3Client;
 }
 
-/** Build the client from the shared flags; `warn` receives the config-permission warning. */
+/**
+ * Check the shared flags (and the files and variables they name) and say how to build
+ * the client; loads no SDK. `warn` receives the config-permission warning.
+ */
 export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSockets?: number): S3Setup {
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   let configBucket: string | undefined;
@@ -113,7 +121,7 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
       throw new UsageError(`cannot read ${caFrom} ${caBundle}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const client = createS3Client({
+  const options: S3ClientOptions = {
     requestTimeoutMs: durationFlag(flags, 'timeout', undefined),
     endpoint,
     region: (flags.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? profile?.region,
@@ -124,9 +132,13 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
     onWarning: warn,
     addressing: addressingFlag(flags),
     encryption: encryptionFromFlags(flags, warn),
-    bandwidth: bandwidthFromFlags(flags),
-  });
-  return { client, configBucket };
+  };
+  const bandwidth = bandwidthFromFlags(flags);
+  let client: S3Client | undefined;
+  return {
+    configBucket,
+    createClient: () => (client ??= createS3Client({ ...options, bandwidth: bandwidth && newLimiter(bandwidth) })),
+  };
 }
 
 function addressingFlag(flags: Flags): Addressing | undefined {
@@ -137,17 +149,21 @@ function addressingFlag(flags: Flags): Addressing | undefined {
   return style;
 }
 
-function bandwidthFromFlags(flags: Flags): BandwidthLimiter | undefined {
+function bandwidthFromFlags(flags: Flags): BandwidthSchedule | undefined {
   const text = flags.bwlimit as string | undefined;
   if (text === undefined) return undefined;
-  // Here, not on import: bandwidth.ts loads the SDK's HTTP handler, which a filter's
-  // --help, --version and usage errors never need (issue 16).
-  const { BandwidthLimiter } = require('./bandwidth') as typeof import('./bandwidth');
   try {
-    return new BandwidthLimiter(parseBandwidth(text));
+    return parseBandwidth(text);
   } catch (err) {
     throw new UsageError(`invalid --bwlimit '${text}': ${(err as Error).message}`);
   }
+}
+
+function newLimiter(schedule: BandwidthSchedule): BandwidthLimiter {
+  // Here, not on import: bandwidth.ts loads the SDK's HTTP handler, which a filter's
+  // --help, --version and usage errors never need (issue 16).
+  const { BandwidthLimiter } = require('./bandwidth') as typeof import('./bandwidth');
+  return new BandwidthLimiter(schedule);
 }
 
 function encryptionFromFlags(flags: Flags, warn: (line: string) => void): Encryption | undefined {
