@@ -8,8 +8,8 @@
 import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
 import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, stdinFile, type FilterSpec } from '../lib/cli';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
+import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
+import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, checkChunkSize, plainChunkSize, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
 import { humanBytes, humanRate, plural } from '../lib/units';
 import { dedupSummary } from '../lib/s3/dedup-summary';
@@ -56,6 +56,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const s3 = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, s3.configBucket);
   const storageClass = storageClassFlag(flags);
+  checkChunkSize(flags);
   // The SDK, and what writes chunks, load only now: --help, --version and a usage error
   // that needs no server never load them (issue 16).
   const client = s3.createClient();
@@ -67,7 +68,7 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const { ensureBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
   if (flags['create-bucket']) await ensureBucket(client, target.bucket, { region: flags.region as string | undefined, signal });
   const dedup = flags.object ? undefined : await dedupFromFlags(flags, client, target.bucket, target.key, signal);
-  const chunkSize = dedup ? dedup.avg : sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
+  const chunkSize = dedup ? dedup.avg : plainChunkSize(flags);
   const resume = flags.resume && !dedup ? await resumableGeneration(client, target.bucket, target.key, signal) : undefined;
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);

@@ -83,6 +83,7 @@ describe('usage errors load no SDK', () => {
     { what: 's3sink: -t TAG with no bucket', filter: 's3sink', args: ['-t', 'db'], code: 2, stderr: usage('s3sink', '-t TAG needs a bucket: -b BUCKET or --config FILE with \\[Bucket\\] id') },
     { what: 's3sink: a bad --storage-class', filter: 's3sink', args: ['--storage-class', 'NO CLASS', 's3://b/x'], code: 2, stderr: usage('s3sink', "invalid --storage-class 'NO CLASS' \\(a class name such as STANDARD_IA or COLD\\)") },
     { what: 's3sink: --bwlimit with a malformed URL', filter: 's3sink', args: ['--bwlimit', '1M', 's3:/b/x'], code: 2, stderr: usage('s3sink', 'not an s3:// address: s3:/b/x') },
+    { what: 's3sink: a --chunk-size no set takes', filter: 's3sink', args: ['--chunk-size', '3K', 's3://b/x'], code: 2, stderr: usage('s3sink', "invalid --chunk-size '3K' \\(a size from 5M to 5G, such as 8M; for a deduplicated set, a power of two from 1K to 64M\\)") },
     { what: 's3source: no NAME', filter: 's3source', args: ['s3://bucket'], code: 2, stderr: usage('s3source', 'missing NAME after the bucket: s3://bucket') },
     { what: 's3ls: AWS_ENDPOINT_URL without a scheme', filter: 's3ls', args: ['s3://b/'], env: { AWS_ENDPOINT_URL: '127.0.0.1:4600' }, code: 2, stderr: usage('s3ls', 'AWS_ENDPOINT_URL must be an http:// or https:// URL: 127\\.0\\.0\\.1:4600') },
     { what: 's3ls: AWS_CA_BUNDLE names a missing file', filter: 's3ls', args: ['s3://b/'], env: { AWS_CA_BUNDLE: '/nonexistent/ca.pem' }, code: 2, stderr: usage('s3ls', 'cannot read AWS_CA_BUNDLE /nonexistent/ca\\.pem: ENOENT') },

@@ -8,6 +8,7 @@ import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { SSE_C_KEY_OPTION, s3Argument } from './option-specs';
 import { findProfile } from './aws-config';
 import { ManifestError, isGeneration, type DedupInfo, type Manifest } from './layout';
+import { DEFAULT_CHUNK_SIZE } from './chunk-options';
 import { CDC_NORMALIZATION, DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
 import { S3OperationError } from './errors';
 import type { RemoveMode } from './remove';
@@ -283,6 +284,36 @@ export function bucketArgument(text: string): string {
   }
   if (addr.key !== '') throw new UsageError(`give s3://BUCKET, not a key: ${text}`);
   return addr.bucket;
+}
+
+/** `--chunk-size` of a plain chunk set, and of an `--object` upload's parts. */
+export function plainChunkSize(flags: Flags): number {
+  return sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
+}
+
+/**
+ * s3sink's `--chunk-size`, checked before any request as far as the flags alone decide
+ * it. With `--dedup` or `--object` they do. Without either, the set's manifest decides
+ * what the size means (a deduplicated set takes it as its average), so only a size no
+ * kind of set takes is refused here; one only a deduplicated set takes (a power of two
+ * below 5M) waits for the manifest, and a plain set refuses it then.
+ */
+export function checkChunkSize(flags: Flags): void {
+  if (flags.object) plainChunkSize(flags);
+  else if (flags.dedup) dedupInfo(flags, undefined);
+  else if (flags['chunk-size'] !== undefined && !takes(() => plainChunkSize(flags)) && !takes(() => dedupInfo({ ...flags, dedup: true }, undefined))) {
+    throw invalidFlag('chunk-size', flags['chunk-size'], 'a size from 5M to 5G, such as 8M; for a deduplicated set, a power of two from 1K to 64M');
+  }
+}
+
+function takes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof UsageError) return false;
+    throw err;
+  }
 }
 
 /**
