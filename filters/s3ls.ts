@@ -34,11 +34,12 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   // The SDK and what sends requests load only now: --help, --version and a usage error
   // never need them, and they are most of a run's start-up (issue 16).
   const { s3FromFlags } = require('../lib/s3/options') as typeof import('../lib/s3/options');
+  const s3 = s3FromFlags(flags, warn, 4);
   const { listBuckets, listEntryPages } = require('../lib/s3/lister') as typeof import('../lib/s3/lister');
   const { formatBucket, formatChunkSet, formatEntry, formatGeneration } = require('../lib/s3/format') as typeof import('../lib/s3/format');
   const { GenerationNotFound, listGenerations } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
   const { listChunkSets } = require('../lib/s3/sets') as typeof import('../lib/s3/sets');
-  const { client } = s3FromFlags(flags, warn, 4);
+  const client = s3.createClient();
   // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
   // error and lose the lines listed before it.
   const write = async (text: string) => {

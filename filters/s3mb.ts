@@ -18,7 +18,9 @@ const spec: FilterSpec = {
 
 void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const buckets = (await argsOrStdin(args, flags.null === true, 'buckets')).map(bucketArgument);
-  const { client } = s3FromFlags(flags, warn);
+  const s3 = s3FromFlags(flags, warn);
+  if (!buckets.length) return 0;
+  const client = s3.createClient();
   // Loaded once the arguments are good: --help, --version and a usage error never send a request (issue 16).
   const { createBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
   const region = flags.region as string | undefined;

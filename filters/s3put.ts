@@ -34,7 +34,7 @@ void runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   const partSize = sizeFlag(flags, 'part-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20 });
   const multipartThreshold = sizeFlag(flags, 'multipart-threshold', DEFAULT_CHUNK_SIZE);
   const storageClass = storageClassFlag(flags);
-  const { client } = s3FromFlags(flags, warn, jobs * 3);
+  const client = s3FromFlags(flags, warn, jobs * 3).createClient();
   // Loaded once the arguments are good: --help, --version and a usage error never send a request (issue 16).
   const { ensureBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
   const { keyPrefixOf, runTimestamp, uploadFiles } = require('../lib/s3/uploader') as typeof import('../lib/s3/uploader');

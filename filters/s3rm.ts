@@ -47,13 +47,14 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   if (policy && !flags.prune) throw new UsageError('the --keep flags go with --prune');
   if (flags.prune && ref !== undefined) throw new UsageError('give --prune or --generation, not both');
   if (flags.prune && !policy) throw new UsageError('--prune needs a policy: --keep, --keep-daily, --keep-weekly, --keep-monthly or --keep-within');
-  // The client (and with it the SDK) comes after the checks of the flags alone: --help,
-  // --version and their usage errors never need it, and it is most of a batch's start-up
-  // in `s3ls | xargs s3rm` (issue 16).
-  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
+  // The client (and with it the SDK) comes after every check that needs no server:
+  // --help, --version, usage errors and an empty list never need it, and it is most of a
+  // batch's start-up in `s3ls | xargs s3rm` (issue 16).
+  const s3 = s3FromFlags(flags, warn, jobs + 2);
   if (flags.prune || ref !== undefined) {
-    const { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
     const { bucket, key: name } = targetFromArgs(args, flags, undefined);
+    const client = s3.createClient();
+    const { formatPruneDecision, pruneGenerations, removeGeneration, resolveGeneration } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
     if (ref !== undefined) {
       const generation = await resolveGeneration(client, bucket, name, ref, signal);
       await removeGeneration(client, bucket, name, generation, { force: flags.force === true, dryRun, signal });
@@ -68,7 +69,7 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   let items: string[];
   if (flags.all) {
     const { listBuckets } = require('../lib/s3/lister') as typeof import('../lib/s3/lister');
-    items = (await listBuckets(client, signal)).map((b) => `s3://${b.name}/`);
+    items = (await listBuckets(s3.createClient(), signal)).map((b) => `s3://${b.name}/`);
   } else if (args.length || flags.null || process.stdin.isTTY) {
     items = await argsOrStdin(args, flags.null === true, 'keys');
   } else {
@@ -76,17 +77,18 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     items = readQuotedLines(await text(readableStdin()), 'standard input');
   }
   const mode = flags.all ? 'bucket' : flags.bucket ? 'bucket' : flags.recursive ? 'tree' : 'keys';
-  const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? configBucket);
+  const targets = resolveTargets(items, mode, (flags['in-bucket'] as string | undefined) ?? s3.configBucket);
   // `-r s3://BUCKET` is `--all` for one bucket: a slip of the prefix away from `-r s3://BUCKET/dir`.
   const root = mode === 'tree' && !dryRun && !flags.yes && targets.find((t) => t.key === '');
   if (root) throw new UsageError(`-r s3://${root.bucket}/ removes everything in the bucket; add --yes to confirm`);
+  if (!targets.length) return 0;
   const { removeAll } = require('../lib/s3/remove') as typeof import('../lib/s3/remove');
   const { listedUrl, oneLine } = require('../lib/s3/format') as typeof import('../lib/s3/format');
   const nul = flags.null === true;
   // A dry run reads as one ("would remove"), never as the -v record of what went.
   const print = dryRun || flags.verbose ? (url: string) => process.stdout.write(`${dryRun ? 'would remove ' : ''}${url}${nul ? '\0' : '\n'}`) : undefined;
   const failed = await removeAll(targets, {
-    client,
+    client: s3.createClient(),
     jobs,
     dryRun,
     signal,

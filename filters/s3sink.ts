@@ -7,8 +7,8 @@
 import '../lib/cli/compile-cache';
 import { pipeline } from 'node:stream/promises';
 import { COMMON_OPTIONS, FilterError, PROGRESS, Progress, UsageError, intFlag, jobsOption, readableStdin, runFilter, sizeFlag, stdinFile, type FilterSpec } from '../lib/cli';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS } from '../lib/s3/chunk-options';
-import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
+import { DEFAULT_JOBS } from '../lib/s3/chunk-options';
+import { CREATE_BUCKET_OPTION, RETENTION_OPTIONS, S3_OPTIONS, TAG_OPTION, inBucketOption, retentionFromFlags, s3FromFlags, targetFromArgs, dedupFromFlags, checkChunkSize, plainChunkSize, BWLIMIT_OPTION, ENCRYPTION_OPTIONS, STORAGE_CLASS_OPTION, storageClassFlag } from '../lib/s3/options';
 import { formatS3Url } from '../lib/s3/client';
 import { humanBytes, humanRate, plural } from '../lib/units';
 import { dedupSummary } from '../lib/s3/dedup-summary';
@@ -52,25 +52,28 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
     throw new UsageError('--object stores one plain object: it has no generations to keep, resume or deduplicate');
   }
   if (flags.lease !== undefined && !flags.dedup) throw new UsageError('--lease goes with --dedup');
-  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
-  // Loaded once the flags are good: --help, --version and a usage error never write a chunk (issue 16).
+  const s3 = s3FromFlags(flags, warn, jobs + 2);
+  const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, s3.configBucket);
+  const storageClass = storageClassFlag(flags);
+  checkChunkSize(flags);
+  // The SDK, and what writes chunks, load only now: --help, --version and a usage error
+  // that needs no server never load them (issue 16).
+  const client = s3.createClient();
   const { ChunkSetSink } = require('../lib/s3/sink') as typeof import('../lib/s3/sink');
   const { MultipartObjectSink } = require('../lib/s3/object-sink') as typeof import('../lib/s3/object-sink');
   const { TooShort } = require('../lib/s3/upload-sink') as typeof import('../lib/s3/upload-sink');
   const { resumableGeneration, resumeMismatch } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
   const { startProducer } = require('../lib/producer') as typeof import('../lib/producer');
   const { ensureBucket } = require('../lib/s3/buckets') as typeof import('../lib/s3/buckets');
-  const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, configBucket);
   if (flags['create-bucket']) await ensureBucket(client, target.bucket, { region: flags.region as string | undefined, signal });
   const dedup = flags.object ? undefined : await dedupFromFlags(flags, client, target.bucket, target.key, signal);
-  const chunkSize = dedup ? dedup.avg : sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
+  const chunkSize = dedup ? dedup.avg : plainChunkSize(flags);
   const resume = flags.resume && !dedup ? await resumableGeneration(client, target.bucket, target.key, signal) : undefined;
   const mismatch = resume && resumeMismatch(resume, chunkSize);
   if (mismatch) throw new UsageError(mismatch);
   const producer = dashed && startProducer(dashed, signal);
   // A file on standard input is read straight into the chunks; pipes are streams.
   const file = producer ? undefined : stdinFile();
-  const storageClass = storageClassFlag(flags);
   const common = { client, bucket: target.bucket, jobs, chunkSize, signal, minSize, storageClass, approve: producer ? () => producer.finished : undefined };
   const sink = flags.object
     ? new MultipartObjectSink({ ...common, key: target.key })

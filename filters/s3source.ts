@@ -35,12 +35,14 @@ void runFilter(spec, async ({ flags, args, signal, warn, progress }) => {
   const ref = generationRefFlag(flags);
   if (flags['all-generations'] && !flags.check) throw new UsageError('--all-generations goes with --check');
   if (flags['all-generations'] && ref) throw new UsageError('give --generation or --all-generations, not both');
-  const { client, configBucket } = s3FromFlags(flags, warn, jobs + 2);
-  // Loaded once the flags are good: --help, --version and a usage error never read a chunk (issue 16).
+  const s3 = s3FromFlags(flags, warn, jobs + 2);
+  const { bucket, key: name } = targetFromArgs(args, flags, s3.configBucket);
+  // The SDK, and what reads chunks, load only now: --help, --version and a usage error
+  // never load them (issue 16).
+  const client = s3.createClient();
   const { ChunkSetSource, ChunkVerificationError } = require('../lib/s3/source') as typeof import('../lib/s3/source');
   const { checkGeneration, formatCheck, generationsUsing } = require('../lib/s3/check') as typeof import('../lib/s3/check');
   const { generationsToCheck, listGenerations, resolveGeneration } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
-  const { bucket, key: name } = targetFromArgs(args, flags, configBucket);
   // A bad chunk of a deduplicated set is every generation's that names it: say which.
   const sharedBy = async (key: string) => {
     const users = generationsUsing((await listGenerations(client, bucket, name, signal)).map((g) => g.manifest), key);

@@ -226,3 +226,35 @@ describe('chunk-set layout: parseManifest', () => {
     });
   }
 });
+
+describe('chunk-set layout: parseManifest of a deduplicated set (how it was cut)', () => {
+  const BOUNDS = { min: 65536, avg: 262144, max: 1048576, leaseMs: 600_000 };
+  const manifest = (dedup: Record<string, unknown>) =>
+    JSON.stringify({ format: MANIFEST_FORMAT, name: 'db', generation: GEN, chunkSize: 262144, chunks: [], size: 0, sha256: SHA_A, created: '2026-11-25T16:30:12.345Z', dedup });
+
+  it('reads the recorded normalization level', () => {
+    assert.deepEqual(parseManifest(manifest({ ...BOUNDS, normalization: 1 })).dedup, { ...BOUNDS, normalization: 1 });
+  });
+
+  it('reads a manifest written before levels were recorded as level 1, the only one written', () => {
+    assert.deepEqual(parseManifest(manifest(BOUNDS)).dedup, { ...BOUNDS, normalization: 1 });
+  });
+
+  // [what, normalization, message]
+  const refused: [string, unknown, string][] = [
+    ['a level this version does not cut at', 2, "MANIFEST's chunks are cut at FastCDC normalization level 2, which this version does not cut at (1); upgrade pipekit"],
+    ['level 0 (no normalization)', 0, "MANIFEST's chunks are cut at FastCDC normalization level 0, which this version does not cut at (1); upgrade pipekit"],
+    ['a level as a string', '1', 'MANIFEST has a malformed dedup entry'],
+    ['a fractional level', 1.5, 'MANIFEST has a malformed dedup entry'],
+    ['a negative level', -1, 'MANIFEST has a malformed dedup entry'],
+    ['a null level', null, 'MANIFEST has a malformed dedup entry'],
+  ];
+  for (const [what, normalization, message] of refused) {
+    it(`refuses ${what}: ${message}`, () => {
+      assert.throws(
+        () => parseManifest(manifest({ ...BOUNDS, normalization })),
+        (err: unknown) => err instanceof ManifestError && err.message === message,
+      );
+    });
+  }
+});

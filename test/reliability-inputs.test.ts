@@ -76,6 +76,8 @@ export const BAD_INPUT: BadInput[] = [
   { filter: 's3sink', what: 'unknown flag', code: 2, args: (c) => ['--bogus', keep(c)], keeps: true },
   { filter: 's3sink', what: 'malformed URL (s3:/b/x)', code: 2, args: () => ['s3:/b/x'], line: /not an s3:\/\/ address/ },
   { filter: 's3sink', what: 'bad --chunk-size, --jobs, --endpoint; missing NAME', code: 2, coveredBy: 's3sink.test.ts' },
+  { filter: 's3sink', what: '--chunk-size no set takes (3K), endpoint unreachable: refused before any request', code: 2, args: (c) => ['--chunk-size', '3K', keep(c)], env: refused, input: () => 'x', line: /^s3sink: invalid --chunk-size '3K' \(a size from 5M to 5G, such as 8M; for a deduplicated set, a power of two from 1K to 64M\); see/, keeps: true },
+  { filter: 's3sink', what: '--chunk-size only a deduplicated set takes (1K): the MANIFEST is read first (exit 1 if it cannot be)', code: 1, coveredBy: 'sink-chunk-size.test.ts' },
   { filter: 's3sink', what: 'missing bucket', code: 1, coveredBy: 's3sink.test.ts' },
   { filter: 's3sink', what: 'wrong credentials', code: 1, args: (c) => [keep(c)], env: wrongKey, input: () => 'new data', line: /InvalidAccessKeyId \(403\)$/, keeps: true },
   { filter: 's3sink', what: 'unreachable endpoint', code: 1, args: (c) => ['--timeout', '2s', keep(c)], env: refused, input: () => 'x', line: /connection refused$/ },

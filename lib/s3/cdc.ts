@@ -13,6 +13,8 @@ export interface CdcParams {
   avg: number;
   /** A cut at this many bytes whatever the content. */
   max: number;
+  /** FastCDC's normalization level: CDC_NORMALIZATION, the only one cut at, when given. */
+  normalization?: number;
 }
 
 /**
@@ -62,13 +64,25 @@ export const GEAR = (() => {
  * point cuts depends on its distance from the chunk's start: measured at 256K with
  * min avg/4, the second upload's new bytes were 2.04× the changed bytes at level 2,
  * 1.89× at level 1, 2.02× at level 0, 2.98× at level 3.
+ *
+ * The one level this version cuts at, and the only one ever written: every
+ * deduplicated set's manifest records it (DedupInfo.normalization), so a later version
+ * that cuts otherwise can keep cutting an existing set this way (another cut would
+ * send every chunk of every set again once), and a manifest naming a level this
+ * version lacks is refused. The rest of what places a cut, the gear table, the high
+ * bits and hashing from `min`, is fixed for good with the format: changing any of it
+ * would need a field of its own.
+ */
+export const CDC_NORMALIZATION = 1;
+
+/**
  * The masks take the hash's high bits: with a shift of one per byte, bit k depends on
  * the last k+1 bytes, so high bits see the whole 32-byte window.
  */
 function masks(avg: number): { small: number; large: number } {
   const bits = Math.log2(avg);
   const top = (n: number) => (n >= 32 ? -1 : ~((1 << (32 - n)) - 1));
-  return { small: top(bits + 1), large: top(Math.max(1, bits - 1)) };
+  return { small: top(bits + CDC_NORMALIZATION), large: top(Math.max(1, bits - CDC_NORMALIZATION)) };
 }
 
 /**
@@ -136,6 +150,7 @@ export class CdcCutter {
 
   constructor(readonly params: CdcParams) {
     if (!(params.min >= 1 && params.min <= params.avg && params.avg <= params.max)) throw new RangeError('need 1 <= min <= avg <= max');
+    if ((params.normalization ?? CDC_NORMALIZATION) !== CDC_NORMALIZATION) throw new RangeError(`only normalization level ${CDC_NORMALIZATION} is implemented, not ${params.normalization}`);
     ({ small: this.small, large: this.large } = masks(params.avg));
   }
 

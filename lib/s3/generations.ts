@@ -304,6 +304,10 @@ export async function resumableGeneration(client: S3Client, bucket: string, name
 /**
  * Why `resume` cannot go on in chunks of `chunkSize`, or undefined when it can: every
  * stored chunk but the last must be exactly that size (the last may be shorter).
+ * So one stored chunk shorter than `chunkSize` passes: a listing cannot tell a whole
+ * chunk of a smaller size from the last chunk of a stream that short (a 6 MiB stream
+ * killed before its commit, resumed with the same 8M). Passing it costs nothing: a chunk
+ * is reused only when its size and MD5 match, so that one is sent again.
  */
 export function resumeMismatch(resume: ResumableGeneration, chunkSize: number): string | undefined {
   const last = Math.max(...resume.chunks.keys());

@@ -1,3 +1,5 @@
+import { CDC_NORMALIZATION } from './cdc';
+
 /**
  * The chunk-set layout, as pure functions (no I/O):
  *
@@ -29,6 +31,12 @@ export interface DedupInfo {
   min: number;
   avg: number;
   max: number;
+  /**
+   * FastCDC's normalization level the chunks were cut at (cdc.ts CDC_NORMALIZATION).
+   * Manifests written before it was recorded have none: they were cut at level 1, the
+   * only level ever written, and parseManifest reads them so.
+   */
+  normalization: number;
   /** How long an upload's or a collector's lease holds without a refresh, in ms. */
   leaseMs: number;
 }
@@ -161,6 +169,14 @@ export function parseManifest(text: string): Manifest {
     if (typeof d !== 'object' || d === null || ![d.min, d.avg, d.max, d.leaseMs].every((n) => Number.isInteger(n) && n > 0)) {
       throw new ManifestError('MANIFEST has a malformed dedup entry');
     }
+    if (d.normalization === undefined) d.normalization = LEVEL_BEFORE_RECORDED;
+    if (!Number.isInteger(d.normalization) || d.normalization < 0) throw new ManifestError('MANIFEST has a malformed dedup entry');
+    if (d.normalization !== CDC_NORMALIZATION) {
+      throw new ManifestError(`MANIFEST's chunks are cut at FastCDC normalization level ${d.normalization}, which this version does not cut at (${CDC_NORMALIZATION}); upgrade pipekit`);
+    }
   }
   return m;
 }
+
+/** The level of a deduplicated set's manifest written before levels were recorded: the only one there was. */
+const LEVEL_BEFORE_RECORDED = 1;

@@ -1,14 +1,15 @@
 import { statSync, readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationFlag, intFlag, invalidFlag, sizeFlag, UsageError, type Flags, type OptionSpec } from '../cli';
-import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address } from './client';
+import { createS3Client, formatS3Url, parseS3Url, parseS3storeConfig, type Addressing, type S3Address, type S3ClientOptions } from './client';
 import type { BandwidthLimiter } from './bandwidth';
-import { parseBandwidth } from './bandwidth-schedule';
+import { parseBandwidth, type BandwidthSchedule } from './bandwidth-schedule';
 import { CUSTOMER_KEY_BYTES, type Encryption } from './encryption';
 import { SSE_C_KEY_OPTION, s3Argument } from './option-specs';
 import { findProfile } from './aws-config';
 import { ManifestError, isGeneration, type DedupInfo, type Manifest } from './layout';
-import { DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
+import { DEFAULT_CHUNK_SIZE } from './chunk-options';
+import { CDC_NORMALIZATION, DEFAULT_CDC_AVERAGE, cdcParams } from './cdc';
 import { S3OperationError } from './errors';
 import type { RemoveMode } from './remove';
 import { hasRules, type RetentionPolicy } from './retention';
@@ -64,12 +65,20 @@ export function inBucketOption(what: string, oldSpelling: boolean): OptionSpec {
 export const TAG_OPTION: OptionSpec = { name: 'tag', short: 't', arg: 'TAG', help: 'name of the chunk set or s3store tag, with -b or --config' };
 
 export interface S3Setup {
-  client: S3Client;
   /** The bucket from `--config`'s [Bucket] id, when there is one. */
   configBucket?: string;
+  /**
+   * The client the flags describe, built on the first call (later calls return it). That
+   * loads the SDK, 0.2 s of CPU: call it once every usage check that needs no server has
+   * passed, the target's included (issue 16).
+   */
+  createClient(): S3Client;
 }
 
-/** Build the client from the shared flags; `warn` receives the config-permission warning. */
+/**
+ * Check the shared flags (and the files and variables they name) and say how to build
+ * the client; loads no SDK. `warn` receives the config-permission warning.
+ */
 export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSockets?: number): S3Setup {
   let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   let configBucket: string | undefined;
@@ -113,7 +122,7 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
       throw new UsageError(`cannot read ${caFrom} ${caBundle}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const client = createS3Client({
+  const options: S3ClientOptions = {
     requestTimeoutMs: durationFlag(flags, 'timeout', undefined),
     endpoint,
     region: (flags.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? profile?.region,
@@ -124,9 +133,13 @@ export function s3FromFlags(flags: Flags, warn: (line: string) => void, maxSocke
     onWarning: warn,
     addressing: addressingFlag(flags),
     encryption: encryptionFromFlags(flags, warn),
-    bandwidth: bandwidthFromFlags(flags),
-  });
-  return { client, configBucket };
+  };
+  const bandwidth = bandwidthFromFlags(flags);
+  let client: S3Client | undefined;
+  return {
+    configBucket,
+    createClient: () => (client ??= createS3Client({ ...options, bandwidth: bandwidth && newLimiter(bandwidth) })),
+  };
 }
 
 function addressingFlag(flags: Flags): Addressing | undefined {
@@ -137,17 +150,21 @@ function addressingFlag(flags: Flags): Addressing | undefined {
   return style;
 }
 
-function bandwidthFromFlags(flags: Flags): BandwidthLimiter | undefined {
+function bandwidthFromFlags(flags: Flags): BandwidthSchedule | undefined {
   const text = flags.bwlimit as string | undefined;
   if (text === undefined) return undefined;
-  // Here, not on import: bandwidth.ts loads the SDK's HTTP handler, which a filter's
-  // --help, --version and usage errors never need (issue 16).
-  const { BandwidthLimiter } = require('./bandwidth') as typeof import('./bandwidth');
   try {
-    return new BandwidthLimiter(parseBandwidth(text));
+    return parseBandwidth(text);
   } catch (err) {
     throw new UsageError(`invalid --bwlimit '${text}': ${(err as Error).message}`);
   }
+}
+
+function newLimiter(schedule: BandwidthSchedule): BandwidthLimiter {
+  // Here, not on import: bandwidth.ts loads the SDK's HTTP handler, which a filter's
+  // --help, --version and usage errors never need (issue 16).
+  const { BandwidthLimiter } = require('./bandwidth') as typeof import('./bandwidth');
+  return new BandwidthLimiter(schedule);
 }
 
 function encryptionFromFlags(flags: Flags, warn: (line: string) => void): Encryption | undefined {
@@ -269,6 +286,36 @@ export function bucketArgument(text: string): string {
   return addr.bucket;
 }
 
+/** `--chunk-size` of a plain chunk set, and of an `--object` upload's parts. */
+export function plainChunkSize(flags: Flags): number {
+  return sizeFlag(flags, 'chunk-size', DEFAULT_CHUNK_SIZE, { min: 5 * 2 ** 20, max: 5 * 2 ** 30 });
+}
+
+/**
+ * s3sink's `--chunk-size`, checked before any request as far as the flags alone decide
+ * it. With `--dedup` or `--object` they do. Without either, the set's manifest decides
+ * what the size means (a deduplicated set takes it as its average), so only a size no
+ * kind of set takes is refused here; one only a deduplicated set takes (a power of two
+ * below 5M) waits for the manifest, and a plain set refuses it then.
+ */
+export function checkChunkSize(flags: Flags): void {
+  if (flags.object) plainChunkSize(flags);
+  else if (flags.dedup) dedupInfo(flags, undefined);
+  else if (flags['chunk-size'] !== undefined && !takes(() => plainChunkSize(flags)) && !takes(() => dedupInfo({ ...flags, dedup: true }, undefined))) {
+    throw invalidFlag('chunk-size', flags['chunk-size'], 'a size from 5M to 5G, such as 8M; for a deduplicated set, a power of two from 1K to 64M');
+  }
+}
+
+function takes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof UsageError) return false;
+    throw err;
+  }
+}
+
 /**
  * Whether and how s3sink deduplicates `NAME`: with `--dedup`, or because its current
  * manifest says it is deduplicated (a deduplicated set stays one). See dedupInfo.
@@ -288,16 +335,18 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
 /**
  * The dedup settings of an upload given the set's current manifest: the chunk bounds and
  * lease time come from `--chunk-size` (the average) and `--lease`, else from that
- * manifest, else the defaults; undefined for a plain upload.
+ * manifest, else the defaults; undefined for a plain upload. While the average stays,
+ * so do the set's recorded bounds and normalization level: new defaults must not re-cut
+ * (and re-send) a set. A new average re-cuts it anyway, with today's.
  */
 export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undefined): DedupInfo | undefined {
   if (!flags.dedup && !current?.dedup) return undefined;
   const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
   const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
-  // The set's own bounds while its average stays: new defaults must not re-cut (and re-send) a set.
-  const kept = current?.dedup?.avg === avg ? { min: current.dedup.min, avg, max: current.dedup.max } : undefined;
-  return { ...(kept ?? cdcParams(avg)), leaseMs };
+  const recorded = current?.dedup;
+  const cut = recorded?.avg === avg ? { min: recorded.min, avg, max: recorded.max, normalization: recorded.normalization } : { ...cdcParams(avg), normalization: CDC_NORMALIZATION };
+  return { ...cut, leaseMs };
 }
 
 /** An upload's lease, and the collector's grace period: long beside any stall of a live upload. */
