@@ -147,6 +147,19 @@ describe('s3sink --resume with another --chunk-size when one chunk was stored', 
     assert.deepEqual((await keysUnder(client, bucket, `larger/${generation}/`)).sort(), [chunkKey('larger', generation, 0), chunkKey('larger', generation, 1), `larger/${generation}/MANIFEST`]);
   });
 
+  it('a shorter stream than the interrupted one: the chunks it stored past the end are removed', async () => {
+    const generation = newGeneration(new Date(), 'abcdef02');
+    for (const index of [0, 1, 2]) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: chunkKey('shorter', generation, index), Body: data.subarray(index * 5 * MiB, (index + 1) * 5 * MiB) }));
+    }
+    const shorter = data.subarray(0, 7 * MiB);
+    const r = await runFilter('s3sink', ['--resume', '--chunk-size', '5M', `s3://${bucket}/shorter`], { input: shorter, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`^s3sink: resumed ${generation}: 1 of 3 chunks already stored$`, 'm'));
+    assert.deepEqual((await keysUnder(client, bucket, `shorter/${generation}/`)).sort(), [chunkKey('shorter', generation, 0), chunkKey('shorter', generation, 1), `shorter/${generation}/MANIFEST`]);
+    assert.deepEqual((await runFilter('s3source', [`s3://${bucket}/shorter`], { env })).stdout, shorter);
+  });
+
   it('a smaller chunk size: refused, one line, exit 2', async () => {
     const generation = await interrupted('smaller', 0, 6 * MiB);
     const r = await resume('smaller', '5M');

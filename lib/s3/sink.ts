@@ -14,6 +14,7 @@ import { DEFAULT_JOBS } from './chunk-options';
 import { Lease, waitForCollectors } from './dedup-lease';
 import { knownChunks, storedChunks } from './dedup-index';
 import { verifiesPayloadHash } from './client';
+import { plural } from '../units';
 import type { ChunkDigest } from './hash-pool';
 
 export interface ChunkSetSinkOptions extends UploadSinkOptions {
@@ -189,6 +190,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
       return;
     }
     this.manifest = manifest;
+    await this.removePastEnd();
     // Our own lease would make our own collection stand aside.
     await this.lease?.release();
     try {
@@ -264,6 +266,24 @@ export class ChunkSetSink extends ChunkedUploadSink {
 
   private notOurs(url: string, unreadable: ManifestError): Error {
     return new Error(`cannot write ${url}: read back, it is not our MANIFEST (${unreadable.message}); is the endpoint an S3 server?`);
+  }
+
+  /**
+   * Resumed: chunks the interrupted upload stored past this stream's end (that stream was
+   * longer, or cut at a larger size) sit in this generation but in no manifest, and only
+   * the generation's own removal would ever delete them.
+   */
+  private async removePastEnd(): Promise<void> {
+    if (this.dedup) return;
+    const keys = [...this.stored.keys()].filter((index) => index >= this.chunks.length).map((index) => chunkKey(this.name, this.generation, index));
+    if (!keys.length) return;
+    let failed: number;
+    try {
+      failed = (await deleteKeys(this.client, this.bucket, keys, this.abort.signal)).length;
+    } catch {
+      failed = keys.length;
+    }
+    if (failed) this.warnings.push(`committed, but could not remove ${plural(failed, 'chunk')} the interrupted upload stored past the stream's end`);
   }
 
   private generationManifest(generation: string): Promise<Buffer> {
