@@ -2,17 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
-import { freshBucket, s3Env, storeKeys, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL } from './helpers/fault-proxy';
 import { waitFor } from './helpers/mount';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';
-import { ChunkSetSink } from '../lib/s3/sink';
 import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
@@ -323,15 +320,13 @@ for (const server of SERVERS) {
     });
 
     describe('--sets', () => {
-      async function storeSet(name: string, data: Buffer, keep = 1): Promise<void> {
-        await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: 1000, retention: { last: keep } }));
-      }
+      const store = (name: string, data: Buffer, keep = 1) => storeSet(client, bucket, name, data, { chunkSize: 1000, retention: { last: keep } });
       before(async () => {
-        await storeSet('sets/www', Buffer.alloc(2500, 1), 2);
-        await storeSet('sets/www', Buffer.alloc(3001, 2), 2);
-        await storeSet('sets/db dump', Buffer.alloc(10, 3));
+        await store('sets/www', Buffer.alloc(2500, 1), 2);
+        await store('sets/www', Buffer.alloc(3001, 2), 2);
+        await store('sets/db dump', Buffer.alloc(10, 3));
         await putKeys(client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
-        await storeSet('broken/good', Buffer.alloc(5, 4));
+        await store('broken/good', Buffer.alloc(5, 4));
         await putKeys(client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
       });
 
@@ -386,7 +381,7 @@ for (const server of SERVERS) {
         bucket = await freshBucket(client, 'ex');
         env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
         await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
-        await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
+        await storeSet(client, bucket, 'www', Buffer.alloc(3000, 7), { chunkSize: 1000 });
       });
 
       it('every example runs, with s3://b/ and s3://backup/ standing for a test bucket', async () => {

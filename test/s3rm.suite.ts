@@ -2,16 +2,14 @@ import type { S3_SERVERS } from './helpers/s3servers';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { freshBucket, s3Env, storeKeys, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
 import { deleteObjects } from '../lib/s3/delete-objects';
 import { resolveTargets } from '../lib/s3/options';
-import { ChunkSetSink } from '../lib/s3/sink';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 
@@ -198,8 +196,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('-r NAME removes a chunk set whole (every generation, MANIFEST first), and nothing beside it', async () => {
       const bucket = await freshBucket(client, 'rm');
-      const store = (data: Buffer) =>
-        pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name: 'sets/www', chunkSize: 100, retention: { last: 2 } }));
+      const store = (data: Buffer) => storeSet(client, bucket, 'sets/www', data, { chunkSize: 100, retention: { last: 2 } });
       await store(Buffer.alloc(250, 1));
       await store(Buffer.alloc(350, 2));
       await putKeys(client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);
@@ -334,7 +331,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       const scratch = await freshBucket(client, 'scratch');
       await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', 'tmp/new\nline', 'tmp/keep/z', 'www2']);
       await putKeys(client, scratch, ['s1', 's/2']);
-      await pipeline(Readable.from([Buffer.alloc(300, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 100 }));
+      await storeSet(client, bucket, 'www', Buffer.alloc(300, 7), { chunkSize: 100 });
       const examples = manExamples(manPage('s3rm')).flatMap((block) => block.split('\n'));
       assert.equal(examples.length, 6);
       for (const line of examples) {
