@@ -8,7 +8,7 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { filterPath, runFilter, type RunResult, stderrLines } from './helpers/run';
 import { freshBucket, getObjectBytes, keysUnder, s3Env, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { seededBytes, sha256 } from './helpers/data';
 import { listPages } from '../lib/s3/lister';
 import { chunkKey, generationManifestKey, manifestKey, newGeneration, MANIFEST_FORMAT, type Manifest } from '../lib/s3/layout';

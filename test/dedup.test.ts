@@ -6,7 +6,7 @@ import { filterPath, runFilter, stderrLines, type RunResult } from './helpers/ru
 import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { S3_SERVERS } from './helpers/s3servers';
 import { FaultProxy } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { seededBytes, sha256 } from './helpers/data';
 import { listPages } from '../lib/s3/lister';
 import { readManifest } from '../lib/s3/object-io';

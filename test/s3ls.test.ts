@@ -6,7 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
 import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';

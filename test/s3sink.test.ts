@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
 import { freshBucket, getObjectBytes, keysUnder, readSet, s3Env, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { S3_SERVERS } from './helpers/s3servers';
+import { waitFor } from './helpers/wait';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
 import { oddPieces, repeatingStream, seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
@@ -17,18 +17,6 @@ import type { RetentionPolicy } from '../lib/s3/retention';
 const MiB = 2 ** 20;
 const CHUNK = 5 * MiB;
 const SMALL = ['--chunk-size', '5M'];
-
-/**
- * Poll `cond` every `everyMs` until true; fail after `ms`. For conditions outside our
- * control (a child's progress).
- */
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition', everyMs = 20): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(everyMs);
-  }
-}
 
 interface BadInput {
   args: string[];
