@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN } from './helpers/docs';
-import { listPages } from '../lib/s3/lister';
 import { readQuotedLines } from '../lib/xargs-quote';
 
 /**
@@ -30,12 +29,6 @@ async function putKeys(client: S3Client, bucket: string, keys: string[]): Promis
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-}
-
-async function keysUnder(client: S3Client, bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys.sort();
 }
 
 async function exists(client: S3Client, bucket: string, key: string): Promise<boolean> {
@@ -98,7 +91,7 @@ for (const server of S3_SERVERS) {
         const r = await sh(pipeline.replace('s3://B/', `s3://${bucket}/`));
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(stderrLines(r), []);
-        assert.deepEqual(await keysUnder(client, bucket), [...bystanders].sort());
+        assert.deepEqual(await sortedKeysUnder(client, bucket), [...bystanders].sort());
       });
     }
 
@@ -130,7 +123,7 @@ for (const server of S3_SERVERS) {
       // That listing is what `s3ls --sets | xargs s3rm -r` feeds xargs.
       const r = await runCommand('xargs', ['s3rm', '-r'], { env, input: listed.stdout });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), ['set', 'sets/it']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['set', 'sets/it']);
     });
 
     // Refused before any request: one server is enough.
@@ -141,7 +134,7 @@ for (const server of S3_SERVERS) {
         const r = await runFilter('s3rm', [], { env, input: `s3://${bucket}/q/a\ns3://${bucket}/q/it's\n` });
         assert.equal(r.code, 2);
         assert.match(stderrLines(r)[0], /^s3rm: standard input, line 2: unmatched single quote/);
-        assert.deepEqual(await keysUnder(client, bucket), ["q/a", "q/it's"]);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ["q/a", "q/it's"]);
       });
     }
 
@@ -156,7 +149,7 @@ for (const server of S3_SERVERS) {
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
       assert.equal(r.stdout.toString().split('\n').filter(Boolean).length, plain.length + control.length);
-      assert.deepEqual(await keysUnder(client, bucket), ['ctl-keep']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['ctl-keep']);
     });
 
     it('encoded listings: a CR key beside its LF twin round-trips through s3ls -0 | xargs -0 s3rm (or the listing fails loudly)', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { s3Env, testClient, freshBucket, getObjectBytes, type S3TestServer } from './helpers/s3';
+import { s3Env, testClient, freshBucket, getObjectBytes, sortedKeysUnder, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import type { RgwServer } from './helpers/rgw';
@@ -18,7 +18,7 @@ import { BIN, manExamples, manPage } from './helpers/docs';
 import { createBucket, ensureBucket, locationConstraint, type BucketOutcome } from '../lib/s3/buckets';
 import { bucketArgument } from '../lib/s3/options';
 import { createS3Client } from '../lib/s3/client';
-import { listBuckets, listPages } from '../lib/s3/lister';
+import { listBuckets } from '../lib/s3/lister';
 
 /** The servers this file runs against (s3rver, Ceph RGW): every assertion below holds on each unless it says otherwise. */
 const SERVERS = S3_SERVERS;
@@ -28,12 +28,6 @@ const newName = (hint = 'mb') => `${hint}-${randomBytes(5).toString('hex')}`;
 
 async function bucketNames(client: S3Client): Promise<string[]> {
   return (await listBuckets(client)).map((b) => b.name);
-}
-
-async function keysUnder(client: S3Client, bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix: '' })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys.sort();
 }
 
 for (const server of SERVERS) {
@@ -82,7 +76,7 @@ for (const server of SERVERS) {
         assert.deepEqual(stderrLines(r), []);
         assert.deepEqual(lines(r), args[0] === '-v' ? [`s3://${name}/`] : []);
       }
-      assert.deepEqual(await keysUnder(client, name), ['k']);
+      assert.deepEqual(await sortedKeysUnder(client, name), ['k']);
     });
 
     it('several at once, in order; -0 ends each URL with NUL', async () => {
@@ -206,7 +200,7 @@ for (const server of SERVERS) {
         const r = await put(['-q', '--create-bucket', `s3://${name}/`, 'www/index.html'], undefined, penv);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(creates, 0);
-        assert.deepEqual(await keysUnder(client, name), ['www/index.html']);
+        assert.deepEqual(await sortedKeysUnder(client, name), ['www/index.html']);
       } finally {
         await proxy.close();
       }

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { BIN, manExamples, manPage } from './helpers/docs';
-import { listBuckets, listObjects, listPages } from '../lib/s3/lister';
+import { listBuckets, listObjects } from '../lib/s3/lister';
 import { deleteObjects } from '../lib/s3/delete-objects';
 import { resolveTargets } from '../lib/s3/options';
 
@@ -22,12 +22,6 @@ async function putKeys(client: S3Client, bucket: string, keys: string[]): Promis
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
-}
-
-async function keysUnder(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys.sort();
 }
 
 const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
@@ -83,7 +77,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       const r = await sh(`s3ls -r s3://${bucket}/old/ | xargs -n 1000 s3rm`);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
-      assert.deepEqual(await keysUnder(client, bucket), ['old', 'older/k', 'x/old/k']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['old', 'older/k', 'x/old/k']);
     });
 
     it('s3ls -r -0 | xargs -0 s3rm: spaces, newlines, quotes, unicode and + all go, bystanders stay', async () => {
@@ -91,7 +85,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -r -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS].sort());
+      assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS].sort());
     });
 
     it('s3ls -0 s3://b/tmp/ | xargs -0 s3rm (the man page example): the keys directly under tmp/ go', async () => {
@@ -99,7 +93,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS, 'tmp/sub/deeper key', 'tmp/sub/x+y'].sort());
+      assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS, 'tmp/sub/deeper key', 'tmp/sub/x+y'].sort());
     });
 
     it('plain xargs: s3ls quotes every awkward key (newline too) as xargs reads it; all go, bystanders stay', async () => {
@@ -107,7 +101,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -r s3://${bucket}/tmp/ | xargs s3rm`);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), [...BYSTANDERS].sort());
+      assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS].sort());
     });
 
     it('keys on stdin (s3ls -r | s3rm): 1,001 keys in 2 DeleteObjects requests', async () => {
@@ -127,7 +121,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       } finally {
         await proxy.close();
       }
-      assert.deepEqual(await keysUnder(client, bucket), ['in']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['in']);
     });
 
     it('-b BUCKET with bare keys, as s3store did', async () => {
@@ -135,7 +129,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await putKeys(client, bucket, ['a', 'b c', 'd']);
       const r = await rm(['-b', bucket, 'a', 'b c']);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), ['d']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['d']);
     });
 
     it('a missing key is not an error (rm -f): exit 0, silent; -v still names it', async () => {
@@ -163,10 +157,10 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       const r = await rm(['--bucket', `s3://${bucket}`]);
       assert.equal(r.code, 1);
       assert.deepEqual(stderrLines(r), [`s3rm: cannot remove bucket s3://${bucket}/: BucketNotEmpty (409)`]);
-      assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['d/k2', 'k1']);
       const n = await rm(['--bucket', '-r', '-n', `s3://${bucket}/`]);
       assert.deepEqual(lines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`].map((u) => `would remove ${u}`));
-      assert.deepEqual(await keysUnder(client, bucket), ['d/k2', 'k1'], 'dry run removed nothing');
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['d/k2', 'k1'], 'dry run removed nothing');
       const ok = await rm(['--bucket', '-r', `s3://${bucket}/`]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.ok(!(await listBuckets(client)).some((b) => b.name === bucket));
@@ -183,7 +177,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b\\ c`].map((u) => `would remove ${u}`));
       const t = await rm(['-n', '-r', '-0', `s3://${bucket}/p`]);
       assert.deepEqual(lines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `would remove s3://${bucket}/${x}`));
-      assert.deepEqual(await keysUnder(client, bucket), ['p', 'p/a', 'p/b c', 'p/sub/d', 'px']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['p', 'p/a', 'p/b c', 'p/sub/d', 'px']);
     });
 
     it('-r --yes s3://BUCKET/ removes everything in the bucket', async () => {
@@ -191,7 +185,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await putKeys(client, bucket, ['a', 'd/b']);
       const ok = await rm(['-r', '--yes', `s3://${bucket}/`]);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), []);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), []);
     });
 
     it('-r NAME removes a chunk set whole (every generation, MANIFEST first), and nothing beside it', async () => {
@@ -200,14 +194,14 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await store(Buffer.alloc(250, 1));
       await store(Buffer.alloc(350, 2));
       await putKeys(client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);
-      const before = await keysUnder(client, bucket, 'sets/www/');
+      const before = await sortedKeysUnder(client, bucket, 'sets/www/');
       assert.equal(before.length, 3 + 4 + 2 * 1 + 1, 'two generations of chunks, their manifests and the MANIFEST');
       const r = await rm(['-r', '-v', `s3://${bucket}/sets/www`]);
       assert.equal(r.code, 0, r.stderr);
       const out = lines(r);
       assert.equal(out[0], `s3://${bucket}/sets/www/MANIFEST`, 'the commit point goes first');
       assert.deepEqual([...out].sort(), before.map((k) => `s3://${bucket}/${k}`).sort());
-      assert.deepEqual(await keysUnder(client, bucket), ['sets/ww', 'sets/www2/x', 'sets/wwwx']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['sets/ww', 'sets/www2/x', 'sets/wwwx']);
     });
 
     // Refused or done before any request: the s3rver file is enough.
@@ -218,7 +212,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         const bad = await rm(['d']);
         assert.equal(bad.code, 2);
         assert.match(stderrLines(bad)[0], /^s3rm: not an s3:\/\/ address: "d" \(give s3:\/\/BUCKET\/KEY, or -b BUCKET for bare keys\)(; see s3rm --help)?$/);
-        assert.deepEqual(await keysUnder(client, bucket), ['d']);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ['d']);
       });
 
       it('-r s3://BUCKET (the whole bucket) needs --yes: exit 2, one line, nothing removed', async () => {
@@ -229,7 +223,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
           assert.equal(r.code, 2);
           assert.deepEqual(stderrLines(r), [`s3rm: -r s3://${bucket}/ removes everything in the bucket; add --yes to confirm; see s3rm --help`]);
         }
-        assert.deepEqual(await keysUnder(client, bucket), ['a', 'd/b']);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ['a', 'd/b']);
       });
 
       it('--all without --yes refuses (exit 2) and removes nothing', async () => {
@@ -238,7 +232,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         const r = await rm(['--all']);
         assert.equal(r.code, 2);
         assert.match(stderrLines(r)[0], /^s3rm: --all removes every bucket and everything in it; add --yes to confirm(; see s3rm --help)?$/);
-        assert.deepEqual(await keysUnder(client, bucket), ['k']);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ['k']);
       });
 
       it('usage: no key in a URL, a key given to --bucket, unknown option: exit 2; empty stdin: exit 0', async () => {
@@ -277,7 +271,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         assert.equal(lines(r).length, keys.length - 1, 'every other key is reported removed');
         assert.ok(!lines(r).includes(`s3://${bucket}/f/k-0007`));
         assert.equal(proxy.requests.POST >= 2, true);
-        assert.deepEqual(await keysUnder(client, bucket), [], 'the server did delete them (the refusal was injected)');
+        assert.deepEqual(await sortedKeysUnder(client, bucket), [], 'the server did delete them (the refusal was injected)');
       });
 
       it('transient faults on DeleteObjects are retried', async () => {
@@ -286,7 +280,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         proxy.clear().add({ fault: 'error500', method: 'POST', url: DELETE, nth: 1 }).add({ fault: 'reset', method: 'POST', url: DELETE, nth: 1 });
         const r = await rm([`s3://${bucket}/a`, `s3://${bucket}/b`], undefined, penv);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(await keysUnder(client, bucket), ['c']);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ['c']);
         assert.equal(proxy.injected.error500 + proxy.injected.reset >= 2, true);
         proxy.clear();
       });
@@ -305,7 +299,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       assert.equal(sink.deleted, keys.length);
       assert.equal(sink.failed, 0);
       assert.ok(maxBuffered <= 1000 + 333, `writable buffered ${maxBuffered} keys`);
-      assert.deepEqual(await keysUnder(client, bucket, 'lib/'), []);
+      assert.deepEqual(await sortedKeysUnder(client, bucket, 'lib/'), []);
       assert.throws(() => resolveTargets(['s3://b/k', 'oops'], 'keys'), /not an s3:\/\/ address: "oops"/);
       assert.deepEqual(resolveTargets(['k', 's3://c/d'], 'keys', 'b'), [{ bucket: 'b', key: 'k' }, { bucket: 'c', key: 'd' }]);
     });
@@ -319,7 +313,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       const n = await rm(['--all', '-n']);
       assert.equal(n.code, 0, n.stderr);
       for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w\\ w`, `s3://${b2}/`]) assert.ok(lines(n).includes(`would remove ${url}`), url);
-      assert.deepEqual(await keysUnder(client, b1), ['x', 'y/z']);
+      assert.deepEqual(await sortedKeysUnder(client, b1), ['x', 'y/z']);
       const r = await rm(['--all', '--yes']);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await listBuckets(client), []);
@@ -341,7 +335,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
         assert.deepEqual(stderrLines(r), [], cmd);
       }
-      assert.deepEqual(await keysUnder(client, bucket), ['tmp/keep/z', 'www2']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['tmp/keep/z', 'www2']);
       assert.ok(!(await listBuckets(client)).some((b) => b.name === scratch));
     });
   });

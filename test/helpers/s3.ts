@@ -122,6 +122,11 @@ export async function keysUnder(client: S3Client, bucket: string, prefix = ''): 
   return keys;
 }
 
+/** Every key under `prefix`, in JavaScript's string order: whatever order the server lists them in (s3rver: its files'). */
+export async function sortedKeysUnder(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  return (await keysUnder(client, bucket, prefix)).sort();
+}
+
 /**
  * Store `keys`, each object's body its key, for tests that need a population to exist
  * (more than a listing page, more than a DeleteObjects batch) and cheaply. On s3rver
