@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
 import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL } from './helpers/fault-proxy';
@@ -14,18 +14,6 @@ import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 const SERVERS = S3_SERVERS;
-
-/** Store `keys` (body: the key itself unless given), 32 PUTs at a time. */
-async function putKeys(client: S3Client, bucket: string, keys: string[], body?: (k: string) => string | Buffer): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++];
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body ? body(key) : key }));
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-}
 
 const byBytes = (a: string, b: string) => compareKeys(a, b);
 const lines = (out: Buffer, sep = '\n') => out.toString('utf8').split(sep).filter((l) => l !== '');
@@ -114,7 +102,7 @@ for (const server of SERVERS) {
     describe('formats', () => {
       // No key two levels below a common prefix: s3rver drops such prefixes (see report).
       const odd = ['lvl/a+b', 'lvl/a/1', 'lvl/a/2', 'lvl/b', 'lvl/c/d', 'lvl/sp ace', 'lvl/ünï', 'lvl/ü/x', 'lvl/zz'];
-      before(() => putKeys(client, bucket, odd, (k) => 'x'.repeat(k === 'lvl/zz' ? 1536 : 3)));
+      before(() => storeKeys(s, client, bucket, odd, (k) => 'x'.repeat(k === 'lvl/zz' ? 1536 : 3)));
 
       it('one level by default: keys and common prefixes (ending in /) in byte order', async () => {
         const r = await ls([`s3://${bucket}/lvl/`]);
@@ -154,7 +142,7 @@ for (const server of SERVERS) {
       });
 
       it('a key with a newline: raw with -0; without -0 quoted as xargs reads it (a backslash before the newline and blanks)', async () => {
-        await putKeys(client, bucket, ['nl/one\ntwo three']);
+        await storeKeys(s, client, bucket, ['nl/one\ntwo three']);
         const z = await ls(['-r', '-0', `s3://${bucket}/nl/`]);
         assert.equal(z.code, 0);
         assert.equal(z.stdout.toString(), `s3://${bucket}/nl/one\ntwo three\0`);
@@ -325,9 +313,9 @@ for (const server of SERVERS) {
         await store('sets/www', Buffer.alloc(2500, 1), 2);
         await store('sets/www', Buffer.alloc(3001, 2), 2);
         await store('sets/db dump', Buffer.alloc(10, 3));
-        await putKeys(client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
+        await storeKeys(s, client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
         await store('broken/good', Buffer.alloc(5, 4));
-        await putKeys(client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
+        await storeKeys(s, client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
       });
 
       it('lists each chunk set once (not its generations) with -l size, date and generation', async () => {
@@ -380,7 +368,7 @@ for (const server of SERVERS) {
       before(async () => {
         bucket = await freshBucket(client, 'ex');
         env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
-        await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
+        await storeKeys(s, client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
         await storeSet(client, bucket, 'www', Buffer.alloc(3000, 7), { chunkSize: 1000 });
       });
 

@@ -2,7 +2,7 @@ import type { S3_SERVERS } from './helpers/s3servers';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
 import { freshBucket, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
@@ -12,17 +12,6 @@ import { deleteObjects } from '../lib/s3/delete-objects';
 import { resolveTargets } from '../lib/s3/options';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
-
-async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++];
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-}
 
 const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
 
@@ -82,7 +71,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('s3ls -r -0 | xargs -0 s3rm: spaces, newlines, quotes, unicode and + all go, bystanders stay', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
+      await storeKeys(s, client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -r -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS].sort());
@@ -90,7 +79,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('s3ls -0 s3://b/tmp/ | xargs -0 s3rm (the man page example): the keys directly under tmp/ go', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
+      await storeKeys(s, client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -0 s3://${bucket}/tmp/ | xargs -0 s3rm`);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS, 'tmp/sub/deeper key', 'tmp/sub/x+y'].sort());
@@ -98,7 +87,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('plain xargs: s3ls quotes every awkward key (newline too) as xargs reads it; all go, bystanders stay', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
+      await storeKeys(s, client, bucket, [...AWKWARD, NEWLINE_KEY, ...BYSTANDERS]);
       const r = await sh(`s3ls -r s3://${bucket}/tmp/ | xargs s3rm`);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await sortedKeysUnder(client, bucket), [...BYSTANDERS].sort());
@@ -126,7 +115,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('-b BUCKET with bare keys, as s3store did', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, ['a', 'b c', 'd']);
+      await storeKeys(s, client, bucket, ['a', 'b c', 'd']);
       const r = await rm(['-b', bucket, 'a', 'b c']);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['d']);
@@ -153,7 +142,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('--bucket: a non-empty bucket without -r is one line, exit 1, untouched; with -r it goes', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, ['k1', 'd/k2']);
+      await storeKeys(s, client, bucket, ['k1', 'd/k2']);
       const r = await rm(['--bucket', `s3://${bucket}`]);
       assert.equal(r.code, 1);
       assert.deepEqual(stderrLines(r), [`s3rm: cannot remove bucket s3://${bucket}/: BucketNotEmpty (409)`]);
@@ -171,7 +160,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('-n prints what would go (keys, -r trees) as "would remove URL" and removes nothing', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, ['p/a', 'p/b c', 'p/sub/d', 'p', 'px']);
+      await storeKeys(s, client, bucket, ['p/a', 'p/b c', 'p/sub/d', 'p', 'px']);
       const k = await rm(['-n', `s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
       assert.equal(k.code, 0);
       assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b\\ c`].map((u) => `would remove ${u}`));
@@ -182,7 +171,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
     it('-r --yes s3://BUCKET/ removes everything in the bucket', async () => {
       const bucket = await freshBucket(client, 'rm');
-      await putKeys(client, bucket, ['a', 'd/b']);
+      await storeKeys(s, client, bucket, ['a', 'd/b']);
       const ok = await rm(['-r', '--yes', `s3://${bucket}/`]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.deepEqual(await sortedKeysUnder(client, bucket), []);
@@ -193,7 +182,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       const store = (data: Buffer) => storeSet(client, bucket, 'sets/www', data, { chunkSize: 100, retention: { last: 2 } });
       await store(Buffer.alloc(250, 1));
       await store(Buffer.alloc(350, 2));
-      await putKeys(client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);
+      await storeKeys(s, client, bucket, ['sets/www2/x', 'sets/wwwx', 'sets/ww']);
       const before = await sortedKeysUnder(client, bucket, 'sets/www/');
       assert.equal(before.length, 3 + 4 + 2 * 1 + 1, 'two generations of chunks, their manifests and the MANIFEST');
       const r = await rm(['-r', '-v', `s3://${bucket}/sets/www`]);
@@ -208,7 +197,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
     if (server.kind === 's3rver') {
       it('a bare key without -b is a usage error: exit 2, nothing removed', async () => {
         const bucket = await freshBucket(client, 'rm');
-        await putKeys(client, bucket, ['d']);
+        await storeKeys(s, client, bucket, ['d']);
         const bad = await rm(['d']);
         assert.equal(bad.code, 2);
         assert.match(stderrLines(bad)[0], /^s3rm: not an s3:\/\/ address: "d" \(give s3:\/\/BUCKET\/KEY, or -b BUCKET for bare keys\)(; see s3rm --help)?$/);
@@ -217,7 +206,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
       it('-r s3://BUCKET (the whole bucket) needs --yes: exit 2, one line, nothing removed', async () => {
         const bucket = await freshBucket(client, 'rm');
-        await putKeys(client, bucket, ['a', 'd/b']);
+        await storeKeys(s, client, bucket, ['a', 'd/b']);
         for (const url of [`s3://${bucket}`, `s3://${bucket}/`]) {
           const r = await rm(['-r', url]);
           assert.equal(r.code, 2);
@@ -228,7 +217,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
       it('--all without --yes refuses (exit 2) and removes nothing', async () => {
         const bucket = await freshBucket(client, 'rm');
-        await putKeys(client, bucket, ['k']);
+        await storeKeys(s, client, bucket, ['k']);
         const r = await rm(['--all']);
         assert.equal(r.code, 2);
         assert.match(stderrLines(r)[0], /^s3rm: --all removes every bucket and everything in it; add --yes to confirm(; see s3rm --help)?$/);
@@ -276,7 +265,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
 
       it('transient faults on DeleteObjects are retried', async () => {
         const bucket = await freshBucket(client, 'rm');
-        await putKeys(client, bucket, ['a', 'b', 'c']);
+        await storeKeys(s, client, bucket, ['a', 'b', 'c']);
         proxy.clear().add({ fault: 'error500', method: 'POST', url: DELETE, nth: 1 }).add({ fault: 'reset', method: 'POST', url: DELETE, nth: 1 });
         const r = await rm([`s3://${bucket}/a`, `s3://${bucket}/b`], undefined, penv);
         assert.equal(r.code, 0, r.stderr);
@@ -308,8 +297,8 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
     it('--all -n lists everything; --all --yes empties and removes every bucket (clear_environment)', async () => {
       const b1 = await freshBucket(client, 'all');
       const b2 = await freshBucket(client, 'all');
-      await putKeys(client, b1, ['x', 'y/z']);
-      await putKeys(client, b2, ['w w']);
+      await storeKeys(s, client, b1, ['x', 'y/z']);
+      await storeKeys(s, client, b2, ['w w']);
       const n = await rm(['--all', '-n']);
       assert.equal(n.code, 0, n.stderr);
       for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w\\ w`, `s3://${b2}/`]) assert.ok(lines(n).includes(`would remove ${url}`), url);
@@ -323,14 +312,14 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
     it('every example runs, with s3://b/, s3://backup/ and s3://scratch standing for test buckets', async () => {
       const bucket = await freshBucket(client, 'ex');
       const scratch = await freshBucket(client, 'scratch');
-      await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', 'tmp/new\nline', 'tmp/keep/z', 'www2']);
-      await putKeys(client, scratch, ['s1', 's/2']);
+      await storeKeys(s, client, bucket, ['old/a', 'old/b/c', 'tmp/x y', 'tmp/new\nline', 'tmp/keep/z', 'www2']);
+      await storeKeys(s, client, scratch, ['s1', 's/2']);
       await storeSet(client, bucket, 'www', Buffer.alloc(300, 7), { chunkSize: 100 });
       const examples = manExamples(manPage('s3rm')).flatMap((block) => block.split('\n'));
       assert.equal(examples.length, 6);
       for (const line of examples) {
         const cmd = line.replace(/s3:\/\/(b|backup)\//g, `s3://${bucket}/`).replace(/s3:\/\/scratch\b/g, `s3://${scratch}`);
-        if (line.includes('old/')) await putKeys(client, bucket, ['old/a', 'old/b/c']);
+        if (line.includes('old/')) await storeKeys(s, client, bucket, ['old/a', 'old/b/c']);
         const r = await runCommand('bash', ['-c', cmd], { env, timeout: 60_000 });
         assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
         assert.deepEqual(stderrLines(r), [], cmd);
