@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
+import { filterPath, runCommand, runFilter, stderrLines, stdoutLines } from './helpers/run';
 import { freshBucket, getObjectBytes, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
@@ -137,7 +137,7 @@ for (const server of S3_SERVERS) {
       const r = await runFilter('s3rm', ['-r', '-v', `s3://${bucket}/ctl/`], { env, timeout: 60_000 });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
-      assert.equal(r.stdout.toString().split('\n').filter(Boolean).length, plain.length + control.length);
+      assert.equal(stdoutLines(r).length, plain.length + control.length);
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['ctl-keep']);
     });
 

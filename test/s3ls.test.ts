@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
+import { runCommand, runFilter, stderrLines, stdoutLines, filterPath } from './helpers/run';
 import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL } from './helpers/fault-proxy';
 import { waitFor } from './helpers/wait';
@@ -16,7 +16,6 @@ import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
 const SERVERS = S3_SERVERS;
 
 const byBytes = (a: string, b: string) => compareKeys(a, b);
-const lines = (out: Buffer, sep = '\n') => out.toString('utf8').split(sep).filter((l) => l !== '');
 
 // Zero-padded keys in one "directory": s3rver walks its store in file-name order, which
 // is S3's byte order only for keys like these (see the report on s3rver's paging).
@@ -47,7 +46,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', size, `s3://${bucket}/many/`]);
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(stderrLines(r), []);
-        assert.deepEqual(lines(r.stdout), want, `page size ${size}`);
+        assert.deepEqual(stdoutLines(r), want, `page size ${size}`);
       }
     });
 
@@ -108,26 +107,26 @@ for (const server of SERVERS) {
         const r = await ls([`s3://${bucket}/lvl/`]);
         assert.equal(r.code, 0, r.stderr);
         const want = ['a+b', 'a/', 'b', 'c/', 'sp\\ ace', 'zz', 'ü/', 'ünï'].map((k) => `s3://${bucket}/lvl/${k}`);
-        assert.deepEqual(lines(r.stdout), want);
+        assert.deepEqual(stdoutLines(r), want);
         const rr = await ls(['-r', `s3://${bucket}/lvl/`]);
-        assert.deepEqual(lines(rr.stdout), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k.replace(' ', '\\ ')}`));
+        assert.deepEqual(stdoutLines(rr), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k.replace(' ', '\\ ')}`));
       });
 
       it('a prefix is matched literally, as S3 does: lvl/a lists lvl/a+b and lvl/a/', async () => {
         const r = await ls([`s3://${bucket}/lvl/a`]);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/lvl/a+b`, `s3://${bucket}/lvl/a/`]);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/lvl/a+b`, `s3://${bucket}/lvl/a/`]);
       });
 
       it('-l prints size, UTC time and URL; -h human sizes; --json one object per line; -0 NUL', async () => {
         const r = await ls(['-l', `s3://${bucket}/lvl/`]);
-        const out = lines(r.stdout);
+        const out = stdoutLines(r);
         assert.match(out[0], /^ {11}3  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/a\+b$/);
         assert.match(out[1], /^ {9}PRE  - {20} - {12} s3:\/\/[^ ]+\/lvl\/a\/$/);
         assert.match(out[4], /^ +3  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/sp\\ ace$/);
         assert.match(out[5], /^ +1536  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
-        const h = lines((await ls(['-l', '-h', `s3://${bucket}/lvl/zz`])).stdout);
+        const h = stdoutLines(await ls(['-l', '-h', `s3://${bucket}/lvl/zz`]));
         assert.match(h[0], /^ {2}1\.5K  \S+Z  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
-        const j = lines((await ls(['--json', '-r', `s3://${bucket}/lvl/`])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const j = stdoutLines(await ls(['--json', '-r', `s3://${bucket}/lvl/`])).map((l) => JSON.parse(l) as Record<string, unknown>);
         assert.equal(j.length, odd.length);
         assert.deepEqual(
           { ...j[0], lastModified: undefined, etag: undefined },
@@ -136,7 +135,7 @@ for (const server of SERVERS) {
         assert.ok(!Number.isNaN(Date.parse(j[0].lastModified as string)));
         const z = await ls(['-r', '-0', `s3://${bucket}/lvl/`]);
         assert.ok(z.stdout.toString().endsWith('\0'));
-        assert.deepEqual(lines(z.stdout, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
+        assert.deepEqual(stdoutLines(z, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
         const bundled = await ls(['-r0', `s3://${bucket}/lvl/`]);
         assert.ok(bundled.stdout.equals(z.stdout), '-r0 is -r -0');
       });
@@ -155,8 +154,8 @@ for (const server of SERVERS) {
       it('no argument lists buckets as s3://NAME/ (-l with creation time)', async () => {
         const r = await ls([]);
         assert.equal(r.code, 0, r.stderr);
-        assert.ok(lines(r.stdout).includes(`s3://${bucket}/`));
-        const l = lines((await ls(['-l'])).stdout);
+        assert.ok(stdoutLines(r).includes(`s3://${bucket}/`));
+        const l = stdoutLines(await ls(['-l']));
         assert.ok(l.some((x) => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z  s3://${bucket}/$`).test(x)), l.join('\n'));
       });
 
@@ -242,7 +241,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: listing truncated but the server sent no continuation token`]);
-        assert.deepEqual(lines(r.stdout), MANY.slice(0, 200).map((k) => `s3://${bucket}/${k}`), 'the pages before the fault, then nothing');
+        assert.deepEqual(stdoutLines(r), MANY.slice(0, 200).map((k) => `s3://${bucket}/${k}`), 'the pages before the fault, then nothing');
         assert.equal(proxy.injected.rewrite >= 1, true);
       });
 
@@ -264,7 +263,7 @@ for (const server of SERVERS) {
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server repeated a continuation token; listing would loop`]);
         assert.equal((proxy.requests.GET ?? 0) - before, 2, 'stopped at the first repeat');
-        assert.equal(lines(r.stdout).length, 200);
+        assert.equal(stdoutLines(r).length, 200);
       });
 
       it('an earlier page resent under a fresh token: one clear line, exit 1, no key twice', async () => {
@@ -284,7 +283,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.match(stderrLines(r)[0], /^s3ls: cannot list s3:\/\/\S+: server went back to "many\/k-00000" after "many\/k-00199"; listing would repeat keys$/);
-        const out = lines(r.stdout);
+        const out = stdoutLines(r);
         assert.equal(new Set(out).size, out.length);
       });
 
@@ -293,7 +292,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server listed "many/k-00100" twice in one page`]);
-        assert.deepEqual(lines(r.stdout), MANY.slice(0, 100).map((k) => `s3://${bucket}/${k}`), 'the page before the fault, then nothing');
+        assert.deepEqual(stdoutLines(r), MANY.slice(0, 100).map((k) => `s3://${bucket}/${k}`), 'the page before the fault, then nothing');
       });
 
       it('transient faults on list requests are retried: every key once', async () => {
@@ -301,7 +300,7 @@ for (const server of SERVERS) {
         // 11 pages of 100 and a retry after each fault: there is a 9th request.
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(lines(r.stdout), MANY.map((k) => `s3://${bucket}/${k}`));
+        assert.deepEqual(stdoutLines(r), MANY.map((k) => `s3://${bucket}/${k}`));
         assert.deepEqual([proxy.injected.error500, proxy.injected.reset, proxy.injected.slowdown], [1, 1, 1]);
         proxy.clear();
       });
@@ -321,11 +320,11 @@ for (const server of SERVERS) {
       it('lists each chunk set once (not its generations) with -l size, date and generation', async () => {
         const r = await ls(['--sets', `s3://${bucket}/sets/`]);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
-        const l = lines((await ls(['--sets', '-l', `s3://${bucket}/sets/`])).stdout);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
+        const l = stdoutLines(await ls(['--sets', '-l', `s3://${bucket}/sets/`]));
         assert.match(l[0], /^ {10}10 {13}- {13}-  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db\\ dump$/);
         assert.match(l[1], /^ +3001 +- +-  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
-        const j = lines((await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).stdout).map((x) => JSON.parse(x) as Record<string, unknown>);
+        const j = stdoutLines(await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).map((x) => JSON.parse(x) as Record<string, unknown>);
         assert.equal(j.length, 1);
         assert.equal(j[0].name, 'sets/www');
         assert.equal(j[0].size, 3001);
@@ -335,7 +334,7 @@ for (const server of SERVERS) {
       it('an unreadable MANIFEST: the other sets are listed, one line names it, exit 1', async () => {
         const r = await ls(['--sets', `s3://${bucket}/broken/`]);
         assert.equal(r.code, 1);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/broken/good`]);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/broken/good`]);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot read s3://${bucket}/broken/bad/MANIFEST: MANIFEST is not valid JSON (truncated or corrupt)`]);
       });
 
@@ -386,7 +385,7 @@ for (const server of SERVERS) {
         assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
         assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  STANDARD +s3://${bucket}/big$`));
         assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K {7}- {7}-  \\S+  \\S+  s3://${bucket}/www\\n$`));
-        const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
+        const left = stdoutLines(await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env }));
         assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
       });
     });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { runCommand, runFilter, stderrLines, stdoutLines } from './helpers/run';
 import { freshBucket, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { BIN, manExamples, manPage } from './helpers/docs';
@@ -13,7 +13,6 @@ import { resolveTargets } from '../lib/s3/options';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 
-const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
 
 // Every kind of key xargs and shells get wrong. s3rver pages these correctly only within
 // one page (it walks its store in file-name order), so there are fewer than 1000.
@@ -128,7 +127,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       assert.deepEqual(stderrLines(r), []);
       assert.equal(r.stdout.length, 0);
       const v = await rm(['-v', `s3://${bucket}/no/such/key`]);
-      assert.deepEqual(lines(v), [`s3://${bucket}/no/such/key`]);
+      assert.deepEqual(stdoutLines(v), [`s3://${bucket}/no/such/key`]);
     });
 
     it('a missing bucket: one line, exit 1', async () => {
@@ -148,7 +147,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       assert.deepEqual(stderrLines(r), [`s3rm: cannot remove bucket s3://${bucket}/: BucketNotEmpty (409)`]);
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['d/k2', 'k1']);
       const n = await rm(['--bucket', '-r', '-n', `s3://${bucket}/`]);
-      assert.deepEqual(lines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`].map((u) => `would remove ${u}`));
+      assert.deepEqual(stdoutLines(n), [`s3://${bucket}/d/k2`, `s3://${bucket}/k1`, `s3://${bucket}/`].map((u) => `would remove ${u}`));
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['d/k2', 'k1'], 'dry run removed nothing');
       const ok = await rm(['--bucket', '-r', `s3://${bucket}/`]);
       assert.equal(ok.code, 0, ok.stderr);
@@ -163,9 +162,9 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await storeKeys(s, client, bucket, ['p/a', 'p/b c', 'p/sub/d', 'p', 'px']);
       const k = await rm(['-n', `s3://${bucket}/p/a`, `s3://${bucket}/p/b c`]);
       assert.equal(k.code, 0);
-      assert.deepEqual(lines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b\\ c`].map((u) => `would remove ${u}`));
+      assert.deepEqual(stdoutLines(k), [`s3://${bucket}/p/a`, `s3://${bucket}/p/b\\ c`].map((u) => `would remove ${u}`));
       const t = await rm(['-n', '-r', '-0', `s3://${bucket}/p`]);
-      assert.deepEqual(lines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `would remove s3://${bucket}/${x}`));
+      assert.deepEqual(stdoutLines(t, '\0'), ['p', 'p/a', 'p/b c', 'p/sub/d'].map((x) => `would remove s3://${bucket}/${x}`));
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['p', 'p/a', 'p/b c', 'p/sub/d', 'px']);
     });
 
@@ -187,7 +186,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       assert.equal(before.length, 3 + 4 + 2 * 1 + 1, 'two generations of chunks, their manifests and the MANIFEST');
       const r = await rm(['-r', '-v', `s3://${bucket}/sets/www`]);
       assert.equal(r.code, 0, r.stderr);
-      const out = lines(r);
+      const out = stdoutLines(r);
       assert.equal(out[0], `s3://${bucket}/sets/www/MANIFEST`, 'the commit point goes first');
       assert.deepEqual([...out].sort(), before.map((k) => `s3://${bucket}/${k}`).sort());
       assert.deepEqual(await sortedKeysUnder(client, bucket), ['sets/ww', 'sets/www2/x', 'sets/wwwx']);
@@ -257,8 +256,8 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
         const r = await rm(['-v', '-j', '1'], keys.map((k) => `s3://${bucket}/${k}`).join('\n'), penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3rm: cannot delete s3://${bucket}/f/k-0007: AccessDenied (Access Denied)`]);
-        assert.equal(lines(r).length, keys.length - 1, 'every other key is reported removed');
-        assert.ok(!lines(r).includes(`s3://${bucket}/f/k-0007`));
+        assert.equal(stdoutLines(r).length, keys.length - 1, 'every other key is reported removed');
+        assert.ok(!stdoutLines(r).includes(`s3://${bucket}/f/k-0007`));
         assert.equal(proxy.requests.POST >= 2, true);
         assert.deepEqual(await sortedKeysUnder(client, bucket), [], 'the server did delete them (the refusal was injected)');
       });
@@ -301,7 +300,7 @@ export function s3rmOn(server: (typeof S3_SERVERS)[number]): void {
       await storeKeys(s, client, b2, ['w w']);
       const n = await rm(['--all', '-n']);
       assert.equal(n.code, 0, n.stderr);
-      for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w\\ w`, `s3://${b2}/`]) assert.ok(lines(n).includes(`would remove ${url}`), url);
+      for (const url of [`s3://${b1}/x`, `s3://${b1}/y/z`, `s3://${b1}/`, `s3://${b2}/w\\ w`, `s3://${b2}/`]) assert.ok(stdoutLines(n).includes(`would remove ${url}`), url);
       assert.deepEqual(await sortedKeysUnder(client, b1), ['x', 'y/z']);
       const r = await rm(['--all', '--yes']);
       assert.equal(r.code, 0, r.stderr);
