@@ -128,12 +128,13 @@ export async function sortedKeysUnder(client: S3Client, bucket: string, prefix =
 }
 
 /**
- * Store `keys`, each object's body its key unless `body` says otherwise, for tests that need a population to exist
- * (more than a listing page, more than a DeleteObjects batch) and cheaply. On s3rver
- * straight into its store, laid out as its FilesystemStore.getResourcePath does (it
- * computes an object's ETag when first asked). Elsewhere by PUTs signed here and sent
- * without the SDK's middleware, 32 at a time: measured on RGW, 0.9 ms of the test's CPU
- * and about 3 ms of the daemons' a key, against 3.9 ms and 4.8 ms through client.send.
+ * Store `keys`, each object's body its key unless `body` says otherwise, for tests that
+ * need a population to exist (more than a listing page, more than a DeleteObjects batch,
+ * keys no shell or xargs gets right) and cheaply. On s3rver straight into its store,
+ * laid out as its FilesystemStore.getResourcePath does (it computes an object's ETag
+ * when first asked). Elsewhere by PUTs signed here and sent without the SDK's
+ * middleware, 32 at a time: measured on RGW, 0.9 ms of the test's CPU and about 3 ms of
+ * the daemons' a key, against 3.9 ms and 4.8 ms through client.send.
  */
 export async function storeKeys(
   server: S3TestServer,
