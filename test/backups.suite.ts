@@ -4,16 +4,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter, type RunResult, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, keysUnder, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, keysUnder, s3Env, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { seededBytes, sha256 } from './helpers/data';
 import { listPages } from '../lib/s3/lister';
-import { ChunkSetSink } from '../lib/s3/sink';
 import { chunkKey, generationManifestKey, manifestKey, newGeneration, MANIFEST_FORMAT, type Manifest } from '../lib/s3/layout';
 
 /**
@@ -345,7 +342,7 @@ export function backupsOn(server: { kind: string; start: () => Promise<S3TestSer
         name = fresh();
         // Stored by the library s3sink runs: what is under test here is s3source --check
         // (s3sink --keep 3 itself stores the set of the generations describe above).
-        for (const data of inputs) await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: CHUNK, retention: { last: 3 } }));
+        for (const data of inputs) await storeSet(client, bucket, name, data, { chunkSize: CHUNK, retention: { last: 3 } });
         gens = await committed(name);
       });
       const check = (args: string[] = []) => runFilter('s3source', ['--check', ...args, url(name)], { env });

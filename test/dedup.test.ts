@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { freshBucket, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, keysUnder, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { S3_SERVERS } from './helpers/s3servers';
 import { FaultProxy } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { seededBytes, sha256 } from './helpers/data';
-import { listPages } from '../lib/s3/lister';
 import { readManifest } from '../lib/s3/object-io';
 import { chunkAreaPrefix, manifestKey, type Manifest } from '../lib/s3/layout';
 
@@ -78,14 +77,8 @@ describe('deduplicated sets', { concurrency: true }, () => {
       });
       after(() => s.stop());
 
-      async function keysUnder(prefix: string): Promise<string[]> {
-        const keys: string[] = [];
-        for await (const page of listPages({ client, bucket, prefix })) for (const e of page) if ('key' in e) keys.push(e.key);
-        return keys;
-      }
-
       async function manifests(name: string): Promise<Manifest[]> {
-        const gens = (await keysUnder(`${name}/`)).filter((k) => /\/\d{8}T\d{9}Z-[0-9a-f]{8}\/MANIFEST$/.test(k));
+        const gens = (await keysUnder(client, bucket, `${name}/`)).filter((k) => /\/\d{8}T\d{9}Z-[0-9a-f]{8}\/MANIFEST$/.test(k));
         return (await Promise.all(gens.map((k) => readManifest(client, bucket, k)))).filter((m): m is Manifest => m !== undefined);
       }
 
@@ -96,7 +89,7 @@ describe('deduplicated sets', { concurrency: true }, () => {
        * itself (`restored`, GEN ids): a restore reads and verifies every chunk the same way.
        */
       async function assertConsistent(name: string, restored: string[] = []): Promise<string[]> {
-        const stored = new Set(await keysUnder(chunkAreaPrefix(name)));
+        const stored = new Set(await keysUnder(client, bucket, chunkAreaPrefix(name)));
         const referenced = new Set<string>();
         const current = await readManifest(client, bucket, manifestKey(name));
         const gens = [...(await manifests(name)), ...(current ? [current] : [])];
@@ -175,7 +168,7 @@ describe('deduplicated sets', { concurrency: true }, () => {
       it('retention (--keep) and s3rm --generation remove the chunks no kept generation uses, after the grace period', async () => {
         const name = fresh();
         const [a, b, c] = [6, 7, 8].map((seed) => seededBytes(32 * KiB, seed));
-        const chunksOf = async () => new Set((await keysUnder(chunkAreaPrefix(name))).sort());
+        const chunksOf = async () => new Set((await keysUnder(client, bucket, chunkAreaPrefix(name))).sort());
         const referenced = async () => new Set((await manifests(name)).flatMap((m) => m.chunks.map((ch) => ch.key)).sort());
         // The default lease (10m) is the grace period: retention drops generation a, its young chunks stay.
         await stored(name, a, ['--dedup', '--chunk-size', '4K']);

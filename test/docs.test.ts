@@ -4,19 +4,15 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
+import { readSet, s3Env, startS3rver, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { startExampleMail, type ExampleMail } from './helpers/example-mail';
 import { seededBytes } from './helpers/data';
 import { MANIFEST_FORMAT, chunkKey, generationManifestKey, manifestKey, newGeneration, type Manifest } from '../lib/s3/layout';
 import { parseAwsIni } from '../lib/s3/aws-config';
 import { listGenerations } from '../lib/s3/generations';
-import { ChunkSetSink } from '../lib/s3/sink';
-import { ChunkSetSource } from '../lib/s3/source';
 import { parseS3storeConfig } from '../lib/s3/client';
 import { BIN, ROOT, comparableOutput, filterNames, helpOptions, manExamples, manOptions, manPage, manSections, markdownBlocks, markdownFiles, readNote } from './helpers/docs';
 
@@ -329,7 +325,7 @@ describe('documentation examples run as written', () => {
 
     // The newest holds byte for byte the tar of the directory, compressed (read with the
     // library s3source runs: the script's restores below run s3source itself).
-    const newest = Buffer.concat(await new ChunkSetSource({ client, bucket: 'backup', name }).toArray());
+    const newest = await readSet(client, 'backup', name);
     const tar = await runCommand('tar', ['cf', '-', '-C', src, '.']);
     assert.ok(gunzipSync(newest).equals(tar.stdout), 'the stored archive differs from tar of the directory');
     const restored = join(work, 'nightly-today');
@@ -359,7 +355,7 @@ describe('documentation examples run as written', () => {
       client = testClient(s3);
       const tar = await runCommand('tar', ['czf', '-', 'www'], { cwd: work });
       assert.equal(tar.code, 0, tar.stderr);
-      for (const name of ['www', 'bob']) await pipeline(Readable.from([tar.stdout]), new ChunkSetSink({ client, bucket: 'backup', name }));
+      for (const name of ['www', 'bob']) await storeSet(client, 'backup', name, tar.stdout);
     });
     beforeEach(async () => {
       for (const key of ['www/MANIFEST', 'bob/MANIFEST']) {

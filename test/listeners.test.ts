@@ -11,7 +11,7 @@ import { runFilter, stderrLines } from './helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { seededBytes } from './helpers/data';
 import { FaultProxy } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { ChunkSetSink } from '../lib/s3/sink';
 import { ChunkSetSource } from '../lib/s3/source';
 import { listObjects } from '../lib/s3/lister';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, retryNotices, stderrLines } from './helpers/run';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { startRgw } from './helpers/rgw';
 import { FaultProxy } from './helpers/fault-proxy';

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { RandTree, readContent } from '../lib/fuse/randfs';
 import { manifestLine } from '../lib/fuse/oracle';
 import { runCommand, runFilter, type RunResult } from './helpers/run';
-import { cleanup, startRandfs, tempDir, waitFor, type RandfsProcess } from './helpers/mount';
+import { cleanup, startRandfs, tempDir, type RandfsProcess } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 
 /**

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readContent, RandTree } from '../lib/fuse/randfs';
 import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { cleanup, isMounted, serves, startRandfs, tempDir, waitFor, type RandfsProcess } from './helpers/mount';
+import { cleanup, isMounted, serves, startRandfs, tempDir, type RandfsProcess } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { manExamples, manPage } from './helpers/docs';
 
 // Every touch of a mount is a child process; the test process only reads /proc/mounts.

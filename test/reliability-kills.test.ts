@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { stderrLines } from './helpers/run';
 import { getObjectBytes, keysUnder, s3Env } from './helpers/s3';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { repeatingStream, seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
 import { CHUNK, CHUNK_URL, DELETE_URL, GEN_MANIFEST_URL, MiB, SMALL, generations, setManifest, relSuite, spawnFilter } from './helpers/reliability';

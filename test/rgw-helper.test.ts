@@ -10,6 +10,7 @@ import { runCommand, runFilter } from './helpers/run';
 import { freshBucket, s3Env, testClient } from './helpers/s3';
 import { seededBytes } from './helpers/data';
 import { startRgw, type RgwServer } from './helpers/rgw';
+import { pollUntil } from './helpers/wait';
 
 const MiB = 2 ** 20;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -186,8 +187,7 @@ describe('Ceph RGW test helper', () => {
     });
     for (const pid of Object.values(pids)) assert.ok(alive(pid));
     child.kill('SIGKILL');
-    const end = Date.now() + 10_000;
-    while (Object.values(pids).some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => !Object.values(pids).some(alive), 10_000, 50);
     for (const [name, pid] of Object.entries(pids)) assert.ok(!alive(pid), `${name} (pid ${pid}) died with its parent`);
     // its temp dir is left behind; the next startRgw() sweeps it (owner pid gone)
   });

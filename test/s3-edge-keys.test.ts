@@ -7,15 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, s3Env, storeKeys, testClient, type S3TestServer } from './helpers/s3';
+import { filterPath, runCommand, runFilter, stderrLines, stdoutLines } from './helpers/run';
+import { freshBucket, getObjectBytes, s3Env, sortedKeysUnder, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN } from './helpers/docs';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { listPages } from '../lib/s3/lister';
-import { ChunkSetSink } from '../lib/s3/sink';
 import { readQuotedLines } from '../lib/xargs-quote';
 
 /**
@@ -23,23 +19,6 @@ import { readQuotedLines } from '../lib/xargs-quote';
  * documented way from s3ls to s3rm deletes exactly the keys listed, and a key whose name
  * is spelled inside a hostile key survives.
  */
-
-async function putKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++];
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
-
-async function keysUnder(client: S3Client, bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys.sort();
-}
 
 async function exists(client: S3Client, bucket: string, key: string): Promise<boolean> {
   try {
@@ -97,18 +76,18 @@ for (const server of S3_SERVERS) {
     for (const pipeline of ['s3ls -r s3://B/old/ | xargs -n 1000 s3rm', 's3ls -r s3://B/old/ | s3rm', 's3ls -r -0 s3://B/old/ | xargs -0 s3rm']) {
       it(`${pipeline}: every listed key goes, precious.db (named inside keys) stays`, async () => {
         const bucket = await freshBucket(client, 'edge');
-        await putKeys(client, bucket, [...hostileHere(bucket), ...cr(), ...bystanders]);
+        await storeKeys(s, client, bucket, [...hostileHere(bucket), ...cr(), ...bystanders]);
         const r = await sh(pipeline.replace('s3://B/', `s3://${bucket}/`));
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(stderrLines(r), []);
-        assert.deepEqual(await keysUnder(client, bucket), [...bystanders].sort());
+        assert.deepEqual(await sortedKeysUnder(client, bucket), [...bystanders].sort());
       });
     }
 
     it('s3ls prints each hostile key on what xargs takes as one argument, s3rm -v prints it back the same', async () => {
       const bucket = await freshBucket(client, 'edge');
       const keys = [...hostileHere(bucket), ...cr()];
-      await putKeys(client, bucket, keys);
+      await storeKeys(s, client, bucket, keys);
       // One listing, read by both: xargs (as `s3ls | xargs printf`) and s3rm (as `s3ls | s3rm -v`).
       const listing = await runFilter('s3ls', ['-r', `s3://${bucket}/old/`], { env });
       assert.equal(listing.code, 0, listing.stderr);
@@ -124,8 +103,8 @@ for (const server of S3_SERVERS) {
     it('s3ls --sets quotes set names too: s3ls --sets | xargs s3rm -r removes a set named with a blank and a newline, whole', async () => {
       const bucket = await freshBucket(client, 'edge');
       const name = "sets/it's a\nset";
-      await pipeline(Readable.from([Buffer.alloc(100, 1)]), new ChunkSetSink({ client, bucket, name, chunkSize: 64 }));
-      await putKeys(client, bucket, ['sets/it', 'set']);
+      await storeSet(client, bucket, name, Buffer.alloc(100, 1), { chunkSize: 64 });
+      await storeKeys(s, client, bucket, ['sets/it', 'set']);
       const listed = await sh(`s3ls --sets s3://${bucket}/sets/`);
       assert.equal(listed.code, 0, listed.stderr);
       assert.deepEqual(stderrLines(listed), []);
@@ -133,18 +112,18 @@ for (const server of S3_SERVERS) {
       // That listing is what `s3ls --sets | xargs s3rm -r` feeds xargs.
       const r = await runCommand('xargs', ['s3rm', '-r'], { env, input: listed.stdout });
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await keysUnder(client, bucket), ['set', 'sets/it']);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['set', 'sets/it']);
     });
 
     // Refused before any request: one server is enough.
     if (server === S3_SERVERS[0]) {
       it('s3rm refuses a list it cannot read exactly (an unmatched quote), removing nothing: status 2', async () => {
         const bucket = await freshBucket(client, 'edge');
-        await putKeys(client, bucket, ['q/a', "q/it's"]);
+        await storeKeys(s, client, bucket, ['q/a', "q/it's"]);
         const r = await runFilter('s3rm', [], { env, input: `s3://${bucket}/q/a\ns3://${bucket}/q/it's\n` });
         assert.equal(r.code, 2);
         assert.match(stderrLines(r)[0], /^s3rm: standard input, line 2: unmatched single quote/);
-        assert.deepEqual(await keysUnder(client, bucket), ["q/a", "q/it's"]);
+        assert.deepEqual(await sortedKeysUnder(client, bucket), ["q/a", "q/it's"]);
       });
     }
 
@@ -154,18 +133,18 @@ for (const server of S3_SERVERS) {
       const plain = Array.from({ length: 1001 }, (_, i) => `ctl/k-${String(i).padStart(5, '0')}`);
       const control = ['ctl/soh\x01x', 'ctl/esc\x1b[31mred', 'ctl/bs\x08'];
       await storeKeys(s, client, bucket, plain);
-      await putKeys(client, bucket, [...control, 'ctl-keep']);
+      await storeKeys(s, client, bucket, [...control, 'ctl-keep']);
       const r = await runFilter('s3rm', ['-r', '-v', `s3://${bucket}/ctl/`], { env, timeout: 60_000 });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
-      assert.equal(r.stdout.toString().split('\n').filter(Boolean).length, plain.length + control.length);
-      assert.deepEqual(await keysUnder(client, bucket), ['ctl-keep']);
+      assert.equal(stdoutLines(r).length, plain.length + control.length);
+      assert.deepEqual(await sortedKeysUnder(client, bucket), ['ctl-keep']);
     });
 
     it('encoded listings: a CR key beside its LF twin round-trips through s3ls -0 | xargs -0 s3rm (or the listing fails loudly)', async () => {
       const bucket = await freshBucket(client, 'edge');
       const twins = ['enc/cr\rkey', 'enc/cr\nkey'];
-      await putKeys(client, bucket, [...twins, 'enc/plain', 'enc-keep']);
+      await storeKeys(s, client, bucket, [...twins, 'enc/plain', 'enc-keep']);
       const r = await sh(`s3ls -r -0 s3://${bucket}/enc/ | xargs -0 -r s3rm`);
       if (server.kind === 's3rver') {
         // s3rver ignores encoding-type=url: s3ls says so and lists nothing changed.

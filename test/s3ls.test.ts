@@ -2,36 +2,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { runCommand, runFilter, stderrLines, filterPath } from './helpers/run';
-import { freshBucket, s3Env, storeKeys, testClient, type S3TestServer } from './helpers/s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { runCommand, runFilter, stderrLines, stdoutLines, filterPath } from './helpers/run';
+import { freshBucket, s3Env, storeKeys, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy, LIST_URL } from './helpers/fault-proxy';
-import { waitFor } from './helpers/mount';
+import { waitFor } from './helpers/wait';
 import { S3_SERVERS } from './helpers/s3servers';
 import { BIN, manExamples, manPage } from './helpers/docs';
 import { compareKeys, listObjects, listPages, type ListEntry, type ListedObject } from '../lib/s3/lister';
-import { ChunkSetSink } from '../lib/s3/sink';
 import { listChunkSets, setNameOfManifestKey } from '../lib/s3/sets';
 
 /** The servers this file runs against (s3rver, later Ceph RGW): every assertion below holds on each. */
 const SERVERS = S3_SERVERS;
 
-/** Store `keys` (body: the key itself unless given), 32 PUTs at a time. */
-async function putKeys(client: S3Client, bucket: string, keys: string[], body?: (k: string) => string | Buffer): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++];
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body ? body(key) : key }));
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-}
-
 const byBytes = (a: string, b: string) => compareKeys(a, b);
-const lines = (out: Buffer, sep = '\n') => out.toString('utf8').split(sep).filter((l) => l !== '');
 
 // Zero-padded keys in one "directory": s3rver walks its store in file-name order, which
 // is S3's byte order only for keys like these (see the report on s3rver's paging).
@@ -62,7 +46,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', size, `s3://${bucket}/many/`]);
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(stderrLines(r), []);
-        assert.deepEqual(lines(r.stdout), want, `page size ${size}`);
+        assert.deepEqual(stdoutLines(r), want, `page size ${size}`);
       }
     });
 
@@ -117,32 +101,32 @@ for (const server of SERVERS) {
     describe('formats', () => {
       // No key two levels below a common prefix: s3rver drops such prefixes (see report).
       const odd = ['lvl/a+b', 'lvl/a/1', 'lvl/a/2', 'lvl/b', 'lvl/c/d', 'lvl/sp ace', 'lvl/ünï', 'lvl/ü/x', 'lvl/zz'];
-      before(() => putKeys(client, bucket, odd, (k) => 'x'.repeat(k === 'lvl/zz' ? 1536 : 3)));
+      before(() => storeKeys(s, client, bucket, odd, (k) => 'x'.repeat(k === 'lvl/zz' ? 1536 : 3)));
 
       it('one level by default: keys and common prefixes (ending in /) in byte order', async () => {
         const r = await ls([`s3://${bucket}/lvl/`]);
         assert.equal(r.code, 0, r.stderr);
         const want = ['a+b', 'a/', 'b', 'c/', 'sp\\ ace', 'zz', 'ü/', 'ünï'].map((k) => `s3://${bucket}/lvl/${k}`);
-        assert.deepEqual(lines(r.stdout), want);
+        assert.deepEqual(stdoutLines(r), want);
         const rr = await ls(['-r', `s3://${bucket}/lvl/`]);
-        assert.deepEqual(lines(rr.stdout), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k.replace(' ', '\\ ')}`));
+        assert.deepEqual(stdoutLines(rr), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k.replace(' ', '\\ ')}`));
       });
 
       it('a prefix is matched literally, as S3 does: lvl/a lists lvl/a+b and lvl/a/', async () => {
         const r = await ls([`s3://${bucket}/lvl/a`]);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/lvl/a+b`, `s3://${bucket}/lvl/a/`]);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/lvl/a+b`, `s3://${bucket}/lvl/a/`]);
       });
 
       it('-l prints size, UTC time and URL; -h human sizes; --json one object per line; -0 NUL', async () => {
         const r = await ls(['-l', `s3://${bucket}/lvl/`]);
-        const out = lines(r.stdout);
+        const out = stdoutLines(r);
         assert.match(out[0], /^ {11}3  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/a\+b$/);
         assert.match(out[1], /^ {9}PRE  - {20} - {12} s3:\/\/[^ ]+\/lvl\/a\/$/);
         assert.match(out[4], /^ +3  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/sp\\ ace$/);
         assert.match(out[5], /^ +1536  \S+  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
-        const h = lines((await ls(['-l', '-h', `s3://${bucket}/lvl/zz`])).stdout);
+        const h = stdoutLines(await ls(['-l', '-h', `s3://${bucket}/lvl/zz`]));
         assert.match(h[0], /^ {2}1\.5K  \S+Z  STANDARD {4}  s3:\/\/[^ ]+\/lvl\/zz$/);
-        const j = lines((await ls(['--json', '-r', `s3://${bucket}/lvl/`])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const j = stdoutLines(await ls(['--json', '-r', `s3://${bucket}/lvl/`])).map((l) => JSON.parse(l) as Record<string, unknown>);
         assert.equal(j.length, odd.length);
         assert.deepEqual(
           { ...j[0], lastModified: undefined, etag: undefined },
@@ -151,13 +135,13 @@ for (const server of SERVERS) {
         assert.ok(!Number.isNaN(Date.parse(j[0].lastModified as string)));
         const z = await ls(['-r', '-0', `s3://${bucket}/lvl/`]);
         assert.ok(z.stdout.toString().endsWith('\0'));
-        assert.deepEqual(lines(z.stdout, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
+        assert.deepEqual(stdoutLines(z, '\0'), [...odd].sort(byBytes).map((k) => `s3://${bucket}/${k}`));
         const bundled = await ls(['-r0', `s3://${bucket}/lvl/`]);
         assert.ok(bundled.stdout.equals(z.stdout), '-r0 is -r -0');
       });
 
       it('a key with a newline: raw with -0; without -0 quoted as xargs reads it (a backslash before the newline and blanks)', async () => {
-        await putKeys(client, bucket, ['nl/one\ntwo three']);
+        await storeKeys(s, client, bucket, ['nl/one\ntwo three']);
         const z = await ls(['-r', '-0', `s3://${bucket}/nl/`]);
         assert.equal(z.code, 0);
         assert.equal(z.stdout.toString(), `s3://${bucket}/nl/one\ntwo three\0`);
@@ -170,8 +154,8 @@ for (const server of SERVERS) {
       it('no argument lists buckets as s3://NAME/ (-l with creation time)', async () => {
         const r = await ls([]);
         assert.equal(r.code, 0, r.stderr);
-        assert.ok(lines(r.stdout).includes(`s3://${bucket}/`));
-        const l = lines((await ls(['-l'])).stdout);
+        assert.ok(stdoutLines(r).includes(`s3://${bucket}/`));
+        const l = stdoutLines(await ls(['-l']));
         assert.ok(l.some((x) => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z  s3://${bucket}/$`).test(x)), l.join('\n'));
       });
 
@@ -257,7 +241,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: listing truncated but the server sent no continuation token`]);
-        assert.deepEqual(lines(r.stdout), MANY.slice(0, 200).map((k) => `s3://${bucket}/${k}`), 'the pages before the fault, then nothing');
+        assert.deepEqual(stdoutLines(r), MANY.slice(0, 200).map((k) => `s3://${bucket}/${k}`), 'the pages before the fault, then nothing');
         assert.equal(proxy.injected.rewrite >= 1, true);
       });
 
@@ -279,7 +263,7 @@ for (const server of SERVERS) {
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server repeated a continuation token; listing would loop`]);
         assert.equal((proxy.requests.GET ?? 0) - before, 2, 'stopped at the first repeat');
-        assert.equal(lines(r.stdout).length, 200);
+        assert.equal(stdoutLines(r).length, 200);
       });
 
       it('an earlier page resent under a fresh token: one clear line, exit 1, no key twice', async () => {
@@ -299,7 +283,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.match(stderrLines(r)[0], /^s3ls: cannot list s3:\/\/\S+: server went back to "many\/k-00000" after "many\/k-00199"; listing would repeat keys$/);
-        const out = lines(r.stdout);
+        const out = stdoutLines(r);
         assert.equal(new Set(out).size, out.length);
       });
 
@@ -308,7 +292,7 @@ for (const server of SERVERS) {
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 1);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot list s3://${bucket}/many/: server listed "many/k-00100" twice in one page`]);
-        assert.deepEqual(lines(r.stdout), MANY.slice(0, 100).map((k) => `s3://${bucket}/${k}`), 'the page before the fault, then nothing');
+        assert.deepEqual(stdoutLines(r), MANY.slice(0, 100).map((k) => `s3://${bucket}/${k}`), 'the page before the fault, then nothing');
       });
 
       it('transient faults on list requests are retried: every key once', async () => {
@@ -316,33 +300,31 @@ for (const server of SERVERS) {
         // 11 pages of 100 and a retry after each fault: there is a 9th request.
         const r = await ls(['-r', '--page-size', '100', `s3://${bucket}/many/`], penv);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(lines(r.stdout), MANY.map((k) => `s3://${bucket}/${k}`));
+        assert.deepEqual(stdoutLines(r), MANY.map((k) => `s3://${bucket}/${k}`));
         assert.deepEqual([proxy.injected.error500, proxy.injected.reset, proxy.injected.slowdown], [1, 1, 1]);
         proxy.clear();
       });
     });
 
     describe('--sets', () => {
-      async function storeSet(name: string, data: Buffer, keep = 1): Promise<void> {
-        await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: 1000, retention: { last: keep } }));
-      }
+      const store = (name: string, data: Buffer, keep = 1) => storeSet(client, bucket, name, data, { chunkSize: 1000, retention: { last: keep } });
       before(async () => {
-        await storeSet('sets/www', Buffer.alloc(2500, 1), 2);
-        await storeSet('sets/www', Buffer.alloc(3001, 2), 2);
-        await storeSet('sets/db dump', Buffer.alloc(10, 3));
-        await putKeys(client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
-        await storeSet('broken/good', Buffer.alloc(5, 4));
-        await putKeys(client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
+        await store('sets/www', Buffer.alloc(2500, 1), 2);
+        await store('sets/www', Buffer.alloc(3001, 2), 2);
+        await store('sets/db dump', Buffer.alloc(10, 3));
+        await storeKeys(s, client, bucket, ['sets/plain', 'sets/notes/MANIFEST.txt', 'broken/ok/x']);
+        await store('broken/good', Buffer.alloc(5, 4));
+        await storeKeys(s, client, bucket, ['broken/bad/MANIFEST'], () => '{"format": 1, "chunks": ');
       });
 
       it('lists each chunk set once (not its generations) with -l size, date and generation', async () => {
         const r = await ls(['--sets', `s3://${bucket}/sets/`]);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
-        const l = lines((await ls(['--sets', '-l', `s3://${bucket}/sets/`])).stdout);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/sets/db\\ dump`, `s3://${bucket}/sets/www`]);
+        const l = stdoutLines(await ls(['--sets', '-l', `s3://${bucket}/sets/`]));
         assert.match(l[0], /^ {10}10 {13}- {13}-  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  \d{8}T\d{9}Z-[0-9a-f]{8}  s3:\/\/\S+\/sets\/db\\ dump$/);
         assert.match(l[1], /^ +3001 +- +-  \S+  \S+  s3:\/\/\S+\/sets\/www$/);
-        const j = lines((await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).stdout).map((x) => JSON.parse(x) as Record<string, unknown>);
+        const j = stdoutLines(await ls(['--sets', '--json', `s3://${bucket}/sets/w`])).map((x) => JSON.parse(x) as Record<string, unknown>);
         assert.equal(j.length, 1);
         assert.equal(j[0].name, 'sets/www');
         assert.equal(j[0].size, 3001);
@@ -352,7 +334,7 @@ for (const server of SERVERS) {
       it('an unreadable MANIFEST: the other sets are listed, one line names it, exit 1', async () => {
         const r = await ls(['--sets', `s3://${bucket}/broken/`]);
         assert.equal(r.code, 1);
-        assert.deepEqual(lines(r.stdout), [`s3://${bucket}/broken/good`]);
+        assert.deepEqual(stdoutLines(r), [`s3://${bucket}/broken/good`]);
         assert.deepEqual(stderrLines(r), [`s3ls: cannot read s3://${bucket}/broken/bad/MANIFEST: MANIFEST is not valid JSON (truncated or corrupt)`]);
       });
 
@@ -385,8 +367,8 @@ for (const server of SERVERS) {
       before(async () => {
         bucket = await freshBucket(client, 'ex');
         env = s3Env(s, s.endpoint, { PATH: `${BIN}:${process.env.PATH ?? ''}` });
-        await putKeys(client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
-        await pipeline(Readable.from([Buffer.alloc(3000, 7)]), new ChunkSetSink({ client, bucket, name: 'www', chunkSize: 1000 }));
+        await storeKeys(s, client, bucket, ['old/a', 'old/b/c', 'tmp/x y', "tmp/it's", 'tmp/keep/z', 'big'], (k) => (k === 'big' ? 'x'.repeat(5000) : k));
+        await storeSet(client, bucket, 'www', Buffer.alloc(3000, 7), { chunkSize: 1000 });
       });
 
       it('every example runs, with s3://b/ and s3://backup/ standing for a test bucket', async () => {
@@ -403,7 +385,7 @@ for (const server of SERVERS) {
         assert.ok(out.s3ls.split('\n').includes(`s3://${bucket}/`));
         assert.match(out['s3ls -r -l s3://b/ | sort -n -r | head'].split('\n')[0], new RegExp(`^ +5000  \\S+  STANDARD +s3://${bucket}/big$`));
         assert.match(out['s3ls --sets -l -h s3://backup/'], new RegExp(`^ {2}2\\.9K {7}- {7}-  \\S+  \\S+  s3://${bucket}/www\\n$`));
-        const left = lines((await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env })).stdout);
+        const left = stdoutLines(await runFilter('s3ls', ['-r', `s3://${bucket}/`], { env }));
         assert.deepEqual(left.filter((u) => !u.includes('/www/')), [`s3://${bucket}/big`, `s3://${bucket}/tmp/keep/z`]);
       });
     });

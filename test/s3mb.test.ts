@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
-import { s3Env, testClient, freshBucket, getObjectBytes, type S3TestServer } from './helpers/s3';
+import { runCommand, runFilter, stderrLines, stdoutLines } from './helpers/run';
+import { s3Env, testClient, freshBucket, getObjectBytes, sortedKeysUnder, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
 import type { RgwServer } from './helpers/rgw';
@@ -18,22 +18,15 @@ import { BIN, manExamples, manPage } from './helpers/docs';
 import { createBucket, ensureBucket, locationConstraint, type BucketOutcome } from '../lib/s3/buckets';
 import { bucketArgument } from '../lib/s3/options';
 import { createS3Client } from '../lib/s3/client';
-import { listBuckets, listPages } from '../lib/s3/lister';
+import { listBuckets } from '../lib/s3/lister';
 
 /** The servers this file runs against (s3rver, Ceph RGW): every assertion below holds on each unless it says otherwise. */
 const SERVERS = S3_SERVERS;
 
-const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
 const newName = (hint = 'mb') => `${hint}-${randomBytes(5).toString('hex')}`;
 
 async function bucketNames(client: S3Client): Promise<string[]> {
   return (await listBuckets(client)).map((b) => b.name);
-}
-
-async function keysUnder(client: S3Client, bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages({ client, bucket, prefix: '' })) for (const e of page) if ('key' in e) keys.push(e.key);
-  return keys.sort();
 }
 
 for (const server of SERVERS) {
@@ -70,7 +63,7 @@ for (const server of SERVERS) {
       const other = newName();
       const v = await mb(['-v', `s3://${other}/`]);
       assert.equal(v.code, 0, v.stderr);
-      assert.deepEqual(lines(v), [`s3://${other}/`]);
+      assert.deepEqual(stdoutLines(v), [`s3://${other}/`]);
     });
 
     it('a bucket that is already yours is not an error (mkdir -p): exit 0, silent, and its keys stay', async () => {
@@ -80,16 +73,16 @@ for (const server of SERVERS) {
         const r = await mb(args);
         assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
         assert.deepEqual(stderrLines(r), []);
-        assert.deepEqual(lines(r), args[0] === '-v' ? [`s3://${name}/`] : []);
+        assert.deepEqual(stdoutLines(r), args[0] === '-v' ? [`s3://${name}/`] : []);
       }
-      assert.deepEqual(await keysUnder(client, name), ['k']);
+      assert.deepEqual(await sortedKeysUnder(client, name), ['k']);
     });
 
     it('several at once, in order; -0 ends each URL with NUL', async () => {
       const names = [newName(), newName(), newName()];
       const r = await mb(['-v', ...names.map((n) => `s3://${n}`)]);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(lines(r), names.map((n) => `s3://${n}/`));
+      assert.deepEqual(stdoutLines(r), names.map((n) => `s3://${n}/`));
       const listed = await bucketNames(client);
       for (const n of names) assert.ok(listed.includes(n), n);
       const z = await mb(['-v', '-0', `s3://${names[0]}`, `s3://${names[1]}`]);
@@ -101,7 +94,7 @@ for (const server of SERVERS) {
       const r = await mb(['-v', `s3://${a}`, 's3://x', 's3://Not_Valid', `s3://${b}`]);
       assert.equal(r.code, 1);
       assert.deepEqual(stderrLines(r), ['s3mb: cannot create bucket s3://x/: InvalidBucketName (400)', 's3mb: cannot create bucket s3://Not_Valid/: InvalidBucketName (400)']);
-      assert.deepEqual(lines(r), [`s3://${a}/`, `s3://${b}/`]);
+      assert.deepEqual(stdoutLines(r), [`s3://${a}/`, `s3://${b}/`]);
       const listed = await bucketNames(client);
       assert.ok(listed.includes(a) && listed.includes(b));
       assert.ok(!listed.includes('x') && !listed.includes('Not_Valid'));
@@ -111,7 +104,7 @@ for (const server of SERVERS) {
       const [a, b, c] = [newName(), newName(), newName()];
       const r = await mb(['-v'], `s3://${a}\ns3://${b}/\n\n`);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(lines(r), [`s3://${a}/`, `s3://${b}/`]);
+      assert.deepEqual(stdoutLines(r), [`s3://${a}/`, `s3://${b}/`]);
       const z = await mb(['-0'], `s3://${c}\0`);
       assert.equal(z.code, 0, z.stderr);
       assert.ok((await bucketNames(client)).includes(c));
@@ -178,7 +171,7 @@ for (const server of SERVERS) {
       const r = await mb(['-v', `s3://${theirs}`, `s3://${mine}`]);
       assert.equal(r.code, 1);
       assert.deepEqual(stderrLines(r), [`s3mb: cannot create bucket s3://${theirs}/: BucketAlreadyExists (409)`]);
-      assert.deepEqual(lines(r), [`s3://${mine}/`]);
+      assert.deepEqual(stdoutLines(r), [`s3://${mine}/`]);
       const p = await put(['--create-bucket', `s3://${theirs}/p/`, 'www/index.html']);
       assert.equal(p.code, 1);
       assert.deepEqual(stderrLines(p), [`s3put: cannot create bucket s3://${theirs}/: BucketAlreadyExists (409)`]);
@@ -192,7 +185,7 @@ for (const server of SERVERS) {
       const r = await put(['-q', '--create-bucket', `s3://${name}/p/`, 'www']);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(stderrLines(r), []);
-      assert.deepEqual(lines(r).sort(), [`s3://${name}/p/www/index.html`, `s3://${name}/p/www/sub/page\\ 2.html`]);
+      assert.deepEqual(stdoutLines(r).sort(), [`s3://${name}/p/www/index.html`, `s3://${name}/p/www/sub/page\\ 2.html`]);
       assert.equal((await getObjectBytes(client, name, 'p/www/index.html')).toString(), '<h1>hi</h1>\n');
     });
 
@@ -206,7 +199,7 @@ for (const server of SERVERS) {
         const r = await put(['-q', '--create-bucket', `s3://${name}/`, 'www/index.html'], undefined, penv);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(creates, 0);
-        assert.deepEqual(await keysUnder(client, name), ['www/index.html']);
+        assert.deepEqual(await sortedKeysUnder(client, name), ['www/index.html']);
       } finally {
         await proxy.close();
       }
@@ -238,14 +231,14 @@ for (const server of SERVERS) {
         assert.equal(r.code, 0, `${script}: ${r.stderr}`);
         // s3sink's summary is its informational line; anything else on stderr is a failure.
         assert.deepEqual(stderrLines(r).filter((l) => !/^s3sink: stored [\d.]+ (B|[KMG]iB) in 1 chunk at s3:\/\/backup\/www /.test(l)), [], script);
-        out.push(...lines(r));
+        out.push(...stdoutLines(r));
       }
       assert.deepEqual(out, ['s3://logs-2026/', 's3://logs-2027/']);
       const listed = await bucketNames(client);
       for (const n of ['backup', 'logs-2026', 'logs-2027', 'list-one', 'list-two']) assert.ok(listed.includes(n), n);
       const restored = await runCommand('bash', ['-c', 'set -o pipefail; s3source s3://backup/www | tar tzf - | sort'], { env, cwd: work });
       assert.equal(restored.code, 0, restored.stderr);
-      assert.deepEqual(lines(restored), ['www/', 'www/index.html', 'www/sub/', 'www/sub/page 2.html']);
+      assert.deepEqual(stdoutLines(restored), ['www/', 'www/index.html', 'www/sub/', 'www/sub/page 2.html']);
     });
   });
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { filterPath, runCommand, runFilter, stderrLines, type RunResult } from './helpers/run';
+import { filterPath, runCommand, runFilter, stderrLines, stdoutLines } from './helpers/run';
 import { freshBucket, getObjectBytes, s3Env, testClient, type S3TestServer } from './helpers/s3';
 import { FaultProxy } from './helpers/fault-proxy';
 import { S3_SERVERS } from './helpers/s3servers';
@@ -41,7 +41,6 @@ async function objectsUnder(client: S3Client, bucket: string, prefix: string): P
   return found;
 }
 
-const lines = (r: RunResult, sep = '\n') => r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
 
 /** The regular files of the test tree, by path relative to the work directory. */
 const FILES: Record<string, Buffer> = {
@@ -113,11 +112,11 @@ for (const server of SERVERS) {
       const bucket = await freshBucket(client, 'put');
       const r = await sh(`find tree -type f -print0 | s3put -0 ${MULTIPART.join(' ')} s3://${bucket}/home/`);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(lines(r, '\0').sort(), Object.keys(FILES).map((p) => `s3://${bucket}/home/${p}`).sort(), 'prints each key written');
+      assert.deepEqual(stdoutLines(r, '\0').sort(), Object.keys(FILES).map((p) => `s3://${bucket}/home/${p}`).sort(), 'prints each key written');
       await assertUploaded(bucket, 'home/', FILES);
       // and s3ls -r -l shows each once with its size
       const ls = await sh(`s3ls -r -l s3://${bucket}/home/`);
-      const sizes = new Map(lines(ls).map((l) => [l.slice(l.indexOf('s3://')), Number(l.slice(0, 12))]));
+      const sizes = new Map(stdoutLines(ls).map((l) => [l.slice(l.indexOf('s3://')), Number(l.slice(0, 12))]));
       for (const [path, data] of Object.entries(FILES)) assert.equal(sizes.get(quoteForXargs(`s3://${bucket}/home/${path}`)), data.length, path);
       assert.equal(sizes.size, Object.keys(FILES).length);
     });
@@ -153,7 +152,7 @@ for (const server of SERVERS) {
       const r = await sh(`find nul -type f -print0 | s3put -0 s3://${bucket}/`);
       assert.equal(r.code, 0, r.stderr);
       await assertUploaded(bucket, '', { 'nul/new\nline': Buffer.from('two\nlines\n'), 'nul/tab\there': Buffer.from('tab') });
-      assert.deepEqual(lines(r, '\0').sort(), [`s3://${bucket}/nul/new\nline`, `s3://${bucket}/nul/tab\there`]);
+      assert.deepEqual(stdoutLines(r, '\0').sort(), [`s3://${bucket}/nul/new\nline`, `s3://${bucket}/nul/tab\there`]);
     });
 
     it("--timestamp puts the run's UTC time between the prefix and the paths (backup.py)", async () => {
@@ -162,7 +161,7 @@ for (const server of SERVERS) {
       const r = await put(['--timestamp', `s3://${bucket}/backup/`, 'tree/a.txt', 'tree/sub']);
       const t1 = runTimestamp(new Date(Date.now() + 1000));
       assert.equal(r.code, 0, r.stderr);
-      const out = lines(r);
+      const out = stdoutLines(r);
       assert.equal(out.length, 2);
       const m = new RegExp(`^s3://${bucket}/backup/(\\d{8}-\\d{6})/tree/a\\.txt$`).exec(out.find((l) => l.endsWith('a.txt')) ?? '');
       assert.ok(m, out.join('\n'));
@@ -175,7 +174,7 @@ for (const server of SERVERS) {
       const abs = join(work, 'tree/a.txt');
       const r = await put([`s3://${bucket}/p/`, abs, './tree//empty']);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(lines(r).sort(), [`s3://${bucket}/p/${abs.slice(1)}`, `s3://${bucket}/p/tree/empty`].sort());
+      assert.deepEqual(stdoutLines(r).sort(), [`s3://${bucket}/p/${abs.slice(1)}`, `s3://${bucket}/p/tree/empty`].sort());
     });
 
     it('a missing file: one line, exit 1, after uploading the rest', async () => {

@@ -4,35 +4,19 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { filterPath, runCommand, runFilter, stderrLines } from './helpers/run';
-import { freshBucket, getObjectBytes, keysUnder, s3Env, testClient, type S3TestServer } from './helpers/s3';
+import { freshBucket, getObjectBytes, keysUnder, readSet, s3Env, storeSet, testClient, type S3TestServer } from './helpers/s3';
 import { S3_SERVERS } from './helpers/s3servers';
+import { waitFor } from './helpers/wait';
 import { FaultProxy, type FaultRule } from './helpers/fault-proxy';
 import { oddPieces, repeatingStream, seededBytes } from './helpers/data';
 import { parseManifest } from '../lib/s3/layout';
-import { ChunkSetSink } from '../lib/s3/sink';
-import { ChunkSetSource } from '../lib/s3/source';
 import type { RetentionPolicy } from '../lib/s3/retention';
 
 const MiB = 2 ** 20;
 const CHUNK = 5 * MiB;
 const SMALL = ['--chunk-size', '5M'];
-
-/**
- * Poll `cond` every `everyMs` until true; fail after `ms`. For conditions outside our
- * control (a child's progress).
- */
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition', everyMs = 20): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(everyMs);
-  }
-}
 
 interface BadInput {
   args: string[];
@@ -104,22 +88,14 @@ for (const server of S3_SERVERS) {
       return runFilter('s3source', [...args, `s3://${bucket}/${name}`], { env: e });
     }
     // A test's starting state and its checks of what is stored go through the library the
-    // filters run, in this process: a filter child costs ~0.3 s of CPU to start, and a
-    // test spawns the filters whose behaviour it is about.
-    async function storeSet(name: string, data: Buffer, retention?: RetentionPolicy) {
-      await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: CHUNK, retention }));
-    }
+    // filters run, in this process (storeSet, readSet); a test spawns the filters whose
+    // behaviour it is about.
+    const store = (name: string, data: Buffer, retention?: RetentionPolicy) => storeSet(client, bucket, name, data, { chunkSize: CHUNK, retention });
     /** That `name` restores to `expected`, each chunk verified against the manifest (size, SHA-256) as s3source does. */
     async function assertRestores(name: string, expected: Buffer, what = 'restores byte-identical') {
-      const restore = new ChunkSetSource({ client, bucket, name });
-      let offset = 0;
-      for await (const chunk of restore as AsyncIterable<Buffer>) {
-        assert.ok(chunk.equals(expected.subarray(offset, offset + chunk.length)), `${what}: bytes from ${offset} differ`);
-        offset += chunk.length;
-        // Its memory then holds the next chunk: no garbage of 5 MiB per chunk read.
-        restore.release(chunk);
-      }
-      assert.equal(offset, expected.length, `${what}: length`);
+      const got = await readSet(client, bucket, name);
+      assert.ok(got.subarray(0, expected.length).equals(expected.subarray(0, got.length)), `${what}: bytes differ`);
+      assert.equal(got.length, expected.length, `${what}: length`);
     }
 
     it('round-trips byte-identical: empty (--allow-empty), 1 byte, chunk size -1, =, +1, many chunks', async () => {
@@ -215,7 +191,7 @@ for (const server of S3_SERVERS) {
 
     it('keeps N generations with --keep and removes older ones', async () => {
       const name = fresh();
-      for (let i = 0; i < 2; i++) await storeSet(name, seededBytes(100, i), { last: 2 });
+      for (let i = 0; i < 2; i++) await store(name, seededBytes(100, i), { last: 2 });
       const w = await sink(name, seededBytes(100, 2), ['--keep', '2', '-q']);
       assert.equal(w.code, 0, w.stderr);
       assert.deepEqual(stderrLines(w), [], 'no cleanup warning');
@@ -230,7 +206,7 @@ for (const server of S3_SERVERS) {
     it('fails with exit 1 naming a corrupt or missing chunk, and flags partial output', async () => {
       const name = fresh();
       const data = seededBytes(3 * CHUNK, 5);
-      await storeSet(name, data);
+      await store(name, data);
       const manifest = parseManifest((await getObjectBytes(client, bucket, `${name}/MANIFEST`)).toString());
       const victim = manifest.chunks[1].key;
       const bad = Buffer.from(data.subarray(CHUNK, 2 * CHUNK));
@@ -264,7 +240,7 @@ for (const server of S3_SERVERS) {
     it('ends quietly when stdout is closed early (| head -c 10)', async () => {
       const name = fresh();
       // Two chunks: when head closes the pipe, the second is still to be written.
-      await storeSet(name, seededBytes(2 * CHUNK, 9));
+      await store(name, seededBytes(2 * CHUNK, 9));
       const r = await runCommand('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${filterPath('s3source')}" s3://${bucket}/${name} | head -c 10 | wc -c`], { env });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.toString().trim(), '10');
@@ -286,7 +262,7 @@ for (const server of S3_SERVERS) {
     it('after kill -9 mid-upload the previous generation restores, and the next upload removes the orphans', async () => {
       const name = fresh();
       const first = seededBytes(CHUNK + 10, 21);
-      await storeSet(name, first);
+      await store(name, first);
       const committed = (await keysUnder(client, bucket, `${name}/`)).filter((k) => k !== `${name}/MANIFEST`);
       const child = spawn(process.execPath, [filterPath('s3sink'), ...SMALL, `s3://${bucket}/${name}`], {
         env,
@@ -313,7 +289,7 @@ for (const server of S3_SERVERS) {
     it('on SIGINT mid-upload exits 130 and commits nothing; no chunk outlives the next upload', async () => {
       const name = fresh();
       const first = seededBytes(1000, 31);
-      await storeSet(name, first);
+      await store(name, first);
       const proxy = await FaultProxy.start(s.endpoint);
       let stderr = '';
       let code: number | null = null;
@@ -351,7 +327,7 @@ for (const server of S3_SERVERS) {
       before(async () => {
         proxy = await FaultProxy.start(s.endpoint, 42);
         penv = s3Env(s, proxy.endpoint);
-        await storeSet(stored, data);
+        await store(stored, data);
       });
       after(() => proxy.close());
 
@@ -391,7 +367,7 @@ for (const server of S3_SERVERS) {
       it('fails in one line on a persistent fault, and the previous generation still restores', async () => {
         const name = fresh();
         const good = seededBytes(CHUNK + 5, 50);
-        await storeSet(name, good);
+        await store(name, good);
         proxy.clear().add({ fault: 'error500', method: 'PUT', url: CHUNK_URL, times: 1000 });
         const w = await sink(name, seededBytes(CHUNK + 5, 51), SMALL, penv);
         proxy.clear();

@@ -3,24 +3,13 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filterPath, runCommand } from './run';
+import { waitFor } from './wait';
 
 /**
  * Start randfs as a child process, the way a shell does, and know when it serves.
  * The test process never touches a mount itself: everything that reads it is a child
  * (ls, find, stat, ...), so a stuck mount fails a test instead of hanging the runner.
  */
-
-export const POLL_MS = 25;
-
-/** Poll `check` until it is true; reject naming `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
 
 /** /proc/mounts escapes space, tab, newline and backslash as octal (`\040`). */
 function unescape(field: string): string {

@@ -4,6 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pollUntil, waitFor } from './wait';
 
 const run = promisify(execFile);
 const POSTFIX = '/usr/sbin/postfix';
@@ -25,34 +26,23 @@ async function freePort(host: string): Promise<number> {
   return typeof addr === 'object' && addr ? addr.port : 0;
 }
 
-/** Resolves once `host:port` answers with a 220 greeting; rejects after `ms`. */
-function waitForGreeting(host: string, port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const sock = createConnection({ host, port });
-      let data = '';
-      let settled = false;
-      const retry = () => {
-        if (settled) return;
-        settled = true;
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`postfix did not greet on ${host}:${port} within ${ms}ms`));
-        else setTimeout(attempt, 50);
-      };
-      sock.on('data', (c) => {
-        data += c.toString();
-        if (!settled && /^220 .*\r?\n/.test(data)) {
-          settled = true;
-          sock.destroy();
-          resolve();
-        } else if (/\n/.test(data)) retry();
-      });
-      sock.on('error', retry);
-      sock.on('close', retry);
-      sock.setTimeout(2000, retry);
+/** Whether `host:port` answers one connection with a 220 greeting. */
+function greets(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ host, port });
+    let data = '';
+    const answer = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
     };
-    attempt();
+    sock.on('data', (c) => {
+      data += c.toString();
+      if (/^220 .*\r?\n/.test(data)) answer(true);
+      else if (/\n/.test(data)) answer(false);
+    });
+    sock.on('error', () => answer(false));
+    sock.on('close', () => answer(false));
+    sock.setTimeout(2000, () => answer(false));
   });
 }
 
@@ -127,14 +117,13 @@ export async function startPostfix(flushDomains: string[], host = '127.0.0.1', o
       await run(POSTFIX, ['-c', conf, 'stop']).catch(() => {});
       const pidFile = join(dir, 'queue', 'pid', 'master.pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
-      const deadline = Date.now() + 10_000;
-      while (pid && processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (pid) await pollUntil(() => !processAlive(pid), 10_000, 50);
       if (pid && processAlive(pid)) await run(POSTFIX, ['-c', conf, 'abort']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     };
     try {
       await run(POSTFIX, ['-c', conf, 'start']);
-      await waitForGreeting(host, port, 15_000);
+      await waitFor(() => greets(host, port), 15_000, `postfix to greet on ${host}:${port}`, 50);
       return { host, port, dir, log: readLog, stop };
     } catch (err) {
       lastError = new Error(`postfix start failed: ${(err as Error).message}\n${readLog()}`);

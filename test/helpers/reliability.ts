@@ -3,13 +3,9 @@ import { readdirSync } from 'node:fs';
 import { startHttpServer, type LoopbackHttpServer } from './http-server';
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ChunkSetSink } from '../../lib/s3/sink';
-import { ChunkSetSource } from '../../lib/s3/source';
 import { filterPath, runFilter } from './run';
-import { freshBucket, keysUnder, s3Env, startS3rver, testClient, type S3TestServer } from './s3';
+import { freshBucket, keysUnder, readSet, s3Env, startS3rver, storeSet, testClient, type S3TestServer } from './s3';
 import { seededBytes } from './data';
 
 /**
@@ -98,10 +94,9 @@ export function relSuite() {
 
 /**
  * Set operations on a server (`get` reads it once it has started). `sink` and `source`
- * run the filters; `store` and `assertStored` do in the test process what they do (the
- * library's ChunkSetSink and ChunkSetSource, which the filters wrap), for a set a case
- * only needs to exist and for checking what another filter left: a filter child costs
- * about 0.35 s of CPU to start, an in-process set a few milliseconds.
+ * run the filters; `store` and `assertStored` do in the test process what they do
+ * (storeSet and readSet), for a set a case only needs to exist and for checking what
+ * another filter left.
  */
 function setOps(get: () => RelServer) {
   let n = 0;
@@ -112,7 +107,7 @@ function setOps(get: () => RelServer) {
   /** A new generation of `name` holding `data`, committed as s3sink with SMALL chunks would. */
   async function store(name: string, data: Buffer): Promise<void> {
     const { client, bucket } = get();
-    await pipeline(Readable.from([data]), new ChunkSetSink({ client, bucket, name, chunkSize: CHUNK }));
+    await storeSet(client, bucket, name, data, { chunkSize: CHUNK });
   }
 
   /** s3source writes exactly `expected`, exit 0: for cases whose claim is what s3source returns. */
@@ -125,7 +120,7 @@ function setOps(get: () => RelServer) {
   /** The current generation of `name` reads back, verified, as exactly `expected`. */
   async function assertStored(name: string, expected: Buffer, what: string): Promise<void> {
     const { client, bucket } = get();
-    const got = Buffer.concat(await new ChunkSetSource({ client, bucket, name }).toArray());
+    const got = await readSet(client, bucket, name);
     assert.ok(got.equals(expected), `${what}: the set reads back as ${got.length} bytes, not the expected ${expected.length}`);
   }
 

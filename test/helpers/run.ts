@@ -67,6 +67,11 @@ export function stderrLines(r: Pick<RunResult, 'stderr'>): string[] {
   return allStderrLines(r).filter((l) => !RETRY_NOTICE.test(l));
 }
 
+/** Lines of stdout split at `sep`, without empty ones. */
+export function stdoutLines(r: Pick<RunResult, 'stdout'>, sep = '\n'): string[] {
+  return r.stdout.toString('utf8').split(sep).filter((l) => l !== '');
+}
+
 /** The retry notices on stderr, in order. */
 export function retryNotices(r: Pick<RunResult, 'stderr'>): string[] {
   return allStderrLines(r).filter((l) => RETRY_NOTICE.test(l));
