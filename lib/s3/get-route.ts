@@ -12,9 +12,6 @@ import { answerError, learnRoute, sendByRoute } from './route';
  * cost. Later GETs change the key's path, Range and If-Match.
  */
 
-// test/helpers/s3.ts signs its own PUTs with these.
-export { answerError, keyPath } from './route';
-
 /** The route of a bucket's GETs. */
 const getRoute = (bucket: string) => `GetObject\n${bucket}`;
 

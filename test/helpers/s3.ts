@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createS3Client } from '../../lib/s3/client';
 import { withRetry } from '../../lib/s3/retry';
 import { listPages } from '../../lib/s3/lister';
-import { answerError, keyPath } from '../../lib/s3/get-route';
+import { answerError, keyPath } from '../../lib/s3/route';
 import { mapOrdered } from '../../lib/slots';
 import { ChunkSetSink } from '../../lib/s3/sink';
 import { ChunkSetSource } from '../../lib/s3/source';
