@@ -18,9 +18,9 @@ describe('dedupInfo: how an upload is cut, from its flags and the set it adds to
     ['no flag, to a deduplicated set: its recorded bounds and lease (it stays deduplicated)', {}, { dedup: RECORDED }, RECORDED],
     ['--dedup and its own average again: the recorded bounds, not today ratios', { dedup: true, 'chunk-size': '4K' }, { dedup: RECORDED }, RECORDED],
     ['another average: bounds of that average, at level 1', { 'chunk-size': '8K' }, { dedup: RECORDED }, { min: 2048, avg: 8192, max: 32768, normalization: 1, leaseMs: 5000 }],
-    // Level 2 stands for a level a later version might add (parseManifest refuses it
-    // today): a set keeps its own while its average stays; a new average re-cuts it anyway.
-    ['no flag, a set cut at another level: that level is kept', {}, { dedup: { ...RECORDED, normalization: 2 } }, { ...RECORDED, normalization: 2 }],
+    // Level 2 stands for a level a later version might add: this version cannot cut at it,
+    // so it re-cuts the set at its own, the recorded average and lease kept.
+    ['no flag, a set cut at another level: re-cut at level 1, its average and lease kept', {}, { dedup: { ...RECORDED, normalization: 2 } }, { min: 1024, avg: 4096, max: 16384, normalization: 1, leaseMs: 5000 }],
     ['a new average for a set cut at another level: today\'s level 1', { 'chunk-size': '8K' }, { dedup: { ...RECORDED, normalization: 2 } }, { min: 2048, avg: 8192, max: 32768, normalization: 1, leaseMs: 5000 }],
     ['--lease overrides the recorded lease, the bounds stay', { lease: '30s' }, { dedup: RECORDED }, { ...RECORDED, leaseMs: 30_000 }],
   ];

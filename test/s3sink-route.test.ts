@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../lib/s3/client';
@@ -26,10 +27,12 @@ const md5 = (b: Buffer) => createHash('md5').update(b).digest('base64');
 
 describe('s3sink route: later PUTs signed and sent without the SDK', () => {
   let server: LoopbackHttpServer;
-  const seen: { url?: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
+  const seen: { url?: string; headers: IncomingHttpHeaders; body: Buffer; socket: Socket }[] = [];
+  let refusedOn: Socket | undefined;
   before(async () => {
     server = await startHttpServer((req, res) => {
       if (req.url?.startsWith('/b/refused')) {
+        refusedOn = req.socket;
         // Refused on its headers, before the body is read, as a server out of space would.
         const xml = '<Error><Code>EntityTooLarge</Code></Error>';
         res.writeHead(400, { 'content-length': xml.length });
@@ -40,7 +43,7 @@ describe('s3sink route: later PUTs signed and sent without the SDK', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        seen.push({ url: req.url, headers: req.headers, body });
+        seen.push({ url: req.url, headers: req.headers, body, socket: req.socket });
         res.writeHead(200, { 'content-length': 0, etag: `"${createHash('md5').update(body).digest('hex')}"` });
         res.end();
       });
@@ -134,7 +137,9 @@ describe('s3sink route: later PUTs signed and sent without the SDK', () => {
     await assert.rejects(putByRoute(c, cold, 'refused', big, { sha256: sha256(big) }), (err: Error & { $metadata?: { httpStatusCode?: number } }) => err.name === 'EntityTooLarge' && err.$metadata?.httpStatusCode === 400);
     const body = Buffer.from('after');
     assert.ok(await putByRoute(c, cold, 'set/3', body, { sha256: sha256(body) }));
-    assert.ok(seen.splice(0).at(-1)?.body.equals(body));
+    const last = seen.splice(0).at(-1);
+    assert.ok(last && last.body.equals(body));
+    assert.ok(refusedOn && last.socket !== refusedOn, 'the refused connection was not reused');
   });
 });
 
@@ -240,3 +245,69 @@ for (const { kind, start, refused } of SERVERS) {
     });
   });
 }
+
+describe('direct connections: answers sent before the request is all out', () => {
+  // A raw server, since node:http sends neither of these on its own.
+  let raw: Server;
+  let port: number;
+  let resumedAt = 0;
+  before(async () => {
+    raw = createServer((socket) => {
+      let head = '';
+      let body = 0;
+      let length = 0;
+      let answered = false;
+      socket.on('data', (data: Buffer) => {
+        if (!length) {
+          head += data.toString('latin1');
+          const end = head.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          length = Number(/content-length: (\d+)/i.exec(head)![1]);
+          body = Buffer.byteLength(head, 'latin1') - end - 4;
+          if (head.startsWith('PUT /b/continue')) socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+          if (head.startsWith('PUT /b/early')) {
+            // All but the first bytes still to come: the answer, then reading it slowly.
+            socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+            answered = true;
+            socket.pause();
+            setTimeout(() => {
+              resumedAt = performance.now();
+              socket.resume();
+            }, 300);
+          }
+        } else body += data.length;
+        if (body === length && !answered) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    port = (raw.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+
+  const route = putObjectRoute('b', 'application/octet-stream', undefined);
+  const learnt = () => {
+    const c = createS3Client({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+    learnRoute(c, route, 'k', {
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      method: 'PUT',
+      path: '/b/k',
+      query: { 'x-id': 'PutObject' },
+      headers: { host: `127.0.0.1:${port}`, 'x-amz-date': '20261201T120000Z', authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' },
+    });
+    return c;
+  };
+
+  it('an interim 100 Continue is passed over for the answer after it', async () => {
+    const body = seededBytes(1 * MiB, 5);
+    assert.ok(await putByRoute(learnt(), route, 'continue', body, { sha256: sha256(body) }));
+  });
+
+  it('a 2xx before the body is all out settles only once it is (the caller then reuses the Buffer)', async () => {
+    const body = seededBytes(32 * MiB, 6);
+    await putByRoute(learnt(), route, 'early', body, { sha256: sha256(body) });
+    const settledAt = performance.now();
+    assert.ok(resumedAt > 0 && settledAt >= resumedAt, 'settled while the server was not reading the body');
+  });
+});

@@ -88,7 +88,8 @@ interface Exchange {
   errorBody?: Buffer;
   /** The whole request has been handed to the kernel. */
   sent: boolean;
-  answered: boolean;
+  /** The answer, once read whole. */
+  answer?: DirectResponse;
   resolve: (r: DirectResponse) => void;
   reject: (e: Error) => void;
 }
@@ -99,6 +100,8 @@ class Connection {
   private readonly scratch = Buffer.allocUnsafe(HEAD_MAX);
   private headBytes = 0;
   private exchange?: Exchange;
+  /** Answered with 2xx before its body was all out: settled once it is (see complete()). */
+  private unsent?: Exchange;
   idleSince = 0;
   closed = false;
 
@@ -133,7 +136,7 @@ class Connection {
         f(v);
       };
       this.headBytes = 0;
-      const x: Exchange = { into, filled: 0, length: 0, sent: false, answered: false, resolve: done(resolve), reject: done(reject) };
+      const x: Exchange = { into, filled: 0, length: 0, sent: false, resolve: done(resolve), reject: done(reject) };
       this.exchange = x;
       if (signal?.aborted) onAbort();
       else this.write(x, head, body);
@@ -145,7 +148,7 @@ class Connection {
     const onSent = (err?: Error | null) => {
       if (err) return; // the socket's error event fails the exchange
       x.sent = true;
-      if (x.answered && !this.closed) this.release();
+      if (x.answer && !this.closed) this.finish(x);
     };
     if (!body?.length) {
       this.socket.write(head, onSent);
@@ -183,12 +186,23 @@ class Connection {
         this.scratch.set(buf.subarray(0, n), this.headBytes);
       }
       this.headBytes += n;
-      const end = this.scratch.subarray(0, this.headBytes).indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (this.headBytes === HEAD_MAX) this.socket.destroy(new Error(`answer headers longer than ${HEAD_MAX} bytes`));
-        return true;
+      let end: number;
+      for (;;) {
+        end = this.scratch.subarray(0, this.headBytes).indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (this.headBytes === HEAD_MAX) this.socket.destroy(new Error(`answer headers longer than ${HEAD_MAX} bytes`));
+          return true;
+        }
+        const head = parseHead(this.scratch.toString('latin1', 0, end));
+        if (head.statusCode >= 200 || head.statusCode === 101) {
+          x.head = head;
+          break;
+        }
+        // An interim answer (100 Continue, 103 Early Hints), which HTTP/1.1 lets a server
+        // send unasked: the final one follows.
+        this.scratch.copy(this.scratch, 0, end + 4, this.headBytes);
+        this.headBytes -= end + 4;
       }
-      x.head = parseHead(this.scratch.toString('latin1', 0, end));
       this.startBody(x, this.scratch.subarray(end + 4, this.headBytes));
       if (this.exchange !== x) return true;
     } else {
@@ -231,22 +245,35 @@ class Connection {
 
   private complete(x: Exchange): void {
     this.exchange = undefined;
-    x.answered = true;
     const { statusCode, headers } = x.head!;
-    x.resolve({ statusCode, headers, filled: x.errorBody ? 0 : x.filled, body: x.errorBody });
-    // Answered before the whole request went out: a refusal (no 2xx comes before the
-    // body), whose rest is not worth sending; the connection goes with it.
-    const refusedEarly = !x.sent && (statusCode < 200 || statusCode >= 300);
-    if (/close/i.test(headers.connection ?? '') || refusedEarly) {
+    x.answer = { statusCode, headers, filled: x.errorBody ? 0 : x.filled, body: x.errorBody };
+    if (x.sent) return this.finish(x);
+    if (statusCode < 200 || statusCode >= 300) {
+      // A refusal before the whole request went out: its rest is not worth sending, and
+      // the connection goes with it.
       this.closed = true;
-      if (x.sent) this.socket.end();
-      else this.socket.destroy();
+      this.socket.destroy();
+      x.resolve(x.answer);
       return;
     }
-    if (x.sent) this.release();
+    // A 2xx before the whole body went out (no S3 server sends one): settled once it
+    // has, since the caller reuses the body's Buffer for the next chunk as soon as the
+    // request resolves, and the kernel may be reading it until then.
+    this.unsent = x;
   }
 
-  /** Back to the idle pool, once the exchange is both sent and answered. */
+  /** Settle an exchange both sent and answered; its connection closes or goes back to the idle pool. */
+  private finish(x: Exchange): void {
+    this.unsent = undefined;
+    x.resolve(x.answer!);
+    if (/close/i.test(x.answer!.headers.connection ?? '')) {
+      this.closed = true;
+      this.socket.end();
+      return;
+    }
+    this.release();
+  }
+
   private release(): void {
     this.idleSince = Date.now();
     this.onIdle(this);
@@ -254,8 +281,8 @@ class Connection {
 
   private fail(err: Error): void {
     this.closed = true;
-    const x = this.exchange;
-    this.exchange = undefined;
+    const x = this.exchange ?? this.unsent;
+    this.exchange = this.unsent = undefined;
     if (!this.socket.destroyed) this.socket.destroy();
     x?.reject(err);
   }

@@ -1,5 +1,3 @@
-import { CDC_NORMALIZATION } from './cdc';
-
 /**
  * The chunk-set layout, as pure functions (no I/O):
  *
@@ -170,10 +168,9 @@ export function parseManifest(text: string): Manifest {
       throw new ManifestError('MANIFEST has a malformed dedup entry');
     }
     if (d.normalization === undefined) d.normalization = LEVEL_BEFORE_RECORDED;
+    // Any level reads: restores, checks and collection need only the chunk list. Only an
+    // upload cuts, and dedupInfo re-cuts a set at a level this version does not cut at.
     if (!Number.isInteger(d.normalization) || d.normalization < 0) throw new ManifestError('MANIFEST has a malformed dedup entry');
-    if (d.normalization !== CDC_NORMALIZATION) {
-      throw new ManifestError(`MANIFEST's chunks are cut at FastCDC normalization level ${d.normalization}, which this version does not cut at (${CDC_NORMALIZATION}); upgrade pipekit`);
-    }
   }
   return m;
 }

@@ -337,7 +337,9 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
  * lease time come from `--chunk-size` (the average) and `--lease`, else from that
  * manifest, else the defaults; undefined for a plain upload. While the average stays,
  * so do the set's recorded bounds and normalization level: new defaults must not re-cut
- * (and re-send) a set. A new average re-cuts it anyway, with today's.
+ * (and re-send) a set. A new average re-cuts it anyway, with today's, and so does a
+ * level this version does not cut at (a later version's): that upload sends its chunks
+ * again, once, rather than fail a nightly backup.
  */
 export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undefined): DedupInfo | undefined {
   if (!flags.dedup && !current?.dedup) return undefined;
@@ -345,7 +347,7 @@ export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undef
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
   const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
   const recorded = current?.dedup;
-  const cut = recorded?.avg === avg ? { min: recorded.min, avg, max: recorded.max, normalization: recorded.normalization } : { ...cdcParams(avg), normalization: CDC_NORMALIZATION };
+  const cut = recorded?.avg === avg && recorded.normalization === CDC_NORMALIZATION ? { min: recorded.min, avg, max: recorded.max, normalization: recorded.normalization } : { ...cdcParams(avg), normalization: CDC_NORMALIZATION };
   return { ...cut, leaseMs };
 }
 

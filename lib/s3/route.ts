@@ -35,8 +35,12 @@ const routes = new WeakMap<S3Client, Map<string, Route>>();
  * check the signed SHA-256). The rest a request sets is its own by overriding.
  */
 const PER_REQUEST = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'amz-sdk-invocation-id', 'amz-sdk-request', 'range', 'if-match', 'content-md5', 'expect']);
-/** Headers that describe a body in a way a routed request would not describe again: a request with one teaches nothing. */
-const BODY_BOUND = /^(x-amz-checksum-.*|x-amz-sdk-checksum-algorithm|x-amz-trailer|x-amz-decoded-content-length|content-encoding)$/;
+/**
+ * Headers that describe a body in a way a routed request would not describe again: a
+ * request with one teaches nothing. A GET's x-amz-checksum-mode asks for the answer's
+ * checksum and is the same for every GET of a client.
+ */
+const BODY_BOUND = /^(x-amz-checksum-(?!mode$).*|x-amz-sdk-checksum-algorithm|x-amz-trailer|x-amz-decoded-content-length|content-encoding)$/;
 
 /** A key as the SDK puts it in the path: each segment escaped (RFC 3986), slashes kept. */
 export function keyPath(key: string): string {

@@ -228,12 +228,13 @@ export class ChunkSetSink extends ChunkedUploadSink {
         unreadable = undefined;
       } catch (err) {
         if (!(err instanceof ManifestError)) throw new S3OperationError('cannot read back', url, err);
-        // s3rver writes an object in place: a read racing another writer's PUT of
-        // NAME/MANIFEST sees half of it, and two PUTs at once can leave it torn for good,
-        // the shorter body over the longer (CI, the concurrent-writer test: both writers
-        // read it torn 5 times and failed). So name the newest complete generation again,
-        // as if it were missing, after a pause that puts the two writers out of step.
-        // S3 and RGW never serve part of an object: a body that stays unreadable is not S3.
+        // s3rver (as shipped) writes an object in place: a read racing another writer's
+        // PUT of NAME/MANIFEST sees half of it, and two PUTs at once can leave it torn for
+        // good, the shorter body over the longer (CI, the concurrent-writer test: both
+        // writers read it torn 5 times and failed). So name the newest complete generation
+        // again, as if it were missing, after a pause that puts the two writers out of
+        // step. S3 and RGW never serve part of an object: a body that stays unreadable is
+        // not S3.
         unreadable = err;
         current = undefined;
         await delay(20 * 2 ** round);
@@ -252,6 +253,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
         this.warnings.push(`not committed: a newer upload (generation ${current.generation}) was committed meanwhile`);
         return false;
       }
+      // The last round only reads: a PUT after it would go unchecked.
+      if (round === SETTLE_ROUNDS - 1) break;
       // Missing, or older than the newest complete generation: name that one again.
       try {
         await this.putManifest(manifestKey(this.name), newest === this.generation ? body : await this.generationManifest(newest));
@@ -338,5 +341,5 @@ export class ChunkSetSink extends ChunkedUploadSink {
 /** Deduplicated chunks from this size on are hashed on a worker thread (posting one costs ~50 µs). */
 const POST_ABOVE = 2 ** 16;
 
-/** Rounds of settle() before a NAME/MANIFEST that will not hold our generation is an error. */
-const SETTLE_ROUNDS = 5;
+/** Reads of settle() (each but the last followed by a PUT when needed) before a NAME/MANIFEST that will not hold our generation is an error. */
+const SETTLE_ROUNDS = 6;
