@@ -45,8 +45,12 @@ export async function benchS3Stream(): Promise<void> {
   const block = randomBytes(MiB);
   writeFileSync(file, Buffer.alloc(0));
   for (let i = 0; i < size / MiB; i++) writeFileSync(file, block, { flag: 'a' });
-  // RGW keeps objects in the OSD's memory: room for the copies stored (s3sink's two generations, aws, rclone, --dedup).
-  const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: 5 * size + 512 * MiB }) : await startS3rver();
+  // RGW keeps objects in the OSD's memory: room for every copy stored in the run, since
+  // its garbage collector reclaims overwritten and pruned ones only hourly (RUNS + 1
+  // s3sink generations, RUNS copies each by aws and rclone, --dedup). With room for 5,
+  // the OSD was full in the second round of uploads and stopped taking writes.
+  const copies = 3 * RUNS + 2;
+  const server: S3TestServer = process.env.SERVER === 'rgw' ? await startRgw({ memstoreBytes: copies * size + 512 * MiB }) : await startS3rver();
   const sink = await NullS3.start();
   try {
     const bucket = await freshBucket(testClient(server), 'bench');
