@@ -142,6 +142,11 @@ export class NotS3Error extends Error {
   override readonly name = 'NotS3Error';
 }
 
+/** Refuse an answer whose content type says it is a web page. */
+export function refuseHtml(contentType: string | undefined): void {
+  if (/text\/html/i.test(contentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
+}
+
 /**
  * A web server answers an S3 request with 200 and an HTML page, which the SDK parses as
  * an empty listing or a successful delete: a 2xx HTML answer to anything but an object
@@ -152,9 +157,7 @@ function rejectHtmlAnswers(client: S3Client): void {
     (next, context) => async (args) => {
       const result = await next(args);
       const headers = (result.response as { headers?: Record<string, string> }).headers ?? {};
-      if (context.commandName !== 'GetObjectCommand' && /text\/html/i.test(headers['content-type'] ?? '')) {
-        throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
-      }
+      if (context.commandName !== 'GetObjectCommand') refuseHtml(headers['content-type']);
       return result;
     },
     { step: 'deserialize', name: 'pipekitRejectHtml', priority: 'low' },

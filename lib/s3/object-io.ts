@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client, type StorageClass } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { NotS3Error, verifiesPayloadHash } from './client';
+import { refuseHtml, verifiesPayloadHash } from './client';
 import { S3OperationError, isNotFound } from './errors';
 import { parseManifest, type Manifest } from './layout';
 import { withRetry, type RetryOptions } from './retry';
@@ -216,7 +216,7 @@ export async function readManifest(client: S3Client, bucket: string, key: string
   try {
     text = await withRetry(async () => {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal });
-      if (/text\/html/i.test(out.ContentType ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
+      refuseHtml(out.ContentType);
       return out.Body!.transformToString();
     }, { what: `s3://${bucket}/${key}`, ...opts });
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { NotS3Error } from './client';
+import { refuseHtml } from './client';
 import { answerError, sendByRoute } from './route';
 
 /**
@@ -43,6 +43,6 @@ export async function putByRoute(client: S3Client, name: string, key: string, bo
   const res = await sendByRoute(client, name, key, { headers, query: parts.query, body }, NO_BODY, signal);
   if (!res) return undefined;
   if (res.statusCode < 200 || res.statusCode >= 300) throw answerError(res);
-  if (/text\/html/i.test(res.headers['content-type'] ?? '')) throw new NotS3Error('not an S3 endpoint: it answered with an HTML page');
+  refuseHtml(res.headers['content-type']);
   return { etag: res.headers.etag };
 }
