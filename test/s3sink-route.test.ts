@@ -12,7 +12,8 @@ import { FaultProxy } from './helpers/fault-proxy';
 import { freshBucket, getObjectBytes, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { startRgw } from './helpers/rgw';
 import { runFilter, retryNotices } from './helpers/run';
-import { seededBytes } from './helpers/data';
+import { seededBytes, sha256 } from './helpers/data';
+import { CHUNK_URL, DEDUP_CHUNK_URL, MiB } from './helpers/reliability';
 
 /**
  * Chunk and part PUTs after the first of their kind go by the route it taught, signed
@@ -21,8 +22,6 @@ import { seededBytes } from './helpers/data';
  * the fault proxy's record of the requests it corrupted tells the two paths apart.
  */
 
-const MiB = 2 ** 20;
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('base64');
 
 describe('s3sink route: later PUTs signed and sent without the SDK', () => {
@@ -143,9 +142,7 @@ describe('s3sink route: later PUTs signed and sent without the SDK', () => {
   });
 });
 
-const CHUNK_PUT = /\/\d{10}(\?|$)/;
 const PART_PUT = /[?&]x-id=UploadPart(&|$)/;
-const DEDUP_CHUNK_PUT = /\/chunks\/[0-9a-f]{2}\/[0-9a-f]{64}(\?|$)/;
 const SERVERS = [
   { kind: 's3rver', start: () => startS3rver(), refused: /after ChecksumMismatch/ },
   { kind: 'rgw', start: () => startRgw({ memstoreBytes: 256 * MiB }), refused: /after XAmzContentSHA256Mismatch/ },
@@ -178,7 +175,7 @@ for (const { kind, start, refused } of SERVERS) {
     };
 
     it('the first chunk PUT goes through the SDK, the later ones by its route; a routed body corrupted in flight is refused and sent again', async () => {
-      proxy.clear().add({ fault: 'flip', method: 'PUT', url: CHUNK_PUT, nth: 1 }).add({ fault: 'flip', method: 'PUT', url: CHUNK_PUT, nth: 3 });
+      proxy.clear().add({ fault: 'flip', method: 'PUT', url: CHUNK_URL, nth: 1 }).add({ fault: 'flip', method: 'PUT', url: CHUNK_URL, nth: 3 });
       proxy.flipped.length = 0;
       const data = seededBytes(10 * MiB + 7, 41);
       const w = await sink('routed', data);
@@ -195,7 +192,7 @@ for (const { kind, start, refused } of SERVERS) {
     it('a routed PUT reset, answered 500, then 503, is sent again each time', async () => {
       // Each rule counts the requests no rule before it took: requests 2, 3 and 4.
       proxy.clear();
-      for (const fault of ['reset', 'error500', 'slowdown'] as const) proxy.add({ fault, method: 'PUT', url: CHUNK_PUT, nth: 2 });
+      for (const fault of ['reset', 'error500', 'slowdown'] as const) proxy.add({ fault, method: 'PUT', url: CHUNK_URL, nth: 2 });
       const data = seededBytes(5 * MiB + 3, 42);
       const w = await sink('faults', data);
       assert.equal(w.code, 0, w.stderr);
@@ -209,7 +206,7 @@ for (const { kind, start, refused } of SERVERS) {
     });
 
     it('a stalled routed PUT times out per --timeout and is sent again', async () => {
-      proxy.clear().add({ fault: 'stall', method: 'PUT', url: CHUNK_PUT, nth: 2 });
+      proxy.clear().add({ fault: 'stall', method: 'PUT', url: CHUNK_URL, nth: 2 });
       const data = seededBytes(5 * MiB + 5, 43);
       const started = Date.now();
       const w = await sink('stalled', data, ['--timeout', '2s']);
@@ -221,7 +218,7 @@ for (const { kind, start, refused } of SERVERS) {
     });
 
     it('a deduplicated upload sends its chunks by the route; a corrupted one is refused and sent again', async () => {
-      proxy.clear().add({ fault: 'flip', method: 'PUT', url: DEDUP_CHUNK_PUT, nth: 5 });
+      proxy.clear().add({ fault: 'flip', method: 'PUT', url: DEDUP_CHUNK_URL, nth: 5 });
       proxy.flipped.length = 0;
       const data = seededBytes(2 * MiB, 44);
       const w = await sink('dedup', data, ['--dedup', '--chunk-size', '64K']);

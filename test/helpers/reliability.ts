@@ -19,6 +19,8 @@ export const MiB = 2 ** 20;
 export const CHUNK = 5 * MiB;
 export const SMALL = ['--chunk-size', '5M'];
 export const CHUNK_URL = /\/\d{10}(\?|$)/;
+/** A deduplicated set's chunk, stored by content: `NAME/chunks/ab/<sha256>`. */
+export const DEDUP_CHUNK_URL = /\/chunks\/[0-9a-f]{2}\/[0-9a-f]{64}(\?|$)/;
 export const GEN_MANIFEST_URL = /\/\d{8}T\d{9}Z-[0-9a-f]{8}\/MANIFEST(\?|$)/;
 export const DELETE_URL = /[?&]delete(=|&|$)/;
 /** The cleanup's listing of every key of a set (no delimiter), not the one-level look for newer generations. */
