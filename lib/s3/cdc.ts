@@ -68,8 +68,9 @@ export const GEAR = (() => {
  * The one level this version cuts at, and the only one ever written: every
  * deduplicated set's manifest records it (DedupInfo.normalization), so a later version
  * that cuts otherwise can keep cutting an existing set this way (another cut would
- * send every chunk of every set again once), and a manifest naming a level this
- * version lacks is refused. The rest of what places a cut, the gear table, the high
+ * send every chunk of every set again once); a set recorded at a level this version
+ * lacks still reads, and its next upload here re-cuts it at this one (options.ts
+ * dedupInfo). The rest of what places a cut, the gear table, the high
  * bits and hashing from `min`, is fixed for good with the format: changing any of it
  * would need a field of its own.
  */
