@@ -27,7 +27,7 @@ import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '
 import { startRgw } from '../test/helpers/rgw';
 import { CdcAccumulator, DEFAULT_CDC_AVERAGE, cdcParams } from '../lib/s3/cdc';
 import { parseSize } from '../lib/units';
-import { timeOnce } from './measure';
+import { serverCpuSeconds, timeOnce } from './measure';
 
 const MiB = 2 ** 20;
 const TOTAL = Number(process.env.BENCH_DEDUP_MIB ?? 1024) * MiB;
@@ -137,11 +137,14 @@ async function measureAverages(s: Streams): Promise<Map<number, number>> {
 }
 
 /** One run of a shell line under /usr/bin/time: MB/s, CPU per GiB of the filter (not the server), and the dedup closing line. */
-async function timed(label: string, bytes: number, shell: string, env: NodeJS.ProcessEnv): Promise<{ mbps: number; stderr: string }> {
+async function timed(label: string, bytes: number, shell: string, env: NodeJS.ProcessEnv, server: S3TestServer): Promise<{ mbps: number; stderr: string }> {
+  const before = serverCpuSeconds(server);
   const r = await timeOnce({ label, shell, env });
+  const after = serverCpuSeconds(server);
   const mbps = bytes / 1e6 / r.wallS;
   const closing = r.stderr.trim().split('\n').at(-1) ?? '';
-  const cpu = `${(r.cpuS / (bytes / 2 ** 30)).toFixed(1).padStart(5)} CPU s/GiB`;
+  const perGiB = (s: number) => (s / (bytes / 2 ** 30)).toFixed(1).padStart(5);
+  const cpu = `${perGiB(r.cpuS)} CPU s/GiB${before === undefined ? '' : `, server ${perGiB(after! - before)}`}`;
   process.stdout.write(`  ${label.padEnd(30)} ${mbps.toFixed(0).padStart(5)} MB/s ${cpu}  ${/deduplicated/.test(closing) ? closing.replace(/^s3sink: /, '') : ''}\n`);
   return { mbps, stderr: r.stderr };
 }
@@ -155,13 +158,13 @@ async function measureFilters(s: Streams): Promise<void> {
     const restore = (name: string) => `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`;
     const size = (f: string) => statSync(f).size;
     process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU of s3sink alone, not the server)\n`);
-    const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first), env);
-    const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first), env);
-    const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second), env);
-    const dedup2 = await timed('s3sink --dedup, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/dedup`, s.second), env);
-    await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third), env);
-    const restorePlain = await timed('plain s3source', size(s.second), restore('plain'), env);
-    const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'), env);
+    const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first), env, server);
+    const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first), env, server);
+    const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second), env, server);
+    const dedup2 = await timed('s3sink --dedup, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/dedup`, s.second), env, server);
+    await timed('s3sink --dedup, 3rd (1 byte in front)', size(s.third), sink(`--keep 3 s3://${bucket}/dedup`, s.third), env, server);
+    const restorePlain = await timed('plain s3source', size(s.second), restore('plain'), env, server);
+    const restoreDedup = await timed('s3source of --dedup', size(s.third), restore('dedup'), env, server);
     const newOf = (stderr: string) => /\(([\d.]+ [KMGTP]?i?B) new/.exec(stderr)?.[1] ?? '?';
     process.stdout.write(`  2nd upload: ${newOf(dedup2.stderr)} new for ${(s.changed / MiB).toFixed(1)} MiB changed and added (target <= 2x)\n`);
     process.stdout.write(`  ratios: 1st --dedup/plain ${(dedup1.mbps / plain1.mbps).toFixed(2)} (target >= 0.8), 2nd ${(dedup2.mbps / plain2.mbps).toFixed(2)} (>= 2), restore ${(restoreDedup.mbps / restorePlain.mbps).toFixed(2)} (>= 1)\n`);

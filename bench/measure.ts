@@ -19,6 +19,8 @@ export interface Sample {
   wallS: number;
   cpuS: number;
   rssKiB: number;
+  /** CPU the server's processes spent meanwhile, where the server is ours to watch. */
+  serverCpuS?: number;
 }
 
 /** A command to time: argv run as is, or a shell line run by `bash -c` (redirections). */
@@ -75,24 +77,56 @@ export async function timeOnce(c: Contender): Promise<Sample & { stderr: string 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Every contender `runs` times, alternating, and each one's median run. */
-export async function race(contenders: Contender[], runs: number): Promise<Row[]> {
+let ticksPerSecond: number | undefined;
+
+/**
+ * User+system CPU seconds the server's processes have used so far, from /proc (none
+ * for a server that names no pids). On two
+ * cores the server's CPU is taken from the client's: a client that is cheaper but makes
+ * the server work harder (more requests) is not faster, and this column shows why.
+ */
+export function serverCpuSeconds(server: Pick<S3TestServer, 'pids'> | undefined): number | undefined {
+  if (!server?.pids) return undefined;
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  let ticks = 0;
+  for (const pid of Object.values(server.pids())) {
+    if (pid === undefined) continue;
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / ticksPerSecond;
+}
+
+/**
+ * Every contender `runs` times, alternating, and each one's median run; with `server`,
+ * the CPU its processes spent during each run too.
+ */
+export async function race(contenders: Contender[], runs: number, server?: Pick<S3TestServer, 'pids'>): Promise<Row[]> {
   const samples = contenders.map(() => [] as Sample[]);
+  const serverCpu = () => serverCpuSeconds(server);
   for (let run = 0; run < runs; run++) {
     for (const [i, c] of contenders.entries()) {
-      samples[i].push(await timeOnce(c));
+      const before = serverCpu();
+      const sample: Sample = await timeOnce(c);
+      if (before !== undefined) sample.serverCpuS = serverCpu()! - before;
+      samples[i].push(sample);
       await c.after?.();
     }
   }
-  return contenders.map((c, i) => ({
-    label: c.label,
-    bytes: c.bytes,
-    median: {
-      wallS: median(samples[i].map((s) => s.wallS)),
-      cpuS: median(samples[i].map((s) => s.cpuS)),
-      rssKiB: median(samples[i].map((s) => s.rssKiB)),
-    },
-  }));
+  return contenders.map((c, i) => {
+    const serverCpuS = samples[i].map((s) => s.serverCpuS);
+    return {
+      label: c.label,
+      bytes: c.bytes,
+      median: {
+        wallS: median(samples[i].map((s) => s.wallS)),
+        cpuS: median(samples[i].map((s) => s.cpuS)),
+        rssKiB: median(samples[i].map((s) => s.rssKiB)),
+        ...(serverCpuS.every((s) => s !== undefined) && { serverCpuS: median(serverCpuS as number[]) }),
+      },
+    };
+  });
 }
 
 /** Speed of `row` over the speed of `peer` (time ratio inverted): > 1 is faster. */
@@ -110,14 +144,16 @@ export interface Targets {
 
 /** The table, one line per row, then each target with its measured value. */
 export function formatTable(title: string, rows: Row[], targets: Targets = {}): string {
+  const server = rows.some((r) => r.median.serverCpuS !== undefined);
   const head = `${'command'.padEnd(40)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'CPU s/GiB'.padStart(9)} ${'RSS MiB'.padStart(7)} ${'MB/s'.padStart(6)}`;
-  const lines = [title, `  ${head}`];
+  const lines = [title, `  ${head}${server ? ` ${'server CPU s'.padStart(12)}` : ''}`];
   for (const r of rows) {
     const m = r.median;
     const perGiB = r.bytes ? (m.cpuS / (r.bytes / GiB)).toFixed(2) : '-';
     const mbps = r.bytes ? (r.bytes / 1e6 / m.wallS).toFixed(0) : '-';
+    const serverCpu = server ? ` ${(m.serverCpuS?.toFixed(2) ?? '-').padStart(12)}` : '';
     lines.push(
-      `  ${r.label.padEnd(40)} ${m.wallS.toFixed(3).padStart(7)} ${m.cpuS.toFixed(3).padStart(7)} ${perGiB.padStart(9)} ${(m.rssKiB / 1024).toFixed(0).padStart(7)} ${mbps.padStart(6)}`,
+      `  ${r.label.padEnd(40)} ${m.wallS.toFixed(3).padStart(7)} ${m.cpuS.toFixed(3).padStart(7)} ${perGiB.padStart(9)} ${(m.rssKiB / 1024).toFixed(0).padStart(7)} ${mbps.padStart(6)}${serverCpu}`,
     );
   }
   const byLabel = new Map(rows.map((r) => [r.label, r]));

@@ -64,7 +64,7 @@ export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? (QUICK
     const list: Contender[] = [{ label: 's3ls -r', argv: [filterPath('s3ls'), '-r', `s3://${listed}/bench/`], env, check: lines(n) }];
     if (rclone) list.push({ label: 'rclone lsf -R', argv: ['rclone', 'lsf', '-R', '--files-only', `b:${listed}/bench`], env: renv, check: lines(n) });
     if (aws) list.push({ label: 'aws s3 ls --recursive', argv: [...aws, 'ls', '--recursive', `s3://${listed}/bench/`], env, check: lines(n) });
-    const listRows = await race(list, RUNS);
+    const listRows = await race(list, RUNS, server);
     process.stdout.write(`${formatTable(`list ${n} keys (${server.kind})`, listRows, { ratios: [{ row: 's3ls -r', peer: 'rclone lsf -R', target: 1 }] })}\n`);
 
     const del: Contender[] = [];
@@ -78,7 +78,7 @@ export async function benchS3List(n = Number(process.env.BENCH_S3_KEYS ?? (QUICK
       const b = await fresh();
       del.push({ label: 'aws s3 rm --recursive', argv: [...aws, 'rm', '--recursive', '--only-show-errors', `s3://${b}/bench/`], env, after: emptied(b, 'aws s3 rm') });
     }
-    const delRows: Row[] = await race(del, 1);
+    const delRows: Row[] = await race(del, 1, server);
     const perKey = await fresh();
     const t0 = process.hrtime.bigint();
     for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: perKey, Key: key }));

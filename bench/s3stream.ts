@@ -78,12 +78,12 @@ export async function benchS3Stream(): Promise<void> {
     nul.splice(0, nul.length, ...withBaseline(nul, 's3sink'));
     process.stdout.write(`s3 stream: ${size / MiB} MiB against ${server.kind} at ${server.endpoint}, median of ${RUNS} alternating runs\n`);
     // Uploads first: the downloads read what they stored.
-    const upRows = await race(up, RUNS);
+    const upRows = await race(up, RUNS, server);
     // A deduplicated copy (stored untimed) restores beside the plain set: issue 16 wants it as fast.
     const dedup = await runCommand('bash', ['-c', `"${filterPath('s3sink')}" -q --dedup s3://${bucket}/dedup < "${file}"`], { env, timeout: 3_600_000 });
     if (dedup.code !== 0) throw new Error(`s3sink --dedup failed (${dedup.code}): ${dedup.stderr.trim()}`);
     down.push({ label: 's3source of --dedup (download)', shell: `"${filterPath('s3source')}" s3://${bucket}/dedup > /dev/null`, env, bytes });
-    const downRows = await race(down, RUNS);
+    const downRows = await race(down, RUNS, server);
     const nulRows = await race(nul, RUNS);
     const onRgw = server.kind === 'rgw';
     process.stdout.write(

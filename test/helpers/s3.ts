@@ -25,6 +25,8 @@ export interface S3TestServer {
   secretAccessKey: string;
   /** s3rver only: its store on disk, where a test may lay down many objects at once. */
   dataDir?: string;
+  /** Pids of the server's processes, for benchmarks that count the server's CPU too. */
+  pids?(): Record<string, number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startS3rver(): Promise<S3TestServer> {
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     dataDir: dir,
+    pids: () => ({ s3rver: child.pid }),
     stop: async () => {
       const closed = new Promise((resolve) => child.once('close', resolve));
       child.stdin!.end();
