@@ -136,7 +136,7 @@ async function measureAverages(s: Streams): Promise<Map<number, number>> {
   return perGiBOf;
 }
 
-/** One run of a shell line under /usr/bin/time: MB/s, CPU per GiB of the filter (not the server), and the dedup closing line. */
+/** One run of a shell line under /usr/bin/time: MB/s, CPU per GiB of the filter and of the server, and the dedup closing line. */
 async function timed(label: string, bytes: number, shell: string, env: NodeJS.ProcessEnv, server: S3TestServer): Promise<{ mbps: number; stderr: string }> {
   const before = serverCpuSeconds(server);
   const r = await timeOnce({ label, shell, env });
@@ -157,7 +157,7 @@ async function measureFilters(s: Streams): Promise<void> {
     const sink = (args: string, file: string) => `'${process.execPath}' '${filterPath('s3sink')}' ${args} < '${file}'`;
     const restore = (name: string) => `'${process.execPath}' '${filterPath('s3source')}' s3://${bucket}/${name} > /dev/null`;
     const size = (f: string) => statSync(f).size;
-    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU of s3sink alone, not the server)\n`);
+    process.stdout.write(`\n  the filters on ${server.kind} (default sizes: plain 8M chunks, --dedup 256K average; CPU per GiB of the filter, and of the server's processes)\n`);
     const plain1 = await timed('plain s3sink, 1st', size(s.first), sink(`--keep 3 s3://${bucket}/plain`, s.first), env, server);
     const dedup1 = await timed('s3sink --dedup, 1st', size(s.first), sink(`--dedup --keep 3 s3://${bucket}/dedup`, s.first), env, server);
     const plain2 = await timed('plain s3sink, 2nd', size(s.second), sink(`--keep 3 s3://${bucket}/plain`, s.second), env, server);
