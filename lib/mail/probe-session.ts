@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import { formatHostPort } from './address';
 import { daneMatch, type TlsaRecord } from './dane';
@@ -136,11 +135,12 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
   });
   const timed = async <T>(p: ProbePhase, key: keyof ProbeTimings, step: () => Promise<T>): Promise<T> => {
     phase = p;
-    const t0 = performance.now();
+    // process.hrtime, not performance.now: node:perf_hooks is 1-2 ms of start-up (issue 16).
+    const t0 = process.hrtime.bigint();
     try {
       return await step();
     } finally {
-      timings[key] = Math.round(performance.now() - t0);
+      timings[key] = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };
 
