@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { formatHostPort } from './address';
+import { formatHostPort, ipFamily } from './address';
 import { daneMatch, type TlsaRecord } from './dane';
 import { defaultHelo } from './helo';
 import { tlsRefusal, starttlsMissing, type TlsDemands } from './probe-verdict';
@@ -185,7 +184,7 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
         if (go.code !== 220) throw refused(go);
         const host = certificateHost(s.exchange);
         // Old protocols are negotiated as a real MTA would, then refused by tlsRefusal when a flag demands.
-        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca ?? systemCas(), servername: isIP(host) ? undefined : host });
+        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca ?? systemCas(), servername: ipFamily(host) ? undefined : host });
         const facts = tlsFacts(secure, host);
         if (s.tlsa.records.length) {
           daneMatched = daneMatch(s.tlsa.records, presentedChain(secure), nameMatches(host, secure.getPeerCertificate())) ?? null;
