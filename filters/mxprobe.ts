@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import '../lib/cli/compile-cache';
 import { COMMON_OPTIONS, EXIT_FAILURE, EXIT_OK, intFlag, jobsOption, NUL, runFilter, UsageError, type FilterSpec } from '../lib/cli';
-import type { ProbeDomainsOptions } from '../lib/mail';
+import type { ProbeDomainsOptions } from '../lib/mail/probe';
 import { formatProbeResult, probeFailure, probeSlowness } from '../lib/mail/format';
 import { caFileFlag, domainsFromArgsOrStdin, heloFlag, MAIL_OPTIONS, portFlag, resolverFlag, stsPortFlag, timeoutFlag } from '../lib/mail/options';
 
@@ -70,7 +70,7 @@ runFilter(spec, async ({ flags, args, signal, warn, info }) => {
   };
   // The prober (DNS, SMTP, TLS, MTA-STS, DANE) loads once the flags are good: --help,
   // --version and a usage error never need it (issue 16).
-  const { probeDomains } = require('../lib/mail') as typeof import('../lib/mail');
+  const { probeDomains } = require('../lib/mail/probe') as typeof import('../lib/mail/probe');
   let failed = false;
   const probes = probeDomains(domains, options);
   for await (const r of probes) {

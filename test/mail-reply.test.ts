@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isIP } from 'node:net';
 import { UsageError } from '../lib/cli';
 import { mapOrdered } from '../lib/slots';
-import { formatHostPort, normalizeDomain, parseHostPort, parsePort } from '../lib/mail/address';
+import { formatHostPort, ipFamily, normalizeDomain, parseHostPort, parsePort } from '../lib/mail/address';
 import { backupExchanges, etrnAccepted } from '../lib/mail/etrn';
 import { EtrnTargetError, isEtrnArgument, parseEtrnArguments, parseEtrnTargets } from '../lib/mail/etrn-targets';
 import { defaultNameservers, parseNameserver, parseResolvConf } from '../lib/mail/mx';
@@ -196,6 +197,27 @@ describe('names, addresses and fields', () => {
     for (const [host, port, text] of table) {
       assert.equal(formatHostPort(host, port), text);
       assert.deepEqual(parseHostPort(text), { host, port }, `round trip of ${text}`);
+    }
+  });
+
+  it('ipFamily answers as net.isIP does', () => {
+    const table: [string, 0 | 4 | 6][] = [
+      ['127.0.0.1', 4],
+      ['192.0.2.255', 4],
+      ['256.0.0.1', 0],
+      ['::1', 6],
+      ['2001:db8::25', 6],
+      ['::ffff:192.0.2.1', 6],
+      ['fe80::1%eth0', 6],
+      ['mx.example.org', 0],
+      ['1.2.3', 0],
+      ['', 0],
+      [':', 0],
+      ['[::1]', 0],
+    ];
+    for (const [text, family] of table) {
+      assert.equal(ipFamily(text), family, text);
+      assert.equal(ipFamily(text), isIP(text), `net.isIP(${text})`);
     }
   });
 

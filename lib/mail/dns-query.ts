@@ -1,7 +1,7 @@
 import type DNS = require('dns2');
 import { connect as netConnect } from 'node:net';
-import { isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
+import { ipFamily } from './address';
 
 /**
  * One DNS question to one nameserver, on a connected UDP socket (TCP when the answer is
@@ -60,7 +60,7 @@ export function queryNameserver(host: string, port: number, name: string, type: 
   // Here, not on import: --help, --version and a usage error send no query (issue 16).
   const { createSocket } = require('node:dgram') as typeof import('node:dgram');
   return new Promise((resolve, reject) => {
-    const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    const socket = createSocket(ipFamily(host) === 6 ? 'udp6' : 'udp4');
     let done = false;
     const settle = (err: Error | undefined, packet?: DNS.Packet) => {
       if (done) return;

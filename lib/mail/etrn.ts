@@ -1,5 +1,5 @@
-import { isIP, type Socket } from 'node:net';
-import { parseHostPort } from './address';
+import type { Socket } from 'node:net';
+import { ipFamily, parseHostPort } from './address';
 import { MxError, MxResolver, type MxExchange } from './mx';
 import { defaultHelo } from './helo';
 import { connectToFirst, DEFAULT_TIMEOUT_MS, DialogueError, SmtpDialogue, tlsEstablishedNote } from './smtp-dialogue';
@@ -91,7 +91,7 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
   };
 
   let addresses: string[];
-  if (isIP(host)) addresses = [host];
+  if (ipFamily(host)) addresses = [host];
   else if (host === 'localhost') addresses = ['127.0.0.1'];
   else {
     try {
@@ -127,7 +127,7 @@ export async function sendEtrn(server: string, domains: string[], options: EtrnO
       if (!ehloKeywords(ehlo).has('STARTTLS')) return failRest('STARTTLS not offered by server');
       const go = await dialogue.command('STARTTLS');
       if (go.code !== 220) return failRest(`STARTTLS: ${replyText(go)}`, go.code);
-      const secure = await dialogue.upgrade({ ca: options.ca ?? systemCas(), servername: isIP(host) ? undefined : host });
+      const secure = await dialogue.upgrade({ ca: options.ca ?? systemCas(), servername: ipFamily(host) ? undefined : host });
       const facts = tlsFacts(secure, certificateHost(host));
       transcript(tlsEstablishedNote(facts));
       if (!facts.verified && !options.insecure) return failRest(`certificate not verified: ${facts.error} (--insecure skips the check)`);

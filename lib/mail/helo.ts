@@ -1,6 +1,5 @@
-import { isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
-import { normalizeDomain } from './address';
+import { ipFamily, normalizeDomain } from './address';
 
 /**
  * The name a client gives in EHLO (RFC 5321 4.1.4): its fully qualified domain name, or,
@@ -13,7 +12,7 @@ export function defaultHelo(localAddress: string | undefined, host = hostname())
   if (!localAddress) return '[127.0.0.1]';
   const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(localAddress);
   if (v4mapped) return `[${v4mapped[1]}]`;
-  return isIPv6(localAddress) ? `[IPv6:${localAddress}]` : `[${localAddress}]`;
+  return ipFamily(localAddress) === 6 ? `[IPv6:${localAddress}]` : `[${localAddress}]`;
 }
 
 /** Whether `name` may be given as --helo: a domain name or an address literal. */

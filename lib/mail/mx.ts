@@ -1,8 +1,7 @@
 import type DNS = require('dns2');
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { humanDuration } from '../units';
-import { formatHostPort, parseHostPort } from './address';
+import { formatHostPort, ipFamily, parseHostPort } from './address';
 import { DnsTransportError, queryNameserver, RR_TYPE, type RrTypeName } from './dns-query';
 
 /** One mail exchange of a domain. */
@@ -126,7 +125,8 @@ export class MxResolver {
    * the `families` asked for. An IP literal is itself.
    */
   async resolveAddresses(host: string, families: readonly (4 | 6)[] = [4, 6]): Promise<string[]> {
-    if (isIP(host)) return families.includes(isIP(host) as 4 | 6) ? [host] : [];
+    const family = ipFamily(host);
+    if (family) return families.includes(family) ? [host] : [];
     const out: string[] = [];
     for (const type of ['A', 'AAAA'] as const) {
       if (!families.includes(type === 'A' ? 4 : 6)) continue;
@@ -205,7 +205,7 @@ export class MxResolver {
 
 /** The in-addr.arpa or ip6.arpa name of an address (RFC 1035 3.5, RFC 3596 2.5). */
 export function reverseName(address: string): string {
-  if (isIP(address) === 4) return `${address.split('.').reverse().join('.')}.in-addr.arpa`;
+  if (ipFamily(address) === 4) return `${address.split('.').reverse().join('.')}.in-addr.arpa`;
   const groups = address.split('::');
   const head = groups[0] ? groups[0].split(':') : [];
   const tail = groups.length > 1 && groups[1] ? groups[1].split(':') : [];

@@ -1,7 +1,5 @@
-import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
-import { formatHostPort } from './address';
+import { formatHostPort, ipFamily } from './address';
 import { daneMatch, type TlsaRecord } from './dane';
 import { defaultHelo } from './helo';
 import { tlsRefusal, starttlsMissing, type TlsDemands } from './probe-verdict';
@@ -136,11 +134,12 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
   });
   const timed = async <T>(p: ProbePhase, key: keyof ProbeTimings, step: () => Promise<T>): Promise<T> => {
     phase = p;
-    const t0 = performance.now();
+    // process.hrtime, not performance.now: node:perf_hooks is 1-2 ms of start-up (issue 16).
+    const t0 = process.hrtime.bigint();
     try {
       return await step();
     } finally {
-      timings[key] = Math.round(performance.now() - t0);
+      timings[key] = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };
 
@@ -185,7 +184,7 @@ export async function probeSession(s: SessionSettings): Promise<SessionOutcome> 
         if (go.code !== 220) throw refused(go);
         const host = certificateHost(s.exchange);
         // Old protocols are negotiated as a real MTA would, then refused by tlsRefusal when a flag demands.
-        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca ?? systemCas(), servername: isIP(host) ? undefined : host });
+        const secure = await dialogue.upgrade({ ...OPPORTUNISTIC_TLS, ca: s.ca ?? systemCas(), servername: ipFamily(host) ? undefined : host });
         const facts = tlsFacts(secure, host);
         if (s.tlsa.records.length) {
           daneMatched = daneMatch(s.tlsa.records, presentedChain(secure), nameMatches(host, secure.getPeerCertificate())) ?? null;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { RequestScope } from '../abort';
+import { ipFamily } from './address';
 import { mapOrdered } from '../slots';
 import { formatTlsa, parseTlsa, type DaneFacts, type TlsaRecord } from './dane';
 import { lookupSts, stsFacts, type StsFacts, type StsLookup } from './mta-sts';
@@ -127,7 +127,7 @@ async function reverseDns(resolver: MxResolver, address: string): Promise<{ ptr:
     const names = await resolver.resolvePtr(address);
     if (!names.length) return { ptr: null, fcrdns: false };
     for (const name of names) {
-      const back = await resolver.resolveAddresses(name, [isIP(address) as 4 | 6]).catch((): string[] => []);
+      const back = await resolver.resolveAddresses(name, [ipFamily(address) as 4 | 6]).catch((): string[] => []);
       if (back.includes(address)) return { ptr: name, fcrdns: true };
     }
     return { ptr: names[0], fcrdns: false };
@@ -137,7 +137,7 @@ async function reverseDns(resolver: MxResolver, address: string): Promise<{ ptr:
 }
 
 async function tlsaRecords(resolver: MxResolver, exchange: string, port: number) {
-  if (isIP(exchange)) return { records: [] as TlsaRecord[], validated: false, error: null };
+  if (ipFamily(exchange)) return { records: [] as TlsaRecord[], validated: false, error: null };
   try {
     const { records, validated } = await resolver.resolveTlsa(`_${port}._tcp.${exchange}`);
     return { records: records.map(parseTlsa).filter((r): r is TlsaRecord => !!r), validated, error: null };
@@ -228,7 +228,7 @@ async function probeAddresses(target: ProbeTarget, o: Settled, sts: Promise<StsL
     const result: ProbeResult = {
       ...target,
       address,
-      family: isIP(address) as 4 | 6,
+      family: ipFamily(address) as 4 | 6,
       status: s.status,
       code: s.code,
       phase: s.phase,

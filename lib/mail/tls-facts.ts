@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { ipFamily } from './address';
 import { printable } from './smtp-reply';
 import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 
@@ -177,7 +177,7 @@ export function presentedChain(socket: TLSSocket): X509Certificate[] {
 
 /** The name to check a certificate against: the exchange's name without a trailing dot (an address stays an address). */
 export function certificateHost(exchange: string): string {
-  return isIP(exchange) ? exchange : exchange.replace(/\.$/, '');
+  return ipFamily(exchange) ? exchange : exchange.replace(/\.$/, '');
 }
 
 /** RFC 8996 deprecates TLS 1.0 and 1.1: a verifying or requiring client refuses them. */

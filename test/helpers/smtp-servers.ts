@@ -5,7 +5,8 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 /**
  * Real SMTP servers on loopback that behave well or badly on purpose: smtp-server
  * instances with handlers that reject, hang or answer ETRN, and raw sockets for what
- * smtp-server will not do (greet with 421, send garbage, drop after the banner).
+ * smtp-server will not do (greet with 421, send garbage, drop after the banner, greet
+ * without a pause).
  */
 export type Behaviour =
   | 'accept' // smtp-server, no STARTTLS
@@ -20,6 +21,7 @@ export type Behaviour =
   | 'silent' // raw: accepts the connection, never greets
   | 'mute-after-ehlo' // raw: greets and answers EHLO, then never answers again
   | 'tarpit-ehlo' // raw: greets, then answers EHLO with one 250- line every 200 ms, never the last
+  | 'prompt' // raw: greets at once and accepts every command and message (smtp-server holds each greeting 100 ms)
   | 'slow-greeting' // smtp-server greeting SLOW_MS after the connection
   | 'slow-rcpt'; // smtp-server (PIPELINING) answering RCPT TO SLOW_MS late
 
@@ -144,12 +146,51 @@ function smtpServerOptions(behaviour: Behaviour, received: Received[], tls?: Ser
   return options;
 }
 
-function rawServer(behaviour: Behaviour, commands: string[]): { server: Server; sockets: Set<Socket> } {
+/**
+ * The replies of a server that accepts everything: EHLO/HELO, MAIL, RCPT, DATA and the
+ * message (recorded in `received`), RSET, NOOP, QUIT. For timing clients: smtp-server
+ * keeps every connection 100 ms before its greeting ("a small delay for detecting early
+ * talkers", not an option), which a start-up benchmark would measure instead of the client.
+ */
+function acceptingReplies(socket: Socket, commands: string[], received: Received[]): (line: string) => void {
+  let message: string[] | undefined;
+  let envelope: { from: string; to: string[] } = { from: '', to: [] };
+  const address = (line: string) => /<([^>]*)>/.exec(line)?.[1] ?? '';
+  return (line) => {
+    if (message) {
+      if (line !== '.') return void message.push(line.startsWith('..') ? line.slice(1) : line);
+      const subject = message.find((l) => /^Subject: /i.test(l))?.slice(9).trim() ?? '';
+      received.push({ ...envelope, subject, secure: false });
+      message = undefined;
+      envelope = { from: '', to: [] };
+      return void socket.write('250 2.0.0 Ok: queued\r\n');
+    }
+    commands.push(line);
+    const verb = line.split(' ')[0].toUpperCase();
+    if (verb === 'EHLO') socket.write('250-prompt.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n');
+    else if (verb === 'HELO') socket.write('250 prompt.test\r\n');
+    else if (verb === 'MAIL') {
+      envelope = { from: address(line), to: [] };
+      socket.write('250 2.1.0 Ok\r\n');
+    } else if (verb === 'RCPT') {
+      envelope.to.push(address(line));
+      socket.write('250 2.1.5 Ok\r\n');
+    } else if (verb === 'DATA') {
+      message = [];
+      socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
+    } else if (verb === 'RSET' || verb === 'NOOP') socket.write('250 2.0.0 Ok\r\n');
+    else if (verb === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
+    else socket.write('502 5.5.2 Error: command not recognized\r\n');
+  };
+}
+
+function rawServer(behaviour: Behaviour, commands: string[], received: Received[]): { server: Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    const accept = behaviour === 'prompt' ? acceptingReplies(socket, commands, received) : undefined;
     let buffered = '';
     socket.on('data', (chunk) => {
       buffered += chunk.toString('latin1');
@@ -157,6 +198,10 @@ function rawServer(behaviour: Behaviour, commands: string[]): { server: Server; 
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl).replace(/\r$/, '');
         buffered = buffered.slice(nl + 1);
+        if (accept) {
+          accept(line);
+          continue;
+        }
         commands.push(line);
         if (behaviour === 'drop-after-banner') socket.destroy();
         if (behaviour === 'mute-after-ehlo' && /^EHLO /i.test(line)) socket.write('250-mute.test\r\n250 PIPELINING\r\n');
@@ -169,12 +214,13 @@ function rawServer(behaviour: Behaviour, commands: string[]): { server: Server; 
     });
     if (behaviour === 'greet-421') socket.end('421 4.3.2 mx.test Service not available, closing transmission channel\r\n');
     if (behaviour === 'drop-after-banner' || behaviour === 'mute-after-ehlo' || behaviour === 'tarpit-ehlo') socket.write('220 mx.test ESMTP\r\n');
+    if (behaviour === 'prompt') socket.write('220 prompt.test ESMTP\r\n');
     if (behaviour === 'garbage') socket.write('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<html>\x00\x07</html>\r\n');
   });
   return { server, sockets };
 }
 
-const RAW: Behaviour[] = ['greet-421', 'drop-after-banner', 'garbage', 'silent', 'mute-after-ehlo', 'tarpit-ehlo'];
+const RAW: Behaviour[] = ['greet-421', 'drop-after-banner', 'garbage', 'silent', 'mute-after-ehlo', 'tarpit-ehlo', 'prompt'];
 
 function listen(s: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -199,7 +245,7 @@ export async function startSmtpServer(
   const received: Received[] = [];
   const commands: string[] = [];
   if (RAW.includes(behaviour)) {
-    const { server, sockets } = rawServer(behaviour, commands);
+    const { server, sockets } = rawServer(behaviour, commands, received);
     const connections = countConnections(server);
     const bound = await listen(server, host, port);
     return {
