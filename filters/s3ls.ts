@@ -37,8 +37,6 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
   const s3 = s3FromFlags(flags, warn, 4);
   const { listBuckets, listEntryPages } = require('../lib/s3/lister') as typeof import('../lib/s3/lister');
   const { formatBucket, formatChunkSet, formatEntry, formatGeneration } = require('../lib/s3/format') as typeof import('../lib/s3/format');
-  const { GenerationNotFound, listGenerations } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
-  const { listChunkSets } = require('../lib/s3/sets') as typeof import('../lib/s3/sets');
   const client = s3.createClient();
   // Line by line, waiting for drain: a pipeline would destroy stdout on a listing
   // error and lose the lines listed before it.
@@ -54,12 +52,15 @@ void runFilter(spec, async ({ flags, args, signal, warn }) => {
     for (const { bucket, key: prefix } of targets) {
       const common = { client, bucket, prefix, pageSize, signal };
       if (flags.generations) {
+        // Only here, as sets.ts below: what a plain listing never runs, it never loads (issue 16).
+        const { GenerationNotFound, listGenerations } = require('../lib/s3/generations') as typeof import('../lib/s3/generations');
         const gens = await listGenerations(client, bucket, prefix.replace(/\/+$/, ''), signal);
         if (!gens.length) throw new GenerationNotFound(`s3://${bucket}/${prefix}: no committed generation`);
         for (const g of gens) await out(formatGeneration(g, fmt));
         continue;
       }
       if (flags.sets) {
+        const { listChunkSets } = require('../lib/s3/sets') as typeof import('../lib/s3/sets');
         for await (const s of listChunkSets({ ...common, usage: fmt.long || fmt.json })) {
           if (s.error) {
             bad++;

@@ -1,6 +1,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { NodeHttpHandler, NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import type { BandwidthLimiter } from './bandwidth';
 import { addEncryption, type Encryption } from './encryption';
 
@@ -46,7 +47,6 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   // which --help, --version, a usage error and parseS3Url never need (issue 16).
   const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const { NodeHttpHandler } = require('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler');
-  const { LimitedHttpHandler } = require('./bandwidth') as typeof import('./bandwidth');
   const { Agent: HttpAgent } = require('node:http') as typeof import('node:http');
   const { Agent: HttpsAgent } = require('node:https') as typeof import('node:https');
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
@@ -79,7 +79,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     // connection for every body over 2 MB and wait for the interim reply: measured,
     // 60 MB/s into a null sink with it, see bench/ for the figure without it.
     expectContinueHeader: false,
-    requestHandler: opts.bandwidth ? new LimitedHttpHandler(handlerOptions, opts.bandwidth) : new NodeHttpHandler(handlerOptions),
+    requestHandler: opts.bandwidth ? limitedHandler(handlerOptions, opts.bandwidth) : new NodeHttpHandler(handlerOptions),
   };
   if (opts.credentials) config.credentials = opts.credentials;
   if (opts.profile) config.profile = opts.profile;
@@ -94,6 +94,12 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
 }
 
 export type Addressing = 'auto' | 'path' | 'virtual';
+
+/** Loaded only with --bwlimit: a filter without it never runs bandwidth.ts (issue 16). */
+function limitedHandler(options: NodeHttpHandlerOptions, limiter: BandwidthLimiter): NodeHttpHandler {
+  const { LimitedHttpHandler } = require('./bandwidth') as typeof import('./bandwidth');
+  return new LimitedHttpHandler(options, limiter);
+}
 
 /** An SDK warning as one line. */
 function sdkWarningLine(text: string, profile: string | undefined): string {

@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises';
 import type { S3Address } from './client';
 import { manifestKey } from './layout';
 import { listObjects } from './lister';
-import { objectExists } from './object-io';
 import { withRetry } from './retry';
 import { S3OperationError } from './errors';
 import { DeleteObjects, type DeleteObjectsOptions } from './delete-objects';
@@ -41,6 +40,9 @@ export async function removeTree(opts: RemoveTreeOptions): Promise<{ deleted: nu
   const prefix = dir ? opts.path : `${opts.path}/`;
   const first: string[] = [];
   if (!dir) {
+    // Here, not on import: `s3rm KEY...` never asks whether a key exists, and object-io
+    // brings route, direct-get and put-route with it (issue 16: start-up of a batch).
+    const { objectExists } = require('./object-io') as typeof import('./object-io');
     if (await objectExists(client, bucket, opts.path, { signal })) first.push(opts.path);
     if (await objectExists(client, bucket, manifestKey(opts.path), { signal })) first.push(manifestKey(opts.path));
   }
