@@ -124,8 +124,9 @@ describe('s3sink --compress', { concurrency: true }, () => {
           assert.deepEqual({ key: ch.key, codec: ch.codec, stored: ch.stored }, { key: before.key, codec: before.codec, stored: before.stored }, 'a reused chunk keeps how it is stored');
           if (ch.codec) reusedCompressed++;
           else reusedPlain++;
-        } else if (!first.has(ch.sha256)) {
-          assert.equal(ch.codec, CODEC, `new text chunk ${ch.key} of ${later.generation} is compressed`);
+        } else if (!first.has(ch.sha256) && ch.size >= KiB) {
+          // Only the stream's last chunk is shorter than the minimum (1K), and a few bytes of text may not shrink.
+          assert.equal(ch.codec, CODEC, `new text chunk ${ch.key} (${ch.size} bytes) of ${later.generation} is compressed`);
         }
       }
     }
