@@ -138,8 +138,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
    */
   protected override digest(index: number, chunk: Buffer): Promise<ChunkDigest> {
     if (!this.dedup) return super.digest(index, chunk);
-    // Compressed, a chunk is sent with the MD5 of what it compresses to (encode).
-    if (this.areaEmpty) return this.hashes.digest(chunk, { md5: !verifiesPayloadHash(this.client) && !this.codec, inlineBelow: POST_ABOVE });
+    if (this.areaEmpty) return this.hashes.digest(chunk, { md5: !verifiesPayloadHash(this.client), inlineBelow: POST_ABOVE });
     return this.hashes.digest(chunk, { md5: false, inlineBelow: Infinity });
   }
 
