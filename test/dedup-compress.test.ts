@@ -1,7 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { runFilter, stderrLines } from './helpers/run';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { filterPath, runFilter, stderrLines } from './helpers/run';
+import { FaultProxy } from './helpers/fault-proxy';
+import { waitFor } from './helpers/wait';
 import { freshBucket, keysUnder, s3Env, startS3rver, testClient, type S3TestServer } from './helpers/s3';
 import { oddPieces, seededBytes, sha256 } from './helpers/data';
 import { readManifest, readObject } from '../lib/s3/object-io';
@@ -189,6 +193,35 @@ describe('s3sink --compress', { concurrency: true }, () => {
     const check = await source(name, ['--check']);
     assert.equal(check.code, 1);
     assert.match(stderrLines(check)[0], new RegExp(`^BAD ${m.generation} chunk ${victim}: .*compressed with lz4`));
+  });
+
+  it('kill -9 during a compressed upload, then --resume does not send again the compressed chunks it stored', async () => {
+    const name = fresh();
+    const data = logText(160 * KiB, 10);
+    const proxy = await FaultProxy.start(s.endpoint);
+    try {
+      // The 12th chunk PUT (of about 23: this text cuts at about 7K) is held,
+      // so the kill lands before the commit; with -j 2 at most one of the 11 before it is
+      // still in flight.
+      proxy.add({ fault: 'delay', method: 'PUT', url: /\/chunks\/[0-9a-f]{2}\/[0-9a-f]{64}/, nth: 12 });
+      const child = spawn(process.execPath, [filterPath('s3sink'), ...COMPRESS, '-j', '2', url(name)], { env: s3Env(s, proxy.endpoint), stdio: ['pipe', 'ignore', 'ignore'] });
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(data);
+      const exited = once(child, 'close');
+      await waitFor(() => proxy.injected.delay > 0, 60_000, 'the 12th chunk PUT held');
+      child.kill('SIGKILL');
+      await exited;
+      proxy.clear().releaseDelayed();
+      const left = await keysUnder(client, bucket, `${name}/chunks/`);
+      assert.ok(left.length >= 10 && left.every((k) => k.endsWith(`.${CODEC}`)), `compressed chunks left: ${left.join(' ')}`);
+      const r = await stored(name, data, [...COMPRESS, '--resume']);
+      const resumed = Number(/resumed: (\d+) chunks/.exec(r.stderr)?.[1]);
+      assert.ok(resumed >= left.length - 1, r.stderr);
+      const back = await source(name);
+      assert.equal(sha256(back.stdout), sha256(data));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('--compress goes with the sets that have chunks of their own', async () => {
