@@ -22,7 +22,7 @@ const spec: FilterSpec = {
   options: [
     { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M); with --dedup the average, a power of two from 1K to 64M (default 256K)' },
     { name: 'dedup', help: 'store content-defined chunks once each, shared by the generations (a deduplicated set stays one)' },
-    { name: 'compress', help: 'with --dedup (implied): store each new chunk compressed, zstd (deflate on a Node without it), when that shrinks it; a compressed set stays one' },
+    { name: 'compress', help: 'store each new chunk compressed (zstd, or deflate on a Node without it) when that shrinks it; implies --dedup; a compressed set stays one' },
     { name: 'lease', arg: 'DURATION', help: "with --dedup: how long an upload's lease holds unrenewed, and the collector's grace period (default 10m)" },
     jobsOption('chunks uploaded', DEFAULT_JOBS, 'memory is about (N+1) × SIZE'),
     ...RETENTION_OPTIONS,
