@@ -10,7 +10,7 @@ import { freshBucket, keysUnder, s3Env, startS3rver, testClient, type S3TestServ
 import { oddPieces, seededBytes, sha256 } from './helpers/data';
 import { readManifest, readObject } from '../lib/s3/object-io';
 import { COMPRESSED_MANIFEST_FORMAT, MANIFEST_FORMAT, generationManifestKey, manifestKey, parseManifest, type Manifest } from '../lib/s3/layout';
-import { undecodable, writeCodec } from '../lib/s3/chunk-codec';
+import { compressChunk, decompressChunk, undecodable, writeCodec } from '../lib/s3/chunk-codec';
 import { dedupSummary } from '../lib/s3/dedup-summary';
 import { dedupUsage } from '../lib/s3/dedup-usage';
 
@@ -260,6 +260,17 @@ describe('chunk codecs, as pure functions', () => {
       const got = undecodable(codec, zstd ? { zstdDecompress: () => undefined } : {});
       if (why) assert.match(got ?? '', why);
       else assert.equal(got, undefined);
+    });
+  }
+
+  for (const codec of ['zstd', 'deflate'] as const) {
+    it(`${codec}: text round-trips, random bytes are stored as they are, a body that inflates past its size fails`, async () => {
+      const text = logText(16 * KiB, 11);
+      const packed = (await compressChunk(text, codec))!;
+      assert.ok(packed.length < text.length / 2, `${packed.length} bytes`);
+      assert.deepEqual(await decompressChunk(packed, codec, text.length), text);
+      assert.equal(await compressChunk(seededBytes(16 * KiB, 12), codec), null);
+      await assert.rejects(decompressChunk(packed, codec, text.length - 1));
     });
   }
 
