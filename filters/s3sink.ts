@@ -22,6 +22,7 @@ const spec: FilterSpec = {
   options: [
     { name: 'chunk-size', short: 's', arg: 'SIZE', help: 'bytes per chunk, 5M to 5G (default 8M); with --dedup the average, a power of two from 1K to 64M (default 256K)' },
     { name: 'dedup', help: 'store content-defined chunks once each, shared by the generations (a deduplicated set stays one)' },
+    { name: 'compress', help: 'store each new chunk compressed (zstd, or deflate on a Node without it) when that shrinks it; implies --dedup; a compressed set stays one' },
     { name: 'lease', arg: 'DURATION', help: "with --dedup: how long an upload's lease holds unrenewed, and the collector's grace period (default 10m)" },
     jobsOption('chunks uploaded', DEFAULT_JOBS, 'memory is about (N+1) × SIZE'),
     ...RETENTION_OPTIONS,
@@ -48,10 +49,10 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   const minSize = sizeFlag(flags, 'min-size', flags['allow-empty'] ? 0 : 1, { min: 0 });
   if (dashed && !dashed.length) throw new UsageError('-- needs a COMMAND to run');
   if (!dashed && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe the stream in, or give -- COMMAND');
-  if (flags.object && (flags.resume || flags.dedup || RETENTION_OPTIONS.some((o) => flags[o.name] !== undefined))) {
+  if (flags.object && (flags.resume || flags.dedup || flags.compress || RETENTION_OPTIONS.some((o) => flags[o.name] !== undefined))) {
     throw new UsageError('--object stores one plain object: it has no generations to keep, resume or deduplicate');
   }
-  if (flags.lease !== undefined && !flags.dedup) throw new UsageError('--lease goes with --dedup');
+  if (flags.lease !== undefined && !flags.dedup && !flags.compress) throw new UsageError('--lease goes with --dedup');
   const s3 = s3FromFlags(flags, warn, jobs + 2);
   const target = targetFromArgs(dashed ? args.slice(0, args.length - dashed.length) : args, flags, s3.configBucket);
   const storageClass = storageClassFlag(flags);
@@ -103,6 +104,6 @@ void runFilter(spec, async ({ flags, args, dashed, signal, info, warn, progress 
   }
   const url = formatS3Url(target);
   const how = `${plural(sink.uploaded, piece)} at ${url} (${humanRate(sink.bytes, Date.now() - started)}${sink.retries ? `, ${sink.retries} retries` : ''})`;
-  if (dedup && sink instanceof ChunkSetSink) info(`stored ${dedupSummary(sink.bytes, sink.newBytes)} in ${how}`);
+  if (dedup && sink instanceof ChunkSetSink) info(`stored ${dedupSummary(sink.bytes, sink.newContentBytes, dedup.compress ? sink.newBytes : undefined)} in ${how}`);
   else info(`stored ${humanBytes(sink.bytes)} in ${how}`);
 });

@@ -23,6 +23,10 @@ describe('dedupInfo: how an upload is cut, from its flags and the set it adds to
     ['no flag, a set cut at another level: re-cut at level 1, its average and lease kept', {}, { dedup: { ...RECORDED, normalization: 2 } }, { min: 1024, avg: 4096, max: 16384, normalization: 1, leaseMs: 5000 }],
     ['a new average for a set cut at another level: today\'s level 1', { 'chunk-size': '8K' }, { dedup: { ...RECORDED, normalization: 2 } }, { min: 2048, avg: 8192, max: 32768, normalization: 1, leaseMs: 5000 }],
     ['--lease overrides the recorded lease, the bounds stay', { lease: '30s' }, { dedup: RECORDED }, { ...RECORDED, leaseMs: 30_000 }],
+    ['--compress implies --dedup', { compress: true }, undefined, { min: 65536, avg: 262144, max: 1048576, normalization: 1, leaseMs: TEN_MINUTES, compress: true }],
+    ['--compress to a deduplicated set: compressed from now on', { compress: true }, { dedup: RECORDED }, { ...RECORDED, compress: true }],
+    ['no flag, to a compressed set: it stays compressed', {}, { dedup: { ...RECORDED, compress: true } }, { ...RECORDED, compress: true }],
+    ['--compress to a plain set: it becomes deduplicated', { compress: true }, {}, { min: 65536, avg: 262144, max: 1048576, normalization: 1, leaseMs: TEN_MINUTES, compress: true }],
   ];
   for (const [what, flags, current, expected] of cases) {
     it(what, () => assert.deepEqual(dedupInfo(flags, current), expected));

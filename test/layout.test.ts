@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   chunkKey,
+  dedupChunkKey,
+  dedupChunkKeyIn,
+  isDedupChunkKey,
   generationManifestKey,
   isGeneration,
   isLegacyChunkKey,
   manifestKey,
   MANIFEST_FORMAT,
+  COMPRESSED_MANIFEST_FORMAT,
   ManifestError,
   newGeneration,
   parseManifest,
@@ -161,7 +165,11 @@ describe('chunk-set layout: parseManifest', () => {
   };
   const manifest = (changes: Record<string, unknown>) => JSON.stringify({ ...valid, ...changes });
 
-  it('format is 1', () => assert.equal(MANIFEST_FORMAT, 1));
+  it('format is 1, and 2 for a manifest naming a compressed chunk (s3sink --compress)', () => {
+    assert.equal(MANIFEST_FORMAT, 1);
+    assert.equal(COMPRESSED_MANIFEST_FORMAT, 2);
+    assert.equal(parseManifest(manifest({ format: 2 })).format, 2);
+  });
 
   it('parses a valid manifest to the same object', () => {
     assert.deepEqual(parseManifest(JSON.stringify(valid)), valid);
@@ -189,8 +197,8 @@ describe('chunk-set layout: parseManifest', () => {
     ['format as a string', manifest({ format: '1' }), 'MANIFEST has no format version'],
     ['format null', manifest({ format: null }), 'MANIFEST has no format version'],
     ['an empty object', '{}', 'MANIFEST has no format version'],
-    ['newer format', manifest({ format: 2 }), 'MANIFEST format 2 is newer than this version understands (1); upgrade pipekit'],
-    ['much newer format', manifest({ format: 17 }), 'MANIFEST format 17 is newer than this version understands (1); upgrade pipekit'],
+    ['newer format', manifest({ format: 3 }), 'MANIFEST format 3 is newer than this version understands (2); upgrade pipekit'],
+    ['much newer format', manifest({ format: 17 }), 'MANIFEST format 17 is newer than this version understands (2); upgrade pipekit'],
     ['no chunks', JSON.stringify({ ...valid, chunks: undefined }), 'MANIFEST is missing chunks, size or generation'],
     ['chunks an object', manifest({ chunks: { 0: valid.chunks[0] } }), 'MANIFEST is missing chunks, size or generation'],
     ['no size', JSON.stringify({ ...valid, size: undefined }), 'MANIFEST is missing chunks, size or generation'],
@@ -259,4 +267,28 @@ describe('chunk-set layout: parseManifest of a deduplicated set (how it was cut)
       );
     });
   }
+});
+
+describe('chunk-set layout: deduplicated chunk keys', () => {
+  const sha = 'ab'.padEnd(64, '0');
+  it('a chunk stored as it is has no suffix; a compressed one names its codec', () => {
+    assert.equal(dedupChunkKey('db', sha), `db/chunks/ab/${sha}`);
+    assert.equal(dedupChunkKey('db', sha, 'zstd'), `db/chunks/ab/${sha}.zstd`);
+  });
+  // [key, a chunk key of set db]
+  const keys: [string, boolean][] = [
+    [`db/chunks/ab/${sha}`, true],
+    [`db/chunks/ab/${sha}.zstd`, true],
+    [`db/chunks/ab/${sha}.deflate`, true],
+    [`db/chunks/ab/${sha}.`, false],
+    [`db/chunks/ab/${sha}.zstd/x`, false],
+    [`db/chunks/ab/${sha.slice(1)}`, false],
+    [`db2/chunks/ab/${sha}`, false],
+  ];
+  for (const [key, expected] of keys) {
+    it(`isDedupChunkKey('db', ${JSON.stringify(key)}) is ${expected}`, () => assert.equal(isDedupChunkKey('db', key), expected));
+  }
+  it('finds a compressed chunk key in an error line', () => {
+    assert.equal(dedupChunkKeyIn('db', `cannot read s3://b/db/chunks/ab/${sha}.zstd: it is compressed with lz4`), `db/chunks/ab/${sha}.zstd`);
+  });
 });

@@ -234,7 +234,7 @@ for (const server of S3_SERVERS) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${name}/MANIFEST`, Body: JSON.stringify({ format: 99, chunks: [], size: 0, generation: 'x' }) }));
       const f = await source(name);
       assert.equal(f.code, 1);
-      assert.match(f.stderr, /^s3source: .*MANIFEST format 99 is newer than this version understands \(1\); upgrade pipekit\n$/);
+      assert.match(f.stderr, /^s3source: .*MANIFEST format 99 is newer than this version understands \(2\); upgrade pipekit\n$/);
     });
 
     it('ends quietly when stdout is closed early (| head -c 10)', async () => {

@@ -9,18 +9,35 @@
  * its uploads' and collectors' leases beside them (see dedup-gc.ts):
  *
  *   NAME/chunks/ab/abcdef…        a chunk, named by its SHA-256 (the first two hex digits fan out)
+ *   NAME/chunks/ab/abcdef….zstd   a chunk stored compressed (s3sink --compress), the codec after the SHA-256
  *   NAME/leases/upload-GEN-TTL    an upload in progress, refreshed while it runs
  *   NAME/leases/gc-GEN-TTL        a garbage collection in progress
  *
  * GEN sorts by creation time, so "older than the current generation" is a string compare.
  */
 
+/** The format of a manifest with no compressed chunk; older versions read it. */
 export const MANIFEST_FORMAT = 1;
+/**
+ * The format of a manifest naming a compressed chunk: a version that cannot decompress
+ * refuses it as newer ("upgrade pipekit") instead of calling every compressed chunk corrupt.
+ */
+export const COMPRESSED_MANIFEST_FORMAT = 2;
 
 export interface ManifestChunk {
   key: string;
+  /** Bytes of the chunk's content (what a restore writes), and their SHA-256. */
   size: number;
   sha256: string;
+  /** How the stored object is compressed (chunk-codec.ts); absent: stored as it is (every manifest before --compress). */
+  codec?: string;
+  /** With `codec`: bytes of the stored (compressed) object. */
+  stored?: number;
+}
+
+/** Bytes chunk `c` takes in the bucket. */
+export function storedSize(c: Pick<ManifestChunk, 'size' | 'stored'>): number {
+  return c.stored ?? c.size;
 }
 
 /** How a deduplicated set is cut and leased; present only in manifests of deduplicated sets. */
@@ -37,6 +54,8 @@ export interface DedupInfo {
   normalization: number;
   /** How long an upload's or a collector's lease holds without a refresh, in ms. */
   leaseMs: number;
+  /** Uploads compress new chunks (s3sink --compress); once set, later uploads do too. */
+  compress?: boolean;
 }
 
 export interface Manifest {
@@ -50,7 +69,7 @@ export interface Manifest {
   created: string;
   /** Deduplicated sets only: chunks are shared under NAME/chunks/. */
   dedup?: DedupInfo;
-  /** Bytes of the chunks this generation stored (the rest it shares); deduplicated sets only. */
+  /** Bytes of the chunks this generation stored, as stored (compressed), the rest it shares; deduplicated sets only. */
   newBytes?: number;
 }
 
@@ -86,14 +105,20 @@ export function generationManifestKey(name: string, generation: string): string 
   return `${name}/${generation}/MANIFEST`;
 }
 
-/** Where a deduplicated set keeps the chunk with this SHA-256: `NAME/chunks/ab/abcdef…`. */
-export function dedupChunkKey(name: string, sha256: string): string {
-  return `${name}/chunks/${sha256.slice(0, 2)}/${sha256}`;
+/**
+ * Where a deduplicated set keeps the chunk with this SHA-256 (of its content), stored
+ * with `codec` or as it is: `NAME/chunks/ab/abcdef…`, `NAME/chunks/ab/abcdef….zstd`.
+ * The codec is in the key so that two uploads storing one chunk differently (one Node
+ * with zstd, one without) never overwrite each other's object under a manifest that
+ * names the other codec.
+ */
+export function dedupChunkKey(name: string, sha256: string, codec?: string): string {
+  return `${name}/chunks/${sha256.slice(0, 2)}/${sha256}${codec ? `.${codec}` : ''}`;
 }
 
 /** Whether `key` is a chunk of the deduplicated set `name`. */
 export function isDedupChunkKey(name: string, key: string): boolean {
-  return key.startsWith(chunkAreaPrefix(name)) && /^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key.slice(chunkAreaPrefix(name).length));
+  return key.startsWith(chunkAreaPrefix(name)) && /^[0-9a-f]{2}\/[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(key.slice(chunkAreaPrefix(name).length));
 }
 
 /** The first chunk key of set `name` that a message (an error line) names, if any. */
@@ -148,8 +173,8 @@ export function parseManifest(text: string): Manifest {
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ManifestError('MANIFEST is not a JSON object');
   if (typeof m.format !== 'number') throw new ManifestError('MANIFEST has no format version');
-  if (m.format > MANIFEST_FORMAT) {
-    throw new ManifestError(`MANIFEST format ${m.format} is newer than this version understands (${MANIFEST_FORMAT}); upgrade pipekit`);
+  if (m.format > COMPRESSED_MANIFEST_FORMAT) {
+    throw new ManifestError(`MANIFEST format ${m.format} is newer than this version understands (${COMPRESSED_MANIFEST_FORMAT}); upgrade pipekit`);
   }
   if (!Array.isArray(m.chunks) || typeof m.size !== 'number' || typeof m.generation !== 'string') {
     throw new ManifestError('MANIFEST is missing chunks, size or generation');
@@ -159,6 +184,12 @@ export function parseManifest(text: string): Manifest {
     if (typeof c?.key !== 'string' || !Number.isInteger(c.size) || c.size < 0 || !/^[0-9a-f]{64}$/.test(c.sha256)) {
       throw new ManifestError('MANIFEST has a malformed chunk entry');
     }
+    // Any codec name parses: one this version cannot decompress fails at that chunk
+    // (chunk-codec.ts undecodable), and the rest of the set stays listable and collectable.
+    if (c.codec !== undefined && (typeof c.codec !== 'string' || !/^[a-z0-9]+$/.test(c.codec) || !Number.isInteger(c.stored) || c.stored! < 0)) {
+      throw new ManifestError('MANIFEST has a malformed chunk entry');
+    }
+    if (c.codec === undefined && c.stored !== undefined) throw new ManifestError('MANIFEST has a malformed chunk entry');
     total += c.size;
   }
   if (total !== m.size) throw new ManifestError(`MANIFEST chunk sizes add up to ${total}, not ${m.size}`);
@@ -171,6 +202,7 @@ export function parseManifest(text: string): Manifest {
     // Any level reads: restores, checks and collection need only the chunk list. Only an
     // upload cuts, and dedupInfo re-cuts a set at a level this version does not cut at.
     if (!Number.isInteger(d.normalization) || d.normalization < 0) throw new ManifestError('MANIFEST has a malformed dedup entry');
+    if (d.compress !== undefined && typeof d.compress !== 'boolean') throw new ManifestError('MANIFEST has a malformed dedup entry');
   }
   return m;
 }

@@ -300,7 +300,7 @@ export function plainChunkSize(flags: Flags): number {
  */
 export function checkChunkSize(flags: Flags): void {
   if (flags.object) plainChunkSize(flags);
-  else if (flags.dedup) dedupInfo(flags, undefined);
+  else if (flags.dedup || flags.compress) dedupInfo(flags, undefined);
   else if (flags['chunk-size'] !== undefined && !takes(() => plainChunkSize(flags)) && !takes(() => dedupInfo({ ...flags, dedup: true }, undefined))) {
     throw invalidFlag('chunk-size', flags['chunk-size'], 'a size from 5M to 5G, such as 8M; for a deduplicated set, a power of two from 1K to 64M');
   }
@@ -342,13 +342,16 @@ export async function dedupFromFlags(flags: Flags, client: S3Client, bucket: str
  * again, once, rather than fail a nightly backup.
  */
 export function dedupInfo(flags: Flags, current: Pick<Manifest, 'dedup'> | undefined): DedupInfo | undefined {
-  if (!flags.dedup && !current?.dedup) return undefined;
+  // --compress implies --dedup: compression is per chunk, and only a deduplicated set has
+  // chunks of its own (as restic and borg compress their chunks). It sticks as --dedup does.
+  const compress = flags.compress === true || current?.dedup?.compress === true;
+  if (!flags.dedup && !compress && !current?.dedup) return undefined;
   const avg = sizeFlag(flags, 'chunk-size', current?.dedup?.avg ?? DEFAULT_CDC_AVERAGE, { min: 1024, max: 64 * 2 ** 20 });
   if (!Number.isInteger(Math.log2(avg))) throw invalidFlag('chunk-size', flags['chunk-size'], 'with --dedup, a power of two such as 512K or 1M');
   const leaseMs = durationFlag(flags, 'lease', current?.dedup?.leaseMs ?? DEFAULT_LEASE_MS);
   const recorded = current?.dedup;
   const cut = recorded?.avg === avg && recorded.normalization === CDC_NORMALIZATION ? { min: recorded.min, avg, max: recorded.max, normalization: recorded.normalization } : { ...cdcParams(avg), normalization: CDC_NORMALIZATION };
-  return { ...cut, leaseMs };
+  return compress ? { ...cut, leaseMs, compress } : { ...cut, leaseMs };
 }
 
 /** An upload's lease, and the collector's grace period: long beside any stall of a live upload. */

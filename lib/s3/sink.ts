@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MANIFEST_FORMAT, chunkKey, dedupChunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type DedupInfo, type Manifest } from './layout';
+import { COMPRESSED_MANIFEST_FORMAT, MANIFEST_FORMAT, chunkAreaPrefix, chunkKey, dedupChunkKey, generationManifestKey, manifestKey, newGeneration, ManifestError, type DedupInfo, type Manifest } from './layout';
 import { listPages } from './lister';
 import { putObjectOnce, readObject, writeObject, type Digest } from './object-io';
 import { deleteKeys } from './delete-objects';
@@ -12,7 +12,8 @@ import { S3OperationError, isNotFound } from './errors';
 import { CdcAccumulator } from './cdc';
 import { DEFAULT_JOBS } from './chunk-options';
 import { Lease, waitForCollectors } from './dedup-lease';
-import { knownChunks, storedChunks } from './dedup-index';
+import { knownChunks, storedChunks, type StoredForm } from './dedup-index';
+import { compressChunk, writeCodec, type Codec } from './chunk-codec';
 import { verifiesPayloadHash } from './client';
 import { plural } from '../units';
 import type { ChunkDigest } from './hash-pool';
@@ -31,7 +32,8 @@ export interface ChunkSetSinkOptions extends UploadSinkOptions {
   /**
    * Store the set deduplicated: content-defined chunks (these bounds) stored once each
    * under NAME/chunks/, shared by every generation; chunks a committed generation
-   * references are not sent again.
+   * references are not sent again. With `compress`, each new chunk is stored compressed
+   * (chunk-codec.ts) when that makes it smaller.
    */
   dedup?: DedupInfo;
   /** With `dedup`: also skip chunks the chunk area holds unreferenced (an interrupted upload's), from one listing. */
@@ -61,17 +63,24 @@ export class ChunkSetSink extends ChunkedUploadSink {
   readonly warnings: string[] = [];
   private readonly dedup?: DedupInfo;
   private readonly resumeStored: boolean;
-  /** Deduplicated: the SHA-256 of every chunk known to be stored and referenced, or sent by this upload. */
-  private known = new Set<string>();
-  /** Deduplicated, resuming: chunks the area holds unreferenced, with their MD5. */
+  /** Deduplicated: every chunk known to be stored and referenced, or sent by this upload, by the SHA-256 of its content. */
+  private known = new Map<string, StoredForm>();
+  /** Deduplicated, resuming: chunks the area holds unreferenced, by key, with their stored size and MD5. */
   private unreferenced = new Map<string, { size: number; md5: string }>();
-  /** Deduplicated: each chunk's key, by index (content-addressed, known once hashed). */
-  private readonly keys: string[] = [];
+  /**
+   * Deduplicated: how each chunk is stored, by index, known once it is hashed; one this
+   * upload sends gets its codec once compressed, and chunks of the same content share it.
+   */
+  private readonly forms: StoredForm[] = [];
+  /** Deduplicated, compressing: the codec new chunks are compressed with. */
+  private readonly codec?: Codec;
   private lease?: Lease;
   /** Deduplicated: no generation references a chunk and none is left to resume (a first upload). */
   private areaEmpty = false;
-  /** Deduplicated: bytes of the chunks this upload sent, the rest being shared. */
+  /** Deduplicated: bytes of the chunks this upload sent, as sent (compressed), the rest being shared. */
   newBytes = 0;
+  /** Deduplicated: bytes of the content of the chunks this upload sent, before compression. */
+  newContentBytes = 0;
   /** Deduplicated, resuming: chunks not sent because an interrupted upload had stored them. */
   resumed = 0;
 
@@ -84,6 +93,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
     this.generation = opts.resume?.generation ?? newGeneration(new Date(), randomBytes(4).toString('hex'));
     this.stored = opts.resume?.chunks ?? new Map();
     this.dedup = dedup;
+    this.codec = dedup?.compress ? writeCodec() : undefined;
     this.resumeStored = opts.resumeStored === true;
     // Every chunk a write completes starts at once (upload-sink.ts); content-defined
     // chunks can be far smaller than a write, so more than `jobs` requests may share
@@ -140,39 +150,76 @@ export class ChunkSetSink extends ChunkedUploadSink {
     return same && index < this.reuseBelow;
   }
 
-  /** Deduplicated: whether a chunk with these bytes is stored (or being sent by this upload) already. */
+  /**
+   * Deduplicated: whether a chunk with these bytes is stored (or being sent by this
+   * upload) already, compressed or not: a stored chunk serves in whatever codec it has.
+   */
   private storedByContent(index: number, digest: Digest): boolean {
-    this.keys[index] = dedupChunkKey(this.name, digest.sha256);
-    if (this.known.has(digest.sha256)) return true;
-    this.known.add(digest.sha256);
-    const left = this.unreferenced.get(digest.sha256);
-    if (left?.size === digest.size && left.md5 === digest.md5) {
-      this.resumed++;
+    const known = this.known.get(digest.sha256);
+    if (known) {
+      this.forms[index] = known;
       return true;
     }
-    this.newBytes += digest.size;
+    const form: StoredForm = { key: dedupChunkKey(this.name, digest.sha256) };
+    this.known.set(digest.sha256, form);
+    this.forms[index] = form;
     return false;
   }
 
+  /**
+   * Deduplicated: a new chunk compressed when compressing makes it smaller (its key then
+   * names the codec), and sent with the digests of the bytes sent: the signed SHA-256 and
+   * the Content-MD5 are of the stored body, as for any PUT. Not sent when an interrupted
+   * upload stored the same body (size and MD5) under the same key.
+   */
+  protected override async encode(index: number, chunk: Buffer, digest: Digest): Promise<{ body: Buffer; digest: Digest } | null> {
+    if (!this.dedup) return super.encode(index, chunk, digest);
+    const form = this.forms[index];
+    let sent = { body: chunk, digest };
+    const compressed = this.codec ? await compressChunk(chunk, this.codec) : null;
+    if (compressed) {
+      Object.assign(form, { key: dedupChunkKey(this.name, digest.sha256, this.codec), codec: this.codec, stored: compressed.length });
+      sent = { body: compressed, digest: await this.hashes.digest(compressed, { md5: false, inlineBelow: Infinity }) };
+    }
+    const left = this.unreferenced.get(form.key);
+    if (left?.size === sent.digest.size && left.md5 === sent.digest.md5) {
+      this.resumed++;
+      return null;
+    }
+    this.newBytes += sent.digest.size;
+    this.newContentBytes += digest.size;
+    return sent;
+  }
+
   private keyOf(index: number): string {
-    return this.dedup ? this.keys[index] : chunkKey(this.name, this.generation, index);
+    if (!this.dedup) return chunkKey(this.name, this.generation, index);
+    // Not hashed yet (a failure before): the line names the chunk area.
+    return this.forms[index]?.key ?? chunkAreaPrefix(this.name);
   }
 
   protected chunkUrl(index: number): string {
     return `s3://${this.bucket}/${this.keyOf(index)}`;
   }
 
-  protected putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void> {
-    return putObjectOnce(this.client, this.bucket, this.keyOf(index), chunk, digest, this.abort.signal, { storageClass: this.storageClass });
+  protected putChunk(index: number, body: Buffer, digest: Digest): Promise<void> {
+    return putObjectOnce(this.client, this.bucket, this.keyOf(index), body, digest, this.abort.signal, { storageClass: this.storageClass });
+  }
+
+  /** Chunk `index` as its manifest entry lists it: content size and SHA-256, and how it is stored. */
+  private entryOf(index: number, c: Digest): Manifest['chunks'][number] {
+    const form = this.forms[index];
+    const entry = { key: this.keyOf(index), size: c.size, sha256: c.sha256 };
+    return form?.codec ? { ...entry, codec: form.codec, stored: form.stored } : entry;
   }
 
   protected async commit(): Promise<void> {
+    const chunks = this.chunks.map((c, index) => this.entryOf(index, c));
     const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
+      format: chunks.some((c) => c.codec) ? COMPRESSED_MANIFEST_FORMAT : MANIFEST_FORMAT,
       name: this.name,
       generation: this.generation,
       chunkSize: this.chunkSize,
-      chunks: this.chunks.map((c, index) => ({ key: this.keyOf(index), size: c.size, sha256: c.sha256 })),
+      chunks,
       size: this.bytes,
       sha256: this.wholeSha256,
       created: new Date().toISOString(),

@@ -12,13 +12,17 @@ import { getInto } from './get-route';
 import { withRetry, type RetryOptions } from './retry';
 import { S3OperationError, httpStatus, isNotFound } from './errors';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_JOBS, type ChunkStreamOptions } from './chunk-options';
+import { decompressChunk, undecodable } from './chunk-codec';
 
 /** One piece of the output: a whole object, or a byte range of one. */
 export interface SourcePart {
   key: string;
   size: number;
-  /** Expected SHA-256 (chunk sets only). */
+  /** Expected SHA-256 (chunk sets only), of the content. */
   sha256?: string;
+  /** How the stored object is compressed, and its size (a compressed chunk of a deduplicated set). */
+  codec?: string;
+  stored?: number;
   /** First byte, for ranged reads of a plain object. */
   offset?: number;
   /** The object's ETag, so a ranged read of an object replaced meanwhile fails (If-Match). */
@@ -44,6 +48,19 @@ export interface ChunkSetSourceOptions extends ChunkStreamOptions {
 /** A stored chunk does not match its manifest: corrupt, truncated, or replaced. */
 export class ChunkVerificationError extends Error {
   readonly exitCode = 1;
+}
+
+/** A chunk compressed with a codec this Node or this version cannot decompress: not corrupt, unreadable here. */
+export class UndecodableChunk extends Error {
+  readonly exitCode = 1;
+}
+
+/** Fails, before anything is read, when a part is compressed with a codec that cannot be decompressed here. */
+export function assertDecodable(bucket: string, parts: SourcePart[]): void {
+  for (const part of parts) {
+    const why = part.codec && undecodable(part.codec);
+    if (why) throw new UndecodableChunk(`cannot read s3://${bucket}/${part.key}: ${why}`);
+  }
 }
 
 class TruncatedBody extends Error {
@@ -151,13 +168,15 @@ export class ChunkSetSource extends Readable {
     if (!this.plan) {
       const { client, bucket, name, jobs, attempts } = this.opts;
       const plan = await resolveSource({ ...this.opts, signal: this.abort.signal });
+      // A restore that cannot decompress a chunk at its end fails before its first byte.
+      assertDecodable(bucket, plan.parts);
       await refuseArchived(client, bucket, `s3://${bucket}/${name.replace(/\/+$/, '')}`, plan, { jobs, attempts, signal: this.abort.signal });
       this.plan = plan;
     }
     if (!this.chunks) {
       // A plain object's ranges keep -j: their size is the user's -s, and the prefetch what they asked for.
       const { kind, parts } = this.plan;
-      const ahead = kind === 'chunk-set' ? readAhead(this.jobs, parts.reduce((n, p) => Math.max(n, p.size), 0)) : this.jobs;
+      const ahead = kind === 'chunk-set' ? readAhead(this.jobs, parts.reduce((n, p) => Math.max(n, p.size + (p.stored ?? 0)), 0)) : this.jobs;
       this.chunks = mapOrdered(parts, ahead, (part) => this.fetchPart(part));
     }
     for (;;) {
@@ -204,8 +223,10 @@ export function readAhead(jobs: number, largest: number): number {
 }
 
 /**
- * One part of a source, whole and verified, into a Buffer from `alloc`; fails as
- * `cannot read s3://b/k: …` (a ChunkVerificationError when the bytes are wrong).
+ * One part of a source, whole and verified, into a Buffer from `alloc` (a compressed
+ * chunk: decompressed into a Buffer of its own); fails as `cannot read s3://b/k: …`
+ * (a ChunkVerificationError when the bytes are wrong, an UndecodableChunk when its codec
+ * cannot be decompressed here).
  */
 export async function readPart(
   client: S3Client,
@@ -215,13 +236,31 @@ export async function readPart(
   opts: RetryOptions = {},
 ): Promise<Buffer> {
   const url = `s3://${bucket}/${part.key}`;
+  if (part.codec) assertDecodable(bucket, [part]);
+  // A compressed chunk is fetched as stored (its size, no SHA-256), and verified once decompressed.
+  const fetched = part.codec ? { key: part.key, size: part.stored ?? 0 } : part;
+  let body: Buffer;
   try {
-    return await withRetry(() => getOnce(client, bucket, part, alloc, opts.signal), { what: url, ...opts });
+    body = await withRetry(() => getOnce(client, bucket, fetched, alloc, opts.signal), { what: url, ...opts });
   } catch (err) {
     if (err instanceof ChunkVerificationError || opts.signal?.aborted) throw err;
     const missing = isNotFound(err) ? ' (chunk missing)' : '';
     throw new S3OperationError('cannot read', url + missing, err);
   }
+  return part.codec ? decompressed(url, part, body) : body;
+}
+
+/** A compressed chunk's content, checked against its manifest size and SHA-256 before anyone sees a byte. */
+async function decompressed(url: string, part: SourcePart, body: Buffer): Promise<Buffer> {
+  let content: Buffer;
+  try {
+    content = await decompressChunk(body, part.codec!, part.size);
+  } catch (err) {
+    throw new ChunkVerificationError(`chunk ${url} is corrupt: it does not decompress with ${part.codec} (${(err as Error).message})`);
+  }
+  if (content.length !== part.size) throw new ChunkVerificationError(`chunk ${url} is corrupt: it decompresses to ${content.length} bytes, expected ${part.size}`);
+  verify(url, part, content);
+  return content;
 }
 
 /**

@@ -127,8 +127,16 @@ export abstract class ChunkedUploadSink extends Writable {
     return false;
   }
 
-  /** Upload one chunk (one attempt); throw to retry when transient. */
-  protected abstract putChunk(index: number, chunk: Buffer, digest: Digest): Promise<void>;
+  /**
+   * The bytes chunk `index` is stored as, and their digest: the chunk itself unless a
+   * subclass compresses it; null when exactly those bytes are stored already (nothing is sent).
+   */
+  protected encode(_index: number, chunk: Buffer, digest: Digest): Promise<{ body: Buffer; digest: Digest } | null> {
+    return Promise.resolve({ body: chunk, digest });
+  }
+
+  /** Upload what chunk `index` is stored as (one attempt); throw to retry when transient. */
+  protected abstract putChunk(index: number, body: Buffer, digest: Digest): Promise<void>;
 
   /** `s3://bucket/key` of chunk `index`, for error lines. */
   protected abstract chunkUrl(index: number): string;
@@ -225,11 +233,12 @@ export abstract class ChunkedUploadSink extends Writable {
 
   private async uploadOne(index: number, chunk: Buffer): Promise<ChunkDigest> {
     const digest = await this.digest(index, chunk);
-    if (this.alreadyStored(index, digest)) {
+    const encoded = this.alreadyStored(index, digest) ? null : await this.encode(index, chunk, digest);
+    if (!encoded) {
       this.reused++;
       return digest;
     }
-    await withRetry(() => this.putChunk(index, chunk, digest), {
+    await withRetry(() => this.putChunk(index, encoded.body, encoded.digest), {
       attempts: this.attempts,
       signal: this.abort.signal,
       what: this.chunkUrl(index),
