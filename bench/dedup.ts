@@ -26,6 +26,7 @@ import { filterPath } from '../test/helpers/run';
 import { freshBucket, s3Env, startS3rver, testClient, type S3TestServer } from '../test/helpers/s3';
 import { startRgw } from '../test/helpers/rgw';
 import { CdcAccumulator, DEFAULT_CDC_AVERAGE, cdcParams } from '../lib/s3/cdc';
+import type { StoredForm } from '../lib/s3/dedup-index';
 import { parseSize } from '../lib/units';
 import { serverCpuSeconds, timeOnce } from './measure';
 
@@ -173,14 +174,18 @@ async function measureFilters(s: Streams): Promise<void> {
   }
 }
 
-/** Bytes per entry of the known-chunk index (a Set of hex SHA-256 strings), measured; per TiB at the default average's chunks per GiB. */
+/** Bytes per entry of the known-chunk index (a Map from hex SHA-256 to how the chunk is stored), measured; per TiB at the default average's chunks per GiB. */
 function indexMemory(chunksPerGiB: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().heapUsed;
   const n = 200_000;
-  const index = new Set<string>();
-  for (let i = 0; i < n; i++) index.add(randomBytes(32).toString('hex'));
+  // As dedup-index.ts builds it: the content's SHA-256 to how the chunk is stored.
+  const index = new Map<string, StoredForm>();
+  for (let i = 0; i < n; i++) {
+    const sha256 = randomBytes(32).toString('hex');
+    index.set(sha256, { sha256 });
+  }
   gc?.();
   const perEntry = (process.memoryUsage().heapUsed - before) / n;
   const perTiB = perEntry * chunksPerGiB * 1024;

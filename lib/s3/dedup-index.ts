@@ -6,8 +6,13 @@ import { listPages } from './lister';
 import { readManifest } from './object-io';
 import { storedGenerations } from './generations';
 
-/** How a chunk is stored: its key, and its codec and stored size when compressed. */
-export type StoredForm = Pick<ManifestChunk, 'key' | 'codec' | 'stored'>;
+/**
+ * How a chunk is stored: the SHA-256 of its content (the same string as the index's key,
+ * so held once), and its codec and stored size when compressed. Its object key follows
+ * from these (dedupChunkKey) and is not kept: at ~100 bytes a string it would have
+ * doubled the index's memory per chunk (bench/dedup.ts prints what an entry costs).
+ */
+export type StoredForm = Pick<ManifestChunk, 'sha256' | 'codec' | 'stored'>;
 
 /**
  * What a deduplicated upload need not send again, known from manifests (never by a
@@ -29,7 +34,7 @@ async function readKnown(client: S3Client, bucket: string, name: string, signal:
   const known = new Map<string, StoredForm>();
   for await (const m of mapOrdered(keys, MANIFEST_JOBS, (key) => readManifest(client, bucket, key, { signal }))) {
     for (const c of m?.chunks ?? []) {
-      if (c.key === dedupChunkKey(name, c.sha256, c.codec)) known.set(c.sha256, c.codec ? { key: c.key, codec: c.codec, stored: c.stored } : { key: c.key });
+      if (c.key === dedupChunkKey(name, c.sha256, c.codec)) known.set(c.sha256, c.codec ? { sha256: c.sha256, codec: c.codec, stored: c.stored } : { sha256: c.sha256 });
     }
   }
   return known;

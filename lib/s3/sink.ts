@@ -160,7 +160,7 @@ export class ChunkSetSink extends ChunkedUploadSink {
       this.forms[index] = known;
       return true;
     }
-    const form: StoredForm = { key: dedupChunkKey(this.name, digest.sha256) };
+    const form: StoredForm = { sha256: digest.sha256 };
     this.known.set(digest.sha256, form);
     this.forms[index] = form;
     return false;
@@ -178,10 +178,10 @@ export class ChunkSetSink extends ChunkedUploadSink {
     let sent = { body: chunk, digest };
     const compressed = this.codec ? await compressChunk(chunk, this.codec) : null;
     if (compressed) {
-      Object.assign(form, { key: dedupChunkKey(this.name, digest.sha256, this.codec), codec: this.codec, stored: compressed.length });
+      Object.assign(form, { codec: this.codec, stored: compressed.length });
       sent = { body: compressed, digest: await this.hashes.digest(compressed, { md5: false, inlineBelow: Infinity }) };
     }
-    const left = this.unreferenced.get(form.key);
+    const left = this.unreferenced.get(dedupChunkKey(this.name, form.sha256, form.codec));
     if (left?.size === sent.digest.size && left.md5 === sent.digest.md5) {
       this.resumed++;
       return null;
@@ -194,7 +194,8 @@ export class ChunkSetSink extends ChunkedUploadSink {
   private keyOf(index: number): string {
     if (!this.dedup) return chunkKey(this.name, this.generation, index);
     // Not hashed yet (a failure before): the line names the chunk area.
-    return this.forms[index]?.key ?? chunkAreaPrefix(this.name);
+    const form = this.forms[index];
+    return form ? dedupChunkKey(this.name, form.sha256, form.codec) : chunkAreaPrefix(this.name);
   }
 
   protected chunkUrl(index: number): string {
